@@ -1,0 +1,39 @@
+// Shared jest settings: SWC transpiles TypeScript (with decorator metadata for NestJS),
+// and the tsconfig path aliases resolve to library sources.
+const path = require('node:path');
+const { compilerOptions } = require('./tsconfig.base.json');
+
+const moduleNameMapper = {};
+for (const [alias, [target]] of Object.entries(compilerOptions.paths)) {
+  moduleNameMapper[`^${alias.replace('/', '\\/')}$`] = path.join(__dirname, target);
+}
+
+/** @param {string} projectRoot @param {Partial<import('jest').Config>} overrides */
+function jestConfig(projectRoot, overrides = {}) {
+  return {
+    displayName: path.relative(__dirname, projectRoot),
+    rootDir: projectRoot,
+    testEnvironment: 'node',
+    transform: {
+      '^.+\\.(t|j)sx?$': [
+        '@swc/jest',
+        {
+          jsc: {
+            parser: { syntax: 'typescript', decorators: true, tsx: true },
+            transform: { legacyDecorator: true, decoratorMetadata: true, react: { runtime: 'automatic' } },
+            target: 'es2022',
+          },
+          module: { type: 'commonjs' },
+          sourceMaps: 'inline',
+        },
+      ],
+    },
+    moduleFileExtensions: ['ts', 'tsx', 'js', 'cjs', 'json'],
+    moduleNameMapper,
+    testMatch: ['<rootDir>/**/*.spec.ts', '<rootDir>/**/*.spec.tsx'],
+    testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.next/'],
+    ...overrides,
+  };
+}
+
+module.exports = { jestConfig };

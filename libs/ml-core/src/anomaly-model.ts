@@ -1,0 +1,68 @@
+import type { DecodedImage } from './image';
+import type { Tensor } from './tensor';
+
+export type ModelKind = 'csflow' | 'patchcore' | 'cfa';
+
+/** A progress report emitted during `fit`. All fields but `phase` are optional. */
+export interface FitProgress {
+  readonly phase: 'features' | 'train' | 'coreset' | 'memory-bank' | 'export';
+  readonly epoch?: number;
+  readonly epochs?: number;
+  readonly step?: number;
+  readonly steps?: number;
+  readonly loss?: number;
+  /** Samples (images or feature maps) per second over the last interval. */
+  readonly throughput?: number;
+  /** Estimated seconds left for the whole fit. */
+  readonly etaSeconds?: number;
+  readonly message?: string;
+}
+
+export interface FitOptions {
+  readonly onProgress?: (p: FitProgress) => void;
+  /** Aborting stops training at the next step with an AbortError. */
+  readonly signal?: AbortSignal;
+  /** Directory for checkpoints; when it holds one, training resumes from it. */
+  readonly checkpointDir?: string;
+  /** Validation images (normal, optionally defective) for early stopping; never the test split. */
+  readonly validation?: readonly DecodedImage[];
+}
+
+export interface FitReport {
+  /** The fully resolved config (preset expanded, defaults filled), to be recorded with the run. */
+  readonly resolvedConfig: Record<string, unknown>;
+  /** Training backend, e.g. "tfjs-wasm (simd, custom conv gradients)". */
+  readonly backend: string;
+  readonly seed: number;
+  readonly wallSeconds: number;
+  readonly epochsRun?: number;
+  readonly finalLoss?: number;
+  /** Every deliberate deviation from the published method, in words. */
+  readonly deviations: readonly string[];
+}
+
+/** Output of `score`: one score per image and one anomaly map per image at input resolution. */
+export interface ScoreResult {
+  /** Image scores, length N. Higher = more anomalous. */
+  readonly imageScores: Float32Array;
+  /** Anomaly maps [N, 1, H, W], each at the size of its image (H, W of the scored batch). */
+  readonly anomalyMaps: Tensor;
+}
+
+/**
+ * The interface every model library exposes (DESIGN.md section 2), so that the trainer,
+ * the benchmark and the tests treat models alike.
+ */
+export interface AnomalyModel {
+  readonly kind: ModelKind;
+  fit(trainImages: readonly DecodedImage[], options?: FitOptions): Promise<FitReport>;
+  /** Scores images of one common size (callers resize first). */
+  score(images: readonly DecodedImage[]): Promise<ScoreResult>;
+  /** Writes weights + config into `dir` (created if missing). */
+  save(dir: string): Promise<void>;
+  /** Writes a self-contained ONNX graph (backbone + head) to `file`; returns its byte size. */
+  exportOnnx(file: string): Promise<number>;
+  /** Bytes of the inference artifact, backbone excluded. */
+  sizeBytes(): number;
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,4 @@
+export * from './tensor';
+export * from './image';
+export * from './feature-extractor';
+export * from './anomaly-model';
