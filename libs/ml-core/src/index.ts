@@ -2,3 +2,4 @@ export * from './tensor';
 export * from './image';
 export * from './feature-extractor';
 export * from './anomaly-model';
+export * from './training';

@@ -1,0 +1,2 @@
+export * from './init-training-backend';
+export { registerWasmGradKernels } from './wasm-grad-kernels';
