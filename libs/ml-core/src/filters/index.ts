@@ -1,0 +1,2 @@
+export * from './gaussian-blur';
+export * from './resize-bilinear';

@@ -1,0 +1,3 @@
+export * from './attributes';
+export * from './graph-builder';
+export * from './session';
