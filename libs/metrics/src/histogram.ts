@@ -1,0 +1,130 @@
+/**
+ * Histograms of good and defective scores on shared bins, with exact confusion figures at every
+ * bin edge, so a UI can move a threshold along the edges without the raw scores.
+ *
+ * Bins: `bins` equal-width bins over [min, max]; edges[0] = min, edges[bins] = max. A score s
+ * falls in bin j when edges[j] <= s < edges[j + 1]; the last bin also holds s = max (closed).
+ * Scores below min / above max (only possible when the range is given) are counted in
+ * `below` / `above`, never dropped.
+ *
+ * Edge figures: `atEdges[i]` is the exact confusion at threshold edges[i] (flagged when
+ * score >= edges[i]), the same numbers `confusionAtThreshold` gives on the raw scores. Edges
+ * are stored once and scores are placed by comparing with the stored edges, so no rounding
+ * can put a score on the wrong side of its edge.
+ *
+ * Default range: the smallest and largest score. When all scores are equal (min = max), the range
+ * becomes [min, min + 1] so bins have a width.
+ */
+import { ConfusionMetrics, metricsFromCounts } from './confusion';
+import { assertInteger, MetricsInputError, NumericArray, validateScoresAndLabels } from './validate';
+
+export interface HistogramOptions {
+  /** number of bins, default 50 */
+  readonly bins?: number;
+  readonly min?: number;
+  readonly max?: number;
+}
+
+export interface ScoreHistogram {
+  /** shape [bins + 1], ascending */
+  readonly edges: Float64Array;
+  /** shape [bins]: good scores per bin */
+  readonly goodCounts: Uint32Array;
+  /** shape [bins]: defective scores per bin */
+  readonly defectiveCounts: Uint32Array;
+  /** scores < edges[0] per class */
+  readonly below: { readonly good: number; readonly defective: number };
+  /** scores > edges[bins] per class */
+  readonly above: { readonly good: number; readonly defective: number };
+  /** shape [bins + 1]: exact confusion at threshold edges[i] (score >= edges[i] flagged) */
+  readonly atEdges: ConfusionMetrics[];
+}
+
+/**
+ * Builds the shared-bin histogram and the figures at every edge. O(n + bins).
+ * @param predScores - shape [n], finite
+ * @param gtLabels - shape [n], 0 = good, 1 = defective
+ * @throws MetricsInputError on invalid input, or when n = 0 and no range is given
+ */
+export function scoreHistogram(predScores: NumericArray, gtLabels: NumericArray, options: HistogramOptions = {}): ScoreHistogram {
+  validateScoresAndLabels(predScores, gtLabels);
+  const bins = options.bins ?? 50;
+  assertInteger(bins, 1, 1 << 24, 'bins');
+  let min = options.min;
+  let max = options.max;
+  if (min === undefined || max === undefined) {
+    if (predScores.length === 0) {
+      throw new MetricsInputError('empty-input', 'a histogram of no scores needs an explicit min and max');
+    }
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < predScores.length; i++) {
+      if (predScores[i] < lo) lo = predScores[i];
+      if (predScores[i] > hi) hi = predScores[i];
+    }
+    min ??= lo;
+    max ??= hi;
+  }
+  if (!Number.isFinite(min) || !Number.isFinite(max) || max < min) {
+    throw new MetricsInputError('invalid-argument', `histogram range [${min}, ${max}] must be finite with min <= max`);
+  }
+  if (max === min) max = min + 1;
+
+  const edges = new Float64Array(bins + 1);
+  const width = (max - min) / bins;
+  for (let i = 0; i <= bins; i++) edges[i] = min + i * width;
+  edges[bins] = max;
+
+  const goodCounts = new Uint32Array(bins);
+  const defectiveCounts = new Uint32Array(bins);
+  // scores exactly at the top edge (in the last, closed bin) must be known to flag them at edges[bins]
+  let goodAtMax = 0;
+  let defectiveAtMax = 0;
+  const below = { good: 0, defective: 0 };
+  const above = { good: 0, defective: 0 };
+  for (let i = 0; i < predScores.length; i++) {
+    const s = predScores[i];
+    const isDefective = gtLabels[i] === 1;
+    if (s < min) {
+      if (isDefective) below.defective++;
+      else below.good++;
+      continue;
+    }
+    if (s > max) {
+      if (isDefective) above.defective++;
+      else above.good++;
+      continue;
+    }
+    let j = Math.min(bins - 1, Math.floor((s - min) / width));
+    while (j > 0 && s < edges[j]) j--;
+    while (j < bins - 1 && s >= edges[j + 1]) j++;
+    if (isDefective) defectiveCounts[j]++;
+    else goodCounts[j]++;
+    if (s === max) {
+      if (isDefective) defectiveAtMax++;
+      else goodAtMax++;
+    }
+  }
+
+  const nGood = predScores.length - countDefective(gtLabels);
+  const nDefective = predScores.length - nGood;
+  const atEdges: ConfusionMetrics[] = new Array(bins + 1);
+  // flagged at edges[bins] = above + scores equal to max; then add bins downwards
+  let fp = above.good + goodAtMax;
+  let tp = above.defective + defectiveAtMax;
+  atEdges[bins] = metricsFromCounts({ tp, fp, tn: nGood - fp, fn: nDefective - tp }, edges[bins]);
+  fp = above.good;
+  tp = above.defective;
+  for (let j = bins - 1; j >= 0; j--) {
+    fp += goodCounts[j];
+    tp += defectiveCounts[j];
+    atEdges[j] = metricsFromCounts({ tp, fp, tn: nGood - fp, fn: nDefective - tp }, edges[j]);
+  }
+  return { edges, goodCounts, defectiveCounts, below, above, atEdges };
+}
+
+function countDefective(gtLabels: NumericArray): number {
+  let d = 0;
+  for (let i = 0; i < gtLabels.length; i++) d += gtLabels[i];
+  return d;
+}
