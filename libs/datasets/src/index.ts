@@ -11,3 +11,4 @@ export * from './crop';
 export * from './geometry';
 export * from './augment';
 export * from './sha256';
+export * from './demo/generate-demo-dataset';

@@ -1,0 +1,49 @@
+import type { Rng } from '../prng';
+import { Canvas, circleSdf, place, ringSdf, boxSdf, type Pose } from './canvas';
+import { drawScratch, drawSmudge, drawSpot } from './defects';
+
+export const LENS_DEFECTS = ['scratch', 'spot', 'smudge'] as const;
+
+/**
+ * A lens seen from above: a bright disk with concentric rings and a small orientation notch on the rim,
+ * on a dark background. Normal variation: position, scale, rotation, ring contrast, lighting, noise.
+ */
+export function renderLens(size: number, rng: Rng, defect: string | null): Canvas {
+  const cv = new Canvas(size, size, [0.07, 0.07, 0.08]);
+  const pose: Pose = {
+    cx: size / 2 + rng.normal() * size * 0.012,
+    cy: size / 2 + rng.normal() * size * 0.012,
+    angle: rng.uniform(-0.15, 0.15),
+    scale: 1 + rng.normal() * 0.012,
+  };
+  const R = size * 0.38 * pose.scale;
+  const [cx, cy] = place(pose, 0, 0);
+  const tint = rng.uniform(-0.02, 0.02);
+  const box = [cx - R - 2, cy - R - 2, cx + R + 2, cy + R + 2] as const;
+  cv.paint(circleSdf(cx, cy, R), box, (x, y) => {
+    const r = Math.hypot(x - cx, y - cy) / R;
+    const v = 0.9 - 0.25 * r * r;
+    return [v - 0.03 + tint, v, v + 0.04];
+  });
+  const ringContrast = rng.uniform(0.85, 1.15);
+  for (const f of [0.22, 0.42, 0.62, 0.8]) {
+    cv.paint(ringSdf(cx, cy, R * f, Math.max(1.2, size * 0.012)), box, [0.45, 0.47, 0.52], 0.7 * ringContrast);
+  }
+  cv.paint(ringSdf(cx, cy, R * 0.97, Math.max(1.5, size * 0.02)), box, [0.3, 0.3, 0.34], 0.9);
+  const [nx, ny] = place(pose, 0, -R * 0.97);
+  cv.paint(boxSdf(nx, ny, size * 0.012, size * 0.022, pose.angle), [nx - 8, ny - 8, nx + 8, ny + 8], [0.1, 0.1, 0.12]);
+
+  if (defect) {
+    // defects land inside the disk, away from its rim
+    const a = rng.uniform(0, 2 * Math.PI);
+    const d = Math.sqrt(rng.next()) * R * 0.7;
+    const x = cx + Math.cos(a) * d;
+    const y = cy + Math.sin(a) * d;
+    if (defect === 'scratch') drawScratch(cv, rng, x, y, size * rng.uniform(0.15, 0.3), [0.2, 0.2, 0.22], Math.max(0.7, size * 0.004));
+    else if (defect === 'spot') drawSpot(cv, rng, x, y, size * rng.uniform(0.012, 0.025), [0.15, 0.13, 0.1]);
+    else if (defect === 'smudge') drawSmudge(cv, rng, x, y, size * rng.uniform(0.06, 0.1), [0.6, 0.58, 0.5]);
+    else throw new RangeError(`lens has no defect "${defect}"`);
+  }
+  cv.finish(rng, { gain: rng.uniform(0.93, 1.07), offset: rng.uniform(-0.02, 0.02), gradient: rng.uniform(0, 0.12), noise: 0.012 });
+  return cv;
+}
