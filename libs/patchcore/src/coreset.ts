@@ -1,0 +1,164 @@
+import { createSession, OnnxGraphBuilder, SeededRandom } from '@defectlab/ml-core';
+
+/**
+ * Approximate greedy coreset subsampling (PatchCore section 3.2, after Sener & Savarese's k-center
+ * greedy): repeatedly add the point farthest from the current coreset, with distances measured after
+ * a Johnson-Lindenstrauss random projection to a few dimensions. As in the reference code, the
+ * running "distance to the coreset" starts as each point's mean distance to a few random start
+ * points, so the first pick is already a far-out point.
+ */
+
+export interface CoresetOptions {
+  /** Number of points to select (<= number of rows). */
+  readonly count: number;
+  /** JL projection dimension (paper: 128). When >= the feature dim, no projection is applied. */
+  readonly projectionDim: number;
+  /** Random start points used to initialise distances (reference: 10). */
+  readonly startPoints: number;
+  readonly seed: number;
+  readonly onProgress?: (done: number, total: number) => void;
+  readonly signal?: AbortSignal;
+  /** onnxruntime threads for the projection MatMul. */
+  readonly threads?: number;
+}
+
+/** Rows = `data.length / dim` vectors stored row-major in one buffer. */
+export interface RowMatrix {
+  readonly data: Float32Array;
+  readonly dim: number;
+}
+
+/**
+ * Gaussian JL matrix [inDim, outDim] with entries N(0, 1/outDim), so squared distances are preserved
+ * in expectation. (The reference uses a randomly initialised torch Linear layer; any JL family will do.)
+ */
+export function jlProjectionMatrix(inDim: number, outDim: number, seed: number): Float32Array {
+  return new SeededRandom(seed).normalArray(inDim * outDim, 1 / Math.sqrt(outDim));
+}
+
+/**
+ * Projects rows [n, inDim] through `matrix` [inDim, outDim] with an onnxruntime MatMul (in batches of
+ * `batchRows`), returning [n, outDim]. The session is released before returning.
+ */
+export async function projectRows(rows: RowMatrix, matrix: Float32Array, outDim: number, threads = 1, batchRows = 16384): Promise<RowMatrix> {
+  const n = rows.data.length / rows.dim;
+  const g = new OnnxGraphBuilder({ name: 'jl-projection' });
+  const x = g.input('x', ['rows', rows.dim]);
+  g.output(g.matMul(x, g.initializer('p', matrix, [rows.dim, outDim])), 'y', ['rows', outDim]);
+  const session = await createSession(g.toBytes(), { threads });
+  const out = new Float32Array(n * outDim);
+  try {
+    for (let start = 0; start < n; start += batchRows) {
+      const count = Math.min(batchRows, n - start);
+      const { y } = await session.run({ x: { data: rows.data.subarray(start * rows.dim, (start + count) * rows.dim), dims: [count, rows.dim] } });
+      out.set(y.data, start * outDim);
+    }
+  } finally {
+    await session.release();
+  }
+  return { data: out, dim: outDim };
+}
+
+/** Euclidean distance of every row of `points` to row `c` of `points`, folded into `minDist` by min. Returns argmax of the updated minDist. */
+function foldDistances(points: RowMatrix, c: number, minDist: Float32Array): number {
+  const { data, dim } = points;
+  const n = minDist.length;
+  const cOff = c * dim;
+  let best = 0;
+  let bestValue = -1;
+  for (let i = 0, off = 0; i < n; i++, off += dim) {
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let j = 0;
+    for (; j + 3 < dim; j += 4) {
+      const d0 = data[off + j] - data[cOff + j];
+      const d1 = data[off + j + 1] - data[cOff + j + 1];
+      const d2 = data[off + j + 2] - data[cOff + j + 2];
+      const d3 = data[off + j + 3] - data[cOff + j + 3];
+      s0 += d0 * d0;
+      s1 += d1 * d1;
+      s2 += d2 * d2;
+      s3 += d3 * d3;
+    }
+    for (; j < dim; j++) {
+      const d = data[off + j] - data[cOff + j];
+      s0 += d * d;
+    }
+    const d = Math.sqrt(s0 + s1 + s2 + s3);
+    const m = d < minDist[i] ? d : minDist[i];
+    minDist[i] = m;
+    if (m > bestValue) {
+      bestValue = m;
+      best = i;
+    }
+  }
+  return best;
+}
+
+/**
+ * Greedy k-center selection on (already projected) points [n, dim]. Pure apart from yielding to the
+ * event loop every few steps so that an AbortSignal can fire.
+ * @returns `count` distinct row indices in selection order.
+ */
+export async function greedyCoreset(
+  points: RowMatrix,
+  count: number,
+  startPoints: number,
+  seed: number,
+  onProgress?: (done: number, total: number) => void,
+  signal?: AbortSignal,
+): Promise<Int32Array> {
+  const n = points.data.length / points.dim;
+  if (count > n || count < 1) throw new RangeError(`greedyCoreset: count ${count} outside 1..${n}`);
+  const rng = new SeededRandom(seed);
+  const starts = rng.sample(n, Math.min(startPoints, n));
+  // minDist starts as the mean distance to the start points (reference: approximate anchor distances)
+  const sum = new Float32Array(n);
+  const tmp = new Float32Array(n);
+  for (const s of starts) {
+    tmp.fill(Infinity);
+    foldDistances(points, s, tmp);
+    for (let i = 0; i < n; i++) sum[i] += tmp[i];
+  }
+  const minDist = sum.map((v) => v / starts.length);
+  let next = 0;
+  for (let i = 1; i < n; i++) if (minDist[i] > minDist[next]) next = i;
+
+  const selected = new Int32Array(count);
+  let lastYield = Date.now();
+  for (let k = 0; k < count; k++) {
+    selected[k] = next;
+    next = foldDistances(points, next, minDist);
+    if (Date.now() - lastYield > 200) {
+      onProgress?.(k + 1, count);
+      await new Promise((r) => setImmediate(r));
+      signal?.throwIfAborted();
+      lastYield = Date.now();
+    }
+  }
+  onProgress?.(count, count);
+  return selected;
+}
+
+/**
+ * The full approximate greedy coreset: JL projection (onnxruntime MatMul) then greedy selection.
+ * @param rows all training patch features [n, D].
+ * @returns `options.count` row indices into `rows`.
+ */
+export async function approximateGreedyCoreset(rows: RowMatrix, options: CoresetOptions): Promise<Int32Array> {
+  const projected =
+    options.projectionDim < rows.dim
+      ? await projectRows(rows, jlProjectionMatrix(rows.dim, options.projectionDim, options.seed), options.projectionDim, options.threads)
+      : rows;
+  options.signal?.throwIfAborted();
+  return greedyCoreset(projected, options.count, options.startPoints, options.seed + 1, options.onProgress, options.signal);
+}
+
+/** Covering radius: the largest distance from any row of `rows` to its nearest row among `selected`. O(n * |selected| * D). */
+export function coveringRadius(rows: RowMatrix, selected: ArrayLike<number>): number {
+  const n = rows.data.length / rows.dim;
+  const minDist = new Float32Array(n).fill(Infinity);
+  for (let k = 0; k < selected.length; k++) foldDistances(rows, selected[k], minDist);
+  let r = 0;
+  for (let i = 0; i < n; i++) r = Math.max(r, minDist[i]);
+  return r;
+}
