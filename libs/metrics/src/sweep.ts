@@ -52,7 +52,7 @@ export function sweepFromSorted(sorted: SortedScores, defectiveWeights?: ArrayLi
       cumTp += defectiveWeights ? defectiveWeights[d] : 1;
       d--;
     }
-    thresholds[k] = v;
+    thresholds[k] = v === 0 ? 0 : v; // report -0 as 0
     tp[k] = cumTp;
     fp[k] = cumFp;
     k++;

@@ -1,0 +1,80 @@
+/**
+ * TEST-ONLY brute-force reference implementations (deliberately naive, O(n^2) where that is the
+ * plainest definition) and fast-check generators. Not exported from the library.
+ */
+import fc from 'fast-check';
+
+export interface Labelled {
+  scores: number[];
+  labels: number[];
+}
+
+/** Scores with many ties (small integers) mixed with arbitrary doubles, labels 0/1. */
+export function labelledArb(options: { minLength?: number; maxLength?: number } = {}): fc.Arbitrary<Labelled> {
+  const score = fc.oneof(
+    fc.integer({ min: -4, max: 4 }),
+    fc.double({ min: -10, max: 10, noNaN: true, noDefaultInfinity: true }),
+  );
+  return fc
+    .array(fc.tuple(score, fc.constantFrom(0, 1)), { minLength: options.minLength ?? 0, maxLength: options.maxLength ?? 40 })
+    .map((pairs) => ({ scores: pairs.map((p) => p[0]), labels: pairs.map((p) => p[1]) }));
+}
+
+export interface BruteCounts {
+  tp: number;
+  fp: number;
+  tn: number;
+  fn: number;
+}
+
+/** Counts by definition: flagged when score >= t. */
+export function bruteCounts(scores: ArrayLike<number>, labels: ArrayLike<number>, t: number): BruteCounts {
+  const c = { tp: 0, fp: 0, tn: 0, fn: 0 };
+  for (let i = 0; i < scores.length; i++) {
+    const flagged = scores[i] >= t;
+    if (labels[i] === 1) {
+      if (flagged) c.tp++;
+      else c.fn++;
+    } else if (flagged) c.fp++;
+    else c.tn++;
+  }
+  return c;
+}
+
+/** +Infinity then the distinct scores, descending. */
+export function bruteCandidates(scores: ArrayLike<number>): number[] {
+  const distinct = [...new Set(Array.from(scores, (s) => (Object.is(s, -0) ? 0 : s)))];
+  distinct.sort((a, b) => b - a);
+  return [Infinity, ...distinct];
+}
+
+/** Fraction of (good, defective) pairs ordered correctly, ties counting 1/2; null if a class is empty. */
+export function bruteAuroc(scores: ArrayLike<number>, labels: ArrayLike<number>): number | null {
+  let pairs = 0;
+  let correct = 0;
+  for (let i = 0; i < scores.length; i++) {
+    if (labels[i] !== 0) continue;
+    for (let j = 0; j < scores.length; j++) {
+      if (labels[j] !== 1) continue;
+      pairs++;
+      if (scores[j] > scores[i]) correct += 1;
+      else if (scores[j] === scores[i]) correct += 0.5;
+    }
+  }
+  return pairs === 0 ? null : correct / pairs;
+}
+
+/** AP by its definition: sum over distinct thresholds (descending) of (recall gain) * precision. */
+export function bruteAveragePrecision(scores: ArrayLike<number>, labels: ArrayLike<number>): number | null {
+  const nDef = Array.from(labels).filter((l) => l === 1).length;
+  if (nDef === 0) return null;
+  let ap = 0;
+  let prevRecall = 0;
+  for (const t of bruteCandidates(scores).slice(1)) {
+    const c = bruteCounts(scores, labels, t);
+    const recall = c.tp / nDef;
+    ap += (recall - prevRecall) * (c.tp / (c.tp + c.fp));
+    prevRecall = recall;
+  }
+  return ap;
+}
