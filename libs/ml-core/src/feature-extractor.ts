@@ -26,6 +26,12 @@ export interface FeatureExtractor {
   readonly normalization: InputNormalization;
   /** Execution provider / runtime used, e.g. "onnxruntime-node 1.30.0 cpu". */
   readonly runtime: string;
+  /**
+   * Path of the ONNX graph actually run (the file `sha256` describes), when the extractor is one:
+   * models read it to export backbone + head as one self-contained graph. Its input is the normalised
+   * batch; its outputs are named after `layers`.
+   */
+  readonly modelPath?: string;
   extract(batch: Tensor, layers: readonly string[]): Promise<Record<string, Tensor>>;
   dispose(): Promise<void>;
 }

@@ -216,3 +216,22 @@ describe('OnnxGraphBuilder: validation', () => {
     expect(() => new OnnxGraphBuilder({ opset: 12 })).toThrow(/opset 12/);
   });
 });
+
+describe('OnnxGraphBuilder.fromModel', () => {
+  it('appends nodes to an existing model, keeping its weights and inputs', async () => {
+    const base = new OnnxGraphBuilder({ name: 'base', opset: 13 });
+    const x = base.input('x', ['N', 2]);
+    const h = base.mul(x, base.constFloat([3, 4], [2]));
+    base.output(h, 'h');
+    const ext = OnnxGraphBuilder.fromModel(base.toBytes());
+    expect(ext.opset).toBe(13);
+    // 'h' (an output of the base model) is usable; a second output reads an inner value too
+    const y = ext.add(ext.identity('h'), ext.constFloat(1, []));
+    ext.output(y, 'y');
+    const x2 = { data: Float32Array.from([1, 2, 3, 4]), dims: [2, 2] };
+    const out = await runSession(ext.toBytes(), { x: x2 });
+    expect(Array.from(out.y.data)).toEqual([4, 9, 10, 17]);
+    expect(Object.keys(out)).toEqual(['y']);
+    expect(() => ext.input('x', [1])).toThrow(/already used/);
+  });
+});

@@ -90,6 +90,34 @@ export class OnnxGraphBuilder {
     if (this.opset < 13) throw new RangeError(`OnnxGraphBuilder: opset ${this.opset} < 13 is not supported`);
   }
 
+  /**
+   * Starts from an existing ONNX model (e.g. a backbone) to append nodes to it: its nodes, initializers
+   * and inputs are kept, its outputs are dropped (declare new ones with {@link output}; any of its
+   * value names can be used as inputs to new nodes). The opset is the model's, or `options.opset` when
+   * higher (at least 13).
+   */
+  static fromModel(bytes: Uint8Array, options: GraphBuilderOptions = {}): OnnxGraphBuilder {
+    const model = onnx.ModelProto.decode(bytes);
+    const imported = model.opsetImport.find((o) => !o.domain)?.version;
+    const opset = Math.max(13, Number(imported ?? 13), options.opset ?? 0);
+    const b = new OnnxGraphBuilder({ ...options, name: options.name ?? model.graph?.name ?? 'graph', opset });
+    const graph = model.graph;
+    if (!graph) throw new Error('OnnxGraphBuilder.fromModel: the model has no graph');
+    const nodes = graph.node ?? [];
+    const inits = graph.initializer ?? [];
+    const initNames = new Set(inits.map((t) => t.name ?? ''));
+    b.nodes.push(...nodes);
+    b.initializers.push(...inits);
+    b.inputs.push(...(graph.input ?? []).filter((i) => !initNames.has(i.name ?? '')));
+    for (const name of initNames) b.names.add(name);
+    for (const i of graph.input ?? []) b.names.add(i.name ?? '');
+    for (const n of nodes) {
+      for (const o of n.output ?? []) b.names.add(o);
+      if (n.name) b.names.add(n.name);
+    }
+    return b;
+  }
+
   /** A fresh value name with the given prefix. */
   uniqueName(prefix: string): string {
     let name = prefix;
