@@ -78,3 +78,47 @@ export function bruteAveragePrecision(scores: ArrayLike<number>, labels: ArrayLi
   }
   return ap;
 }
+
+/** Small deterministic PRNG (mulberry32) for synthetic test data; returns floats in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * 8-connected region labels by naive relaxation: every defect pixel starts with its own id and
+ * repeatedly takes the smallest id among itself and its 8 neighbours until nothing changes.
+ * Returns one region id per pixel (-1 for background); ids are not consecutive.
+ */
+export function bruteRegions(mask: ArrayLike<number>, width: number, height: number): Int32Array {
+  const id = new Int32Array(width * height).map((_, p) => (mask[p] === 1 ? p : -1));
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const p = y * width + x;
+        if (id[p] < 0) continue;
+        for (let dy = -1; dy <= 1; dy++) {
+          for (let dx = -1; dx <= 1; dx++) {
+            const nx = x + dx;
+            const ny = y + dy;
+            if (nx < 0 || ny < 0 || nx >= width || ny >= height) continue;
+            const q = ny * width + nx;
+            if (id[q] >= 0 && id[q] < id[p]) {
+              id[p] = id[q];
+              changed = true;
+            }
+          }
+        }
+      }
+    }
+  }
+  return id;
+}
