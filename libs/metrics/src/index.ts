@@ -15,6 +15,7 @@ export * from './pr';
 export * from './pixel-auroc';
 export * from './connected-components';
 export * from './pro';
+export * from './pro-binned';
 export * from './histogram';
 export * from './latency';
 export * from './size';

@@ -1,0 +1,76 @@
+import fc from 'fast-check';
+import { PixelMap } from './connected-components';
+import { aupro } from './pro';
+import { AuproAccumulator, auproBinned } from './pro-binned';
+import { seededRandom } from './testing/reference';
+
+/** Synthetic maps with 1-3 rectangular defects of different sizes on some images. */
+function synthetic(seed: number, images: number, h: number, w: number) {
+  const rand = seededRandom(seed);
+  const maps: PixelMap[] = [];
+  const masks: PixelMap[] = [];
+  for (let i = 0; i < images; i++) {
+    const data = new Float32Array(h * w);
+    const mask = new Uint8Array(h * w);
+    const defects = i % 3 === 0 ? 0 : 1 + Math.floor(rand() * 3);
+    for (let d = 0; d < defects; d++) {
+      const rh = 1 + Math.floor(rand() * 5);
+      const rw = 1 + Math.floor(rand() * 5);
+      const y0 = Math.floor(rand() * (h - rh));
+      const x0 = Math.floor(rand() * (w - rw));
+      for (let y = y0; y < y0 + rh; y++) for (let x = x0; x < x0 + rw; x++) mask[y * w + x] = 1;
+    }
+    for (let p = 0; p < h * w; p++) data[p] = rand() + (mask[p] ? 0.5 * rand() : 0);
+    maps.push({ data, width: w, height: h });
+    masks.push({ data: mask, width: w, height: h });
+  }
+  return { maps, masks };
+}
+
+describe('binned AUPRO', () => {
+  it('agrees with the exact AUPRO within 1e-3 with 65536 bins, and within its own bound', () => {
+    const { maps, masks } = synthetic(11, 24, 32, 32);
+    const exact = aupro(maps, masks)!;
+    const binned = auproBinned(maps, masks)!;
+    expect(Math.abs(binned.aupro - exact)).toBeLessThan(1e-3);
+    expect(Math.abs(binned.aupro - exact)).toBeLessThanOrEqual(binned.maxAbsError + 1e-12);
+    expect(binned.regions).toBeGreaterThan(10);
+  });
+
+  it('streaming over batches equals the two-pass helper', () => {
+    const { maps, masks } = synthetic(5, 9, 16, 16);
+    const lo = Math.min(...maps.map((m) => Math.min(...Array.from(m.data))));
+    const hi = Math.max(...maps.map((m) => Math.max(...Array.from(m.data))));
+    const acc = new AuproAccumulator({ min: lo, max: hi, bins: 500 });
+    maps.forEach((m, i) => acc.add(m, masks[i]));
+    expect(acc.result()).toEqual(auproBinned(maps, masks, { bins: 500 }));
+  });
+
+  it('property: |binned - exact| <= the reported bound for any bin count, range and limit', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 1e6 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.double({ min: -0.3, max: 0.3, noNaN: true }),
+        fc.constantFrom(0.05, 0.3, 1),
+        (seed, bins, shift, fprLimit) => {
+          const { maps, masks } = synthetic(seed, 4, 8, 8);
+          const exact = aupro(maps, masks, { fprLimit });
+          const binned = auproBinned(maps, masks, { bins, min: 0.2 + shift, max: 1.3 + shift, fprLimit });
+          if (exact === null) return expect(binned).toBeNull();
+          expect(Math.abs(binned!.aupro - exact)).toBeLessThanOrEqual(binned!.maxAbsError + 1e-12);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('degenerate inputs and errors', () => {
+    const m = (data: number[]): PixelMap => ({ data, width: data.length, height: 1 });
+    expect(auproBinned([m([0.1, 0.2])], [m([0, 0])])).toBeNull();
+    expect(auproBinned([], [])).toBeNull();
+    expect(auproBinned([m([5, 5, 5, 5])], [m([1, 0, 0, 0])])!.aupro).toBeCloseTo(0.15, 12); // one jump, as exact
+    expect(() => auproBinned([m([NaN, 1])], [m([0, 1])])).toThrow(/anomalyMaps\[0\].data\[0\] is NaN/);
+    expect(() => new AuproAccumulator({ min: 0, max: 1 }).result(0)).toThrow(/fprLimit must be > 0/);
+  });
+});
