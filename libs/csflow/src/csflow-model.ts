@@ -1,0 +1,342 @@
+/**
+ * CS-Flow behind the shared `AnomalyModel` interface: backbone features at three input scales
+ * (extracted once per fit and cached in memory), an optional fixed 1x1 PCA reduction, the flow
+ * trained on TensorFlow.js, and inference through onnxruntime on the exported flow graph.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type * as tfType from '@tensorflow/tfjs';
+import {
+  createSession,
+  initTrainingBackend,
+  type AnomalyModel,
+  type DecodedImage,
+  type FeatureExtractor,
+  type FitOptions,
+  type FitReport,
+  type OnnxSession,
+  type ScoreResult,
+  type Tensor,
+} from '@defectlab/ml-core';
+import { anomalyMaps } from './anomaly-map';
+import { flowParameterCount, resolveConfig, type TCsflowConfig } from './config';
+import { buildFlowOnnx } from './export-onnx';
+import { defaultFeatureLayer, extractScales } from './features';
+import { CsFlowNet, type FlowShape } from './model';
+import { fitPcaReduction, toFlowInput, type Reduction } from './reduction';
+import { imageScores, positionScores } from './score';
+import { trainFlow } from './train';
+
+const MODEL_JSON = 'csflow.json';
+const WEIGHTS_BIN = 'weights.bin';
+const PAPER_BACKBONE_CHANNELS = 304;
+
+interface Trained {
+  readonly tf: typeof tfType;
+  readonly net: CsFlowNet;
+  readonly reduction: Reduction | null;
+  readonly layer: string;
+  readonly inputChannels: number;
+}
+
+/** Position scores of the three scales plus the derived outputs. */
+export interface FeatureScores {
+  /** Per scale [N, 1, Hs, Ws]: channel mean of 0.5 * z^2. */
+  readonly positions: Tensor[];
+  readonly imageScores: Float32Array;
+}
+
+export class CsFlowModel implements AnomalyModel {
+  readonly kind = 'csflow' as const;
+  readonly config: TCsflowConfig;
+  private trained: Trained | null = null;
+  private session: OnnxSession | null = null;
+  private backendDescription = '';
+
+  /**
+   * @param extractor a frozen backbone (not disposed by this model)
+   * @param config `{ preset?, ...overrides }`; see `ZCsflowConfig` for every key and default
+   */
+  constructor(
+    readonly extractor: FeatureExtractor,
+    config: unknown = {},
+  ) {
+    this.config = resolveConfig(config);
+  }
+
+  /** The backbone layer this model uses. */
+  get featureLayer(): string {
+    return this.config.featureLayer || defaultFeatureLayer(this.extractor);
+  }
+
+  /** Channels the flow actually sees: the configured count, or fewer when the backbone has fewer. */
+  private flowChannels(backboneChannels: number): number {
+    return Math.min(this.config.featureChannels, backboneChannels);
+  }
+
+  /** Every deliberate difference from the published method for this configuration. */
+  deviations(backboneChannels: number): string[] {
+    const c = this.config;
+    const out: string[] = [];
+    out.push(
+      `backbone: ${this.extractor.name} layer ${this.featureLayer} (${backboneChannels} channels) instead of EfficientNet-B5 block output (304 channels)`,
+    );
+    if (backboneChannels > c.featureChannels) {
+      out.push(
+        `1x1 reduction ${backboneChannels} -> ${c.featureChannels} channels: a fixed PCA projection fitted on training features, centred and scaled to unit mean variance (the paper feeds the backbone's channels directly)`,
+      );
+    } else if (backboneChannels < c.featureChannels) {
+      out.push(`featureChannels ${c.featureChannels} requested but the backbone has ${backboneChannels}: the flow uses ${backboneChannels}`);
+    }
+    if (c.inputSize !== 768) out.push(`input size ${c.inputSize} (paper: 768, 384, 192)`);
+    if (c.hiddenChannels !== 1024) out.push(`hidden channels ${c.hiddenChannels} (paper: 1024)`);
+    if (c.blocks !== 4 || c.kernelSizes.join(',') !== '3,3,3,5') out.push(`blocks ${c.blocks}, kernels ${c.kernelSizes.join(',')} (paper: 4 blocks, 3,3,3,5)`);
+    if (c.epochs !== 240) out.push(`epochs ${c.epochs} (paper: 240 = 60 meta-epochs x 4 sub-epochs)`);
+    if (c.scoreMode !== 'mean') out.push(`image score '${c.scoreMode}' of the per-position scores (paper: mean of 0.5 z^2)`);
+    out.push('one random channel permutation per block shared by the three scales');
+    out.push('gradient-norm clipping at 1 as issue 5 specifies; Adam betas are torch defaults (0.9, 0.999)');
+    out.push('training in float32 on TensorFlow.js; inference through an ONNX export of the flow on onnxruntime-node');
+    return out;
+  }
+
+  async fit(trainImages: readonly DecodedImage[], options: FitOptions = {}): Promise<FitReport> {
+    if (trainImages.length === 0) throw new RangeError('csflow: fit needs at least one training image');
+    const t0 = Date.now();
+    const backend = await initTrainingBackend();
+    const tf = backend.tf;
+    this.backendDescription = backend.description;
+    const cfg = this.config;
+    const layer = this.featureLayer;
+    const feats = await extractScales(this.extractor, trainImages, layer, cfg.inputSize, cfg.featureBatchSize, options.onProgress, options.signal);
+    const cb = feats[0].dims[1];
+    const channels = this.flowChannels(cb);
+    const reduction = cb > channels ? fitPcaReduction(tf, feats, channels, cfg.reductionSamples, cfg.seed) : null;
+    const inputs = feats.map((f) => toFlowInput(tf, f, reduction));
+    const shape: FlowShape = {
+      channels,
+      hiddenChannels: cfg.hiddenChannels,
+      kernelSizes: cfg.kernelSizes,
+      clamp: cfg.clamp,
+      leakySlope: cfg.leakySlope,
+    };
+    await this.releaseTrained();
+    const net = new CsFlowNet(tf, shape, cfg.seed);
+    let result;
+    try {
+      result = await trainFlow(tf, net, inputs, {
+        epochs: cfg.epochs,
+        batchSize: cfg.batchSize,
+        optimizer: cfg.optimizer,
+        seed: cfg.seed,
+        onProgress: options.onProgress,
+        signal: options.signal,
+        checkpointDir: options.checkpointDir,
+        checkpointEvery: cfg.checkpointEvery,
+        fingerprint: this.fingerprint(feats),
+      });
+    } catch (e) {
+      net.dispose();
+      throw e;
+    } finally {
+      tf.dispose(inputs);
+    }
+    this.trained = { tf, net, reduction, layer, inputChannels: cb };
+    return {
+      resolvedConfig: this.resolvedConfig(cb),
+      backend: backend.description,
+      seed: cfg.seed,
+      wallSeconds: (Date.now() - t0) / 1000,
+      epochsRun: result.epochsRun,
+      finalLoss: result.finalLoss,
+      deviations: this.deviations(cb),
+    };
+  }
+
+  /** The resolved config plus what was derived from the backbone, to be recorded with the run. */
+  resolvedConfig(backboneChannels: number): Record<string, unknown> {
+    const channels = this.flowChannels(backboneChannels);
+    const params = flowParameterCount({ ...this.config, featureChannels: channels });
+    const reductionParams = backboneChannels > channels ? channels * backboneChannels + channels : 0;
+    return {
+      ...this.config,
+      featureLayer: this.featureLayer,
+      backbone: { name: this.extractor.name, sha256: this.extractor.sha256, channels: backboneChannels },
+      flowChannels: channels,
+      parameterCount: params + reductionParams,
+      sizeBytesFp32: 4 * (params + reductionParams),
+      trainingBackend: this.backendDescription,
+      deviations: this.deviations(backboneChannels),
+    };
+  }
+
+  private fingerprint(feats: readonly Tensor[]): string {
+    const h = createHash('sha256');
+    h.update(JSON.stringify({ ...this.config, epochs: 0, checkpointEvery: 0 }));
+    h.update(this.extractor.sha256 + this.featureLayer);
+    for (const f of feats) {
+      h.update(JSON.stringify(f.dims));
+      h.update(Buffer.from(f.data.buffer, f.data.byteOffset, Math.min(f.data.byteLength, 1 << 16)));
+    }
+    return h.digest('hex');
+  }
+
+  private requireTrained(): Trained {
+    if (!this.trained) throw new Error('csflow: the model is not trained (call fit or CsFlowModel.load first)');
+    return this.trained;
+  }
+
+  /** ONNX bytes of the flow head (see export-onnx.ts for inputs and outputs). */
+  onnxBytes(): Uint8Array {
+    const t = this.requireTrained();
+    return buildFlowOnnx(t.net, {
+      reduction: t.reduction,
+      inputChannels: t.inputChannels,
+      docString: JSON.stringify(this.resolvedConfig(t.inputChannels)),
+    });
+  }
+
+  /** Extracts the three scales of `images` with this model's backbone layer. */
+  extract(images: readonly DecodedImage[]): Promise<Tensor[]> {
+    return extractScales(this.extractor, images, this.featureLayer, this.config.inputSize, this.config.featureBatchSize);
+  }
+
+  /** Scores pre-extracted backbone features (NCHW per scale) with onnxruntime on the exported graph. */
+  async scoreFeaturesOnnx(feats: readonly Tensor[]): Promise<FeatureScores> {
+    if (!this.session) this.session = await createSession(this.onnxBytes());
+    const out = await this.session.run({ feat0: feats[0], feat1: feats[1], feat2: feats[2] });
+    const positions = [out.pos0, out.pos1, out.pos2];
+    return { positions, imageScores: imageScores(positions, this.config.scoreMode, this.config.topKFraction) };
+  }
+
+  /** Scores pre-extracted backbone features with the TensorFlow.js flow (reference for the export). */
+  scoreFeaturesTf(feats: readonly Tensor[]): FeatureScores {
+    const { tf, net, reduction } = this.requireTrained();
+    const zs = tf.tidy(() => {
+      const xs = feats.map((f) => toFlowInput(tf, f, reduction));
+      return net.forward(xs).zs.map((z) => tf.transpose(z, [0, 3, 1, 2]));
+    });
+    let positions: Tensor[];
+    try {
+      positions = zs.map((z) => positionScores({ data: z.dataSync() as Float32Array, dims: z.shape }));
+    } finally {
+      tf.dispose(zs);
+    }
+    return { positions, imageScores: imageScores(positions, this.config.scoreMode, this.config.topKFraction) };
+  }
+
+  async score(images: readonly DecodedImage[]): Promise<ScoreResult> {
+    if (images.length === 0) return { imageScores: new Float32Array(0), anomalyMaps: { data: new Float32Array(0), dims: [0, 1, 0, 0] } };
+    const { width, height } = images[0];
+    if (images.some((im) => im.width !== width || im.height !== height)) throw new RangeError('csflow: score needs images of one size');
+    const feats = await this.extract(images);
+    const s = await this.scoreFeaturesOnnx(feats);
+    return { imageScores: s.imageScores, anomalyMaps: anomalyMaps(s.positions[0], height, width) };
+  }
+
+  async save(dir: string): Promise<void> {
+    const t = this.requireTrained();
+    await fs.promises.mkdir(dir, { recursive: true });
+    const vars = t.net.variables();
+    const parts: Float32Array[] = [];
+    if (t.reduction) parts.push(t.reduction.weight, t.reduction.bias);
+    for (const v of vars) parts.push((await v.data()) as Float32Array);
+    const total = parts.reduce((n, p) => n + p.length, 0);
+    const blob = new Float32Array(total);
+    let off = 0;
+    for (const p of parts) {
+      blob.set(p, off);
+      off += p.length;
+    }
+    await fs.promises.writeFile(path.join(dir, WEIGHTS_BIN), Buffer.from(blob.buffer));
+    const meta = {
+      format: 'defectlab-csflow/1',
+      config: this.config,
+      layer: t.layer,
+      inputChannels: t.inputChannels,
+      reduction: t.reduction ? { inChannels: t.reduction.inChannels, outChannels: t.reduction.outChannels } : null,
+      backbone: { name: this.extractor.name, sha256: this.extractor.sha256 },
+      variables: vars.map((v) => v.shape),
+      resolvedConfig: this.resolvedConfig(t.inputChannels),
+    };
+    await fs.promises.writeFile(path.join(dir, MODEL_JSON), JSON.stringify(meta, null, 2));
+  }
+
+  /** Restores a model written by `save`; the extractor must be the same backbone (checked by sha256). */
+  static async load(dir: string, extractor: FeatureExtractor): Promise<CsFlowModel> {
+    const meta = JSON.parse(await fs.promises.readFile(path.join(dir, MODEL_JSON), 'utf8')) as {
+      config: TCsflowConfig;
+      layer: string;
+      inputChannels: number;
+      reduction: { inChannels: number; outChannels: number } | null;
+      backbone: { sha256: string };
+      variables: number[][];
+    };
+    if (meta.backbone.sha256 !== extractor.sha256) {
+      throw new Error(`csflow: model in ${dir} was trained on backbone ${meta.backbone.sha256}, got ${extractor.sha256}`);
+    }
+    const buf = await fs.promises.readFile(path.join(dir, WEIGHTS_BIN));
+    const blob = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+    const model = new CsFlowModel(extractor, { ...meta.config, featureLayer: meta.layer });
+    const backend = await initTrainingBackend();
+    const tf = backend.tf;
+    model.backendDescription = backend.description;
+    let off = 0;
+    const take = (n: number): Float32Array => {
+      const out = blob.slice(off, off + n);
+      off += n;
+      return out;
+    };
+    let reduction: Reduction | null = null;
+    if (meta.reduction) {
+      const { inChannels, outChannels } = meta.reduction;
+      reduction = { inChannels, outChannels, weight: take(inChannels * outChannels), bias: take(outChannels) };
+    }
+    const cfg = model.config;
+    const net = new CsFlowNet(
+      tf,
+      { channels: model.flowChannels(meta.inputChannels), hiddenChannels: cfg.hiddenChannels, kernelSizes: cfg.kernelSizes, clamp: cfg.clamp, leakySlope: cfg.leakySlope },
+      cfg.seed,
+    );
+    const vars = net.variables();
+    tf.tidy(() => vars.forEach((v) => v.assign(tf.tensor(take(v.size), v.shape))));
+    if (off !== blob.length) {
+      net.dispose();
+      throw new Error(`csflow: ${WEIGHTS_BIN} has ${blob.length} values, the model needs ${off}`);
+    }
+    model.trained = { tf, net, reduction, layer: meta.layer, inputChannels: meta.inputChannels };
+    return model;
+  }
+
+  async exportOnnx(file: string): Promise<number> {
+    const bytes = this.onnxBytes();
+    await fs.promises.mkdir(path.dirname(file), { recursive: true });
+    await fs.promises.writeFile(file, bytes);
+    return bytes.byteLength;
+  }
+
+  sizeBytes(): number {
+    const t = this.trained;
+    if (!t) {
+      const cb = this.extractor.layers.find((l) => l.name === this.featureLayer)?.channels ?? PAPER_BACKBONE_CHANNELS;
+      return this.resolvedConfig(cb).sizeBytesFp32 as number;
+    }
+    const reductionParams = t.reduction ? t.reduction.weight.length + t.reduction.bias.length : 0;
+    return 4 * (t.net.parameterCount() + reductionParams);
+  }
+
+  private async releaseTrained(): Promise<void> {
+    if (this.session) {
+      await this.session.release();
+      this.session = null;
+    }
+    if (this.trained) {
+      this.trained.net.dispose();
+      this.trained = null;
+    }
+  }
+
+  async dispose(): Promise<void> {
+    await this.releaseTrained();
+  }
+}

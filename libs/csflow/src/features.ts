@@ -1,0 +1,73 @@
+/**
+ * Backbone features at the three CS-Flow input scales: each image is resized to S, S/2 and S/4
+ * (S = inputSize) and passed through the same frozen backbone layer.
+ */
+import type { DecodedImage, FeatureExtractor, FitProgress, Tensor } from '@defectlab/ml-core';
+import { resizeImage, toNormalizedBatch } from '@defectlab/datasets';
+
+/** The layer used when the config names none: the one with the largest stride (deepest), last listed on ties. */
+export function defaultFeatureLayer(extractor: FeatureExtractor): string {
+  let best = extractor.layers[0];
+  for (const l of extractor.layers) if (l.stride >= best.stride) best = l;
+  return best.name;
+}
+
+/** Input sides of the three scales; each must give feature maps exactly half the previous. */
+export function scaleSides(inputSize: number, stride: number): [number, number, number] {
+  if (inputSize % (4 * stride) !== 0) {
+    throw new RangeError(`csflow: inputSize ${inputSize} must be a multiple of 4 x the layer stride (${4 * stride})`);
+  }
+  return [inputSize, inputSize / 2, inputSize / 4];
+}
+
+/**
+ * Extracts the three scales for `images`.
+ * @returns per scale NCHW [N, Cb, S/stride, S/stride], [N, Cb, S/(2 stride), ...], [N, Cb, S/(4 stride), ...]
+ */
+export async function extractScales(
+  extractor: FeatureExtractor,
+  images: readonly DecodedImage[],
+  layer: string,
+  inputSize: number,
+  batchSize: number,
+  onProgress?: (p: FitProgress) => void,
+  signal?: AbortSignal,
+): Promise<Tensor[]> {
+  const info = extractor.layers.find((l) => l.name === layer);
+  if (!info) throw new Error(`csflow: backbone ${extractor.name} has no layer "${layer}" (has ${extractor.layers.map((l) => l.name).join(', ')})`);
+  const sides = scaleSides(inputSize, info.stride);
+  const n = images.length;
+  const out: Tensor[] = sides.map((s) => {
+    const f = s / info.stride;
+    return { data: new Float32Array(n * info.channels * f * f), dims: [n, info.channels, f, f] };
+  });
+  const t0 = Date.now();
+  for (let start = 0; start < n; start += batchSize) {
+    signal?.throwIfAborted();
+    const chunk = images.slice(start, start + batchSize);
+    for (let si = 0; si < 3; si++) {
+      const side = sides[si];
+      const resized = await Promise.all(
+        chunk.map((im) => (im.width === side && im.height === side ? im : resizeImage(im, { width: side, height: side }))),
+      );
+      const batch = toNormalizedBatch(resized, extractor.normalization);
+      const res = await extractor.extract(batch, [layer]);
+      const t = res[layer];
+      const per = out[si].data.length / n;
+      if (t.data.length !== per * chunk.length) {
+        throw new Error(`csflow: layer ${layer} returned dims [${t.dims.join(', ')}], expected [${chunk.length}, ${out[si].dims.slice(1).join(', ')}]`);
+      }
+      out[si].data.set(t.data, start * per);
+    }
+    const done = Math.min(n, start + batchSize);
+    const elapsed = (Date.now() - t0) / 1000;
+    onProgress?.({
+      phase: 'features',
+      step: done,
+      steps: n,
+      throughput: done / Math.max(elapsed, 1e-3),
+      etaSeconds: (elapsed / done) * (n - done),
+    });
+  }
+  return out;
+}

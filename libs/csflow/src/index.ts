@@ -1,0 +1,14 @@
+export { CsFlowModel, type FeatureScores } from './csflow-model';
+export {
+  CSFLOW_PRESETS,
+  PRESETS,
+  SCORE_MODES,
+  ZCsflowConfig,
+  ZCsflowConfigInput,
+  flowParameterCount,
+  resolveConfig,
+  type CsflowPreset,
+  type ScoreMode,
+  type TCsflowConfig,
+  type TCsflowConfigInput,
+} from './config';
