@@ -1,0 +1,62 @@
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, SCREENSHOT_DIR } from './browser';
+import { removeDataDir, startPlatform, type RunningPlatform } from './platform-process';
+
+describe('the README start command on a fresh data folder, without PostgreSQL', () => {
+  let platform: RunningPlatform;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    platform = await startPlatform();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await platform?.stop();
+    if (platform) removeDataDir(platform.dataDir);
+  });
+
+  it('prints the URLs and serves health on PGlite', async () => {
+    expect(platform.output()).toContain(platform.webUrl);
+    expect(platform.output()).toContain(`${platform.apiUrl}/api/health`);
+    const res = await fetch(`${platform.apiUrl}/api/health`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { database: { kind: string; description: string } };
+    expect(body.database.kind).toBe('pglite');
+    expect(body.database.description).toContain(platform.dataDir);
+  });
+
+  it('renders the home page in a real browser, which reaches the API through the web origin', async () => {
+    const page = await browser.newPage();
+    const offsite: string[] = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith('http://127.0.0.1') && !r.url().startsWith('data:')) offsite.push(r.url());
+    });
+    await page.goto(platform.webUrl);
+    await page.getByTestId('api-status').waitFor();
+    expect(await page.getByTestId('api-status').textContent()).toBe('API up');
+    expect(await page.getByTestId('db-kind').textContent()).toBe('PGlite (embedded)');
+    // the page shows this platform's own database, not some other API on a default port
+    expect(await page.getByTestId('db-where').textContent()).toContain(platform.dataDir);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'home.png'), fullPage: true });
+    expect(offsite).toEqual([]);
+  });
+});
+
+describe('a second start on the same data folder', () => {
+  it('reopens the existing database and keeps its schema version', async () => {
+    const first = await startPlatform();
+    const before = (await (await fetch(`${first.apiUrl}/api/health`)).json()) as { database: { schemaVersion: string } };
+    await first.stop();
+    const second = await startPlatform({ dataDir: first.dataDir });
+    try {
+      const after = (await (await fetch(`${second.apiUrl}/api/health`)).json()) as { database: { schemaVersion: string } };
+      expect(after.database.schemaVersion).toBe(before.database.schemaVersion);
+      expect(second.output()).toMatch(/"applied":\[\]/);
+    } finally {
+      await second.stop();
+      removeDataDir(first.dataDir);
+    }
+  });
+});

@@ -1,0 +1,20 @@
+import os from 'node:os';
+import { describeMachine, runtimeVersions } from './machine-info';
+
+describe('describeMachine', () => {
+  it('reports this machine', () => {
+    const m = describeMachine();
+    expect(m.logicalCores).toBe(os.cpus().length);
+    expect(m.memoryBytes).toBe(os.totalmem());
+    expect(m.node).toBe(process.version);
+    expect(m.cpuModel.length).toBeGreaterThan(0);
+  });
+});
+
+describe('runtimeVersions', () => {
+  it('reads installed package versions and marks missing ones null', () => {
+    const v = runtimeVersions(['onnxruntime-node', 'no-such-package-defectlab']);
+    expect(v['onnxruntime-node']).toMatch(/^\d+\.\d+\.\d+/);
+    expect(v['no-such-package-defectlab']).toBeNull();
+  });
+});
