@@ -1,0 +1,6 @@
+export * from './descriptor';
+export * from './paths';
+export * from './shipped';
+export * from './onnx-feature-extractor';
+export * from './load-backbone';
+export { convertNsfwjsModel } from './nsfwjs/convert-cached';
