@@ -6,3 +6,4 @@ export * from './training';
 export * from './onnx';
 export * from './filters';
 export * from './random';
+export * from './testing';

@@ -1,2 +1,3 @@
 export * from './gaussian-blur';
 export * from './resize-bilinear';
+export * from './gaussian-blur-onnx';

@@ -235,3 +235,13 @@ describe('OnnxGraphBuilder.fromModel', () => {
     expect(() => ext.input('x', [1])).toThrow(/already used/);
   });
 });
+
+describe('OnnxGraphBuilder.shape', () => {
+  it.each([13, 17])('slices the shape with start/end at opset %s', async (opset) => {
+    const g = new OnnxGraphBuilder({ opset });
+    const x = g.input('x', ['N', 'C', 'H', 'W']);
+    g.output(g.shape(x, 1, 3), 'y', [2], 'int64');
+    const out = await runSession(g.toBytes(), { x: randomTensor([2, 3, 5, 7], 1) });
+    expect(Array.from(out.y.data)).toEqual([3, 5]);
+  });
+});

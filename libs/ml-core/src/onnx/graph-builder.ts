@@ -118,6 +118,11 @@ export class OnnxGraphBuilder {
     return b;
   }
 
+  /** Names of the graph inputs declared so far (including those of a model given to {@link fromModel}). */
+  inputNames(): string[] {
+    return this.inputs.map((i) => i.name ?? '');
+  }
+
   /** A fresh value name with the given prefix. */
   uniqueName(prefix: string): string {
     let name = prefix;
@@ -332,6 +337,10 @@ export class OnnxGraphBuilder {
   }
   /** The int64 shape of `x` (optionally the slice [start, end)). */
   shape(x: string, start?: number, end?: number): string {
+    if (this.opset < 15 && (start !== undefined || end !== undefined)) {
+      // Shape's start/end attributes arrived in opset 15: slice the full shape instead
+      return this.slice(this.op('Shape', [x]), [start ?? 0], [end ?? 2 ** 40], [0]);
+    }
     const a: Record<string, AttributeValue> = {};
     if (start !== undefined) a.start = attr.int(start);
     if (end !== undefined) a.end = attr.int(end);

@@ -1,0 +1,264 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { AnomalyModel, DecodedImage, FeatureExtractor, FitOptions, FitReport, ScoreResult } from '@defectlab/ml-core';
+import { approximateGreedyCoreset } from './coreset';
+import { patchScoresToAnomalyMap } from './anomaly-map';
+import { resolvePatchcoreConfig, type ResolvedPatchcoreConfig, type TPatchcoreConfigInput } from './config';
+import { exportPatchcoreOnnx } from './export-onnx';
+import { gatherRows, memoryBankBytes, readMemoryBank, writeMemoryBank, type MemoryBank } from './memory-bank';
+import { createKnnIndex, type NearestNeighbourIndex } from './nearest-neighbours';
+import { PatchFeaturePipeline } from './patch-features';
+import { argMax, reweightedImageScore } from './score';
+
+/** Every deliberate difference from the paper / reference code, recorded in each FitReport. */
+export const PATCHCORE_DEVIATIONS: readonly string[] = [
+  'Backbone: whatever FeatureExtractor is passed in; with the shared ResNet-50 v2 (MXNet weights, pre-activation) we tap stage2_act/stage3_act where the paper taps WideResNet-50-2 layer2/layer3.',
+  'Local aggregation: each layer map is 3x3 average-pooled (zero padding counted) before the channel projection; the reference flattens the unfolded (C, 3, 3) patch and adaptive-average-pools that vector, so its bins mix a channel\'s neighbouring positions. Both are linear local averages followed by the same adaptive-average channel pooling to preprocessingDim per layer and targetDim overall.',
+  'Johnson-Lindenstrauss projection for coreset distances: a Gaussian N(0, 1/d) matrix (the reference uses a randomly initialised torch Linear layer).',
+  'No resize/center-crop inside the model: callers pass images of one size (the benchmark stretches magnetic_tile ROIs to 224x224 without cropping, so no defect is cut away).',
+  'Image score: the paper\'s re-weighting over b nearest bank entries (eq. 7), as anomalib does; the reference code uses the plain max (numNeighbors = 1 reproduces it).',
+  'Exact nearest-neighbour search in onnxruntime (Gemm + TopK) or JS instead of faiss; no approximate index.',
+  'Validation images are not used: PatchCore has no training epochs, so there is nothing to early-stop (and nothing ever looks at the test split).',
+];
+
+interface FittedState {
+  readonly bank: MemoryBank;
+  readonly gridH: number;
+  readonly gridW: number;
+  readonly trainPatches: number;
+  readonly imageSize: readonly [number, number];
+}
+
+/**
+ * PatchCore (Roth et al., CVPR 2022) behind the shared {@link AnomalyModel} interface.
+ * Create with {@link createPatchcore} or {@link PatchcoreModel.load}; free with `dispose()`.
+ */
+export class PatchcoreModel implements AnomalyModel {
+  readonly kind = 'patchcore' as const;
+  private pipeline: PatchFeaturePipeline | null = null;
+  private knn: NearestNeighbourIndex | null = null;
+
+  private constructor(
+    private readonly extractor: FeatureExtractor,
+    readonly config: ResolvedPatchcoreConfig,
+    private state: FittedState | null,
+  ) {}
+
+  /** Async factory: validates the config and the backbone layers. The model is unfitted. */
+  static async create(extractor: FeatureExtractor, config: TPatchcoreConfigInput = {}): Promise<PatchcoreModel> {
+    const model = new PatchcoreModel(extractor, resolvePatchcoreConfig(config), null);
+    await model.features(); // fail early on unknown layers
+    return model;
+  }
+
+  /** Loads a model written by `save(dir)`; `extractor` must be the backbone it was fitted with. */
+  static async load(dir: string, extractor: FeatureExtractor): Promise<PatchcoreModel> {
+    const meta = JSON.parse(await fs.readFile(path.join(dir, 'patchcore.json'), 'utf8')) as SavedMeta;
+    if (meta.format !== SAVE_FORMAT) throw new Error(`PatchcoreModel.load: unknown format ${meta.format}`);
+    if (meta.backbone.sha256 !== extractor.sha256) {
+      throw new Error(`PatchcoreModel.load: saved with backbone ${meta.backbone.name} (${meta.backbone.sha256}), got ${extractor.name} (${extractor.sha256})`);
+    }
+    const bank = await readMemoryBank(dir, meta.bank.dim, meta.bank.size);
+    const model = new PatchcoreModel(extractor, resolvePatchcoreConfig({ ...meta.config, layers: [...meta.config.layers] }), {
+      bank,
+      gridH: meta.gridH,
+      gridW: meta.gridW,
+      trainPatches: meta.trainPatches,
+      imageSize: meta.imageSize,
+    });
+    await model.features();
+    return model;
+  }
+
+  /** The fitted memory bank (null before fit). */
+  get memoryBank(): MemoryBank | null {
+    return this.state?.bank ?? null;
+  }
+
+  async fit(trainImages: readonly DecodedImage[], options: FitOptions = {}): Promise<FitReport> {
+    const started = Date.now();
+    const { onProgress, signal } = options;
+    if (trainImages.length === 0) throw new Error('PatchcoreModel.fit: no training images');
+    const [w0, h0] = [trainImages[0].width, trainImages[0].height];
+    const cfg = this.config;
+    const pipeline = await this.features();
+    await this.knn?.dispose();
+    this.knn = null;
+
+    // 1. patch features of every training image into one preallocated [patches, D] buffer
+    let rows: Float32Array | null = null;
+    let grid = { h: 0, w: 0 };
+    for (let start = 0; start < trainImages.length; start += cfg.batchSize) {
+      signal?.throwIfAborted();
+      const batch = trainImages.slice(start, start + cfg.batchSize);
+      const f = await pipeline.run(batch);
+      if (!rows) {
+        grid = { h: f.gridH, w: f.gridW };
+        rows = new Float32Array(trainImages.length * f.gridH * f.gridW * f.dim);
+      }
+      rows.set(f.rows, start * grid.h * grid.w * f.dim);
+      const done = start + batch.length;
+      const elapsed = (Date.now() - started) / 1000;
+      onProgress?.({ phase: 'features', step: done, steps: trainImages.length, throughput: done / elapsed, etaSeconds: (elapsed / done) * (trainImages.length - done) });
+    }
+    const all = { data: rows as Float32Array, dim: pipeline.dim };
+    const nPatches = all.data.length / all.dim;
+
+    // 2. approximate greedy coreset -> memory bank
+    const count = Math.max(1, Math.min(nPatches, Math.floor(nPatches * cfg.coresetRatio)));
+    const coresetStarted = Date.now();
+    const indices = await approximateGreedyCoreset(all, {
+      count,
+      projectionDim: cfg.coresetProjectionDim,
+      startPoints: cfg.coresetStartPoints,
+      seed: cfg.seed,
+      threads: cfg.threads,
+      signal,
+      onProgress: (done, total) => {
+        const elapsed = (Date.now() - coresetStarted) / 1000;
+        onProgress?.({ phase: 'coreset', step: done, steps: total, etaSeconds: done > 0 ? (elapsed / done) * (total - done) : undefined });
+      },
+    });
+    const bank = gatherRows(all, indices);
+    onProgress?.({ phase: 'memory-bank', message: `memory bank ${bank.size} x ${bank.dim} (${(memoryBankBytes(bank) / 1e6).toFixed(1)} MB) from ${nPatches} patches` });
+    this.state = { bank, gridH: grid.h, gridW: grid.w, trainPatches: nPatches, imageSize: [w0, h0] };
+
+    return {
+      resolvedConfig: this.resolvedConfig(),
+      backend: `onnxruntime-node (${this.extractor.runtime}); kNN ${cfg.knnEngine}`,
+      seed: cfg.seed,
+      wallSeconds: (Date.now() - started) / 1000,
+      deviations: PATCHCORE_DEVIATIONS,
+    };
+  }
+
+  /** Config plus what fitting determined (bank size, grid), as recorded with a run. */
+  resolvedConfig(): Record<string, unknown> {
+    return {
+      model: 'patchcore',
+      ...this.config,
+      backbone: { name: this.extractor.name, sha256: this.extractor.sha256 },
+      memoryBank: this.state ? { size: this.state.bank.size, dim: this.state.bank.dim, fromPatches: this.state.trainPatches } : null,
+      featureGrid: this.state ? [this.state.gridH, this.state.gridW] : null,
+      deviations: PATCHCORE_DEVIATIONS,
+    };
+  }
+
+  async score(images: readonly DecodedImage[]): Promise<ScoreResult> {
+    const state = this.requireFitted();
+    if (images.length === 0) return { imageScores: new Float32Array(0), anomalyMaps: { data: new Float32Array(0), dims: [0, 1, 0, 0] } };
+    const { width, height } = images[0];
+    const knn = await this.index();
+    const pipeline = await this.features();
+    const imageScores = new Float32Array(images.length);
+    const maps = new Float32Array(images.length * width * height);
+    for (let start = 0; start < images.length; start += this.config.batchSize) {
+      const batch = images.slice(start, start + this.config.batchSize);
+      const f = await pipeline.run(batch);
+      const nn = await knn.search({ data: f.rows, dim: f.dim }, this.kNeighbours());
+      const perImage = f.gridH * f.gridW;
+      const patchScores = new Float32Array(f.images * perImage);
+      for (let i = 0; i < patchScores.length; i++) patchScores[i] = nn.distances[i * nn.k];
+      for (let b = 0; b < f.images; b++) {
+        const { index, value } = argMax(patchScores, b * perImage, perImage);
+        const row = b * perImage + index;
+        const mStar = nn.indices[row * nn.k];
+        const support = await knn.search({ data: state.bank.data.subarray(mStar * state.bank.dim, (mStar + 1) * state.bank.dim), dim: state.bank.dim }, this.kNeighbours());
+        imageScores[start + b] = reweightedImageScore(f.rows.subarray(row * f.dim, (row + 1) * f.dim), value, state.bank, support.indices);
+      }
+      const m = patchScoresToAnomalyMap({ data: patchScores, dims: [f.images, 1, f.gridH, f.gridW] }, height, width, this.config.blurSigma);
+      maps.set(m.data, start * width * height);
+    }
+    return { imageScores, anomalyMaps: { data: maps, dims: [images.length, 1, height, width] } };
+  }
+
+  async save(dir: string): Promise<void> {
+    const state = this.requireFitted();
+    await fs.mkdir(dir, { recursive: true });
+    const meta: SavedMeta = {
+      format: SAVE_FORMAT,
+      config: this.config,
+      backbone: { name: this.extractor.name, sha256: this.extractor.sha256 },
+      bank: { size: state.bank.size, dim: state.bank.dim },
+      gridH: state.gridH,
+      gridW: state.gridW,
+      trainPatches: state.trainPatches,
+      imageSize: state.imageSize,
+      deviations: PATCHCORE_DEVIATIONS,
+    };
+    await writeMemoryBank(dir, state.bank);
+    await fs.writeFile(path.join(dir, 'patchcore.json'), JSON.stringify(meta, null, 2));
+  }
+
+  async exportOnnx(file: string): Promise<number> {
+    const state = this.requireFitted();
+    const pipeline = await this.features();
+    return exportPatchcoreOnnx(file, {
+      extractor: this.extractor,
+      layers: pipeline.headLayers,
+      config: this.config,
+      bank: state.bank,
+    });
+  }
+
+  /** Memory bank bytes (float32). The channel projection is recomputed from the config, so it adds nothing. */
+  sizeBytes(): number {
+    return this.state ? memoryBankBytes(this.state.bank) : 0;
+  }
+
+  async dispose(): Promise<void> {
+    const pipeline = this.pipeline;
+    const knn = this.knn;
+    this.pipeline = null;
+    this.knn = null;
+    try {
+      await knn?.dispose();
+    } finally {
+      await pipeline?.dispose();
+    }
+  }
+
+  private kNeighbours(): number {
+    return Math.max(1, this.config.numNeighbors);
+  }
+
+  private requireFitted(): FittedState {
+    if (!this.state) throw new Error('PatchcoreModel: not fitted (call fit or load first)');
+    return this.state;
+  }
+
+  private async features(): Promise<PatchFeaturePipeline> {
+    if (!this.pipeline) {
+      const c = this.config;
+      this.pipeline = await PatchFeaturePipeline.create(this.extractor, c.layers, c.patchSize, c.preprocessingDim, c.targetDim, c.threads);
+    }
+    return this.pipeline;
+  }
+
+  private async index(): Promise<NearestNeighbourIndex> {
+    if (!this.knn) {
+      const state = this.requireFitted();
+      this.knn = await createKnnIndex(this.config.knnEngine, state.bank, this.kNeighbours(), { threads: this.config.threads, batchRows: this.config.knnBatchRows });
+    }
+    return this.knn;
+  }
+}
+
+const SAVE_FORMAT = 'defectlab-patchcore-v1';
+
+interface SavedMeta {
+  readonly format: string;
+  readonly config: ResolvedPatchcoreConfig;
+  readonly backbone: { readonly name: string; readonly sha256: string };
+  readonly bank: { readonly size: number; readonly dim: number };
+  readonly gridH: number;
+  readonly gridW: number;
+  readonly trainPatches: number;
+  readonly imageSize: readonly [number, number];
+  readonly deviations: readonly string[];
+}
+
+/** Async factory for the shared interface: `const model = await createPatchcore(backbone, { preset: 'small' })`. */
+export function createPatchcore(extractor: FeatureExtractor, config: TPatchcoreConfigInput = {}): Promise<PatchcoreModel> {
+  return PatchcoreModel.create(extractor, config);
+}
