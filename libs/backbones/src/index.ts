@@ -4,3 +4,5 @@ export * from './shipped';
 export * from './onnx-feature-extractor';
 export * from './load-backbone';
 export { convertNsfwjsModel } from './nsfwjs/convert-cached';
+export * from './feature-cache';
+export * from './extract-features';

@@ -11,6 +11,10 @@ export const DESCRIPTORS_DIR = path.resolve(__dirname, '..', 'descriptors');
  * `<repo>/.data/backbones` (gitignored).
  */
 export function defaultCacheDir(): string {
-  const base = process.env.DEFECTLAB_DATA_DIR ? path.resolve(process.env.DEFECTLAB_DATA_DIR) : path.join(REPO_ROOT, '.data');
-  return path.join(base, 'backbones');
+  return path.join(defaultDataDir(), 'backbones');
+}
+
+/** `$DEFECTLAB_DATA_DIR`, else `<repo>/.data` (gitignored). */
+export function defaultDataDir(): string {
+  return process.env.DEFECTLAB_DATA_DIR ? path.resolve(process.env.DEFECTLAB_DATA_DIR) : path.join(REPO_ROOT, '.data');
 }
