@@ -75,13 +75,16 @@ export const PATCHCORE_PRESETS: Record<'paper' | 'small', PresetValues> = {
     batchSize: 8,
     threads: 1,
   },
-  /** A quick run for tests and demos: smaller features and a 1 % coreset. */
+  /**
+   * A quick run for tests and demos: 128-d features (8x fewer than the paper) and a 10 % coreset
+   * (a 1 % coreset of a few dozen demo images keeps too few patches: lens AUROC fell from 1.0 to 0.94).
+   */
   small: {
     layers: ['stage2_act', 'stage3_act'],
     patchSize: 3,
     preprocessingDim: 256,
     targetDim: 128,
-    coresetRatio: 0.01,
+    coresetRatio: 0.1,
     coresetProjectionDim: 64,
     coresetStartPoints: 10,
     numNeighbors: 9,

@@ -7,13 +7,15 @@ import { addKnnToGraph, addMemoryBank } from './nearest-neighbours';
 
 export interface PatchcoreExportInput {
   readonly extractor: FeatureExtractor;
+  /** The backbone graph (path or bytes); default `extractor.modelPath`. */
+  readonly backboneOnnx?: string | Uint8Array;
   readonly layers: readonly HeadLayer[];
   readonly config: ResolvedPatchcoreConfig;
   readonly bank: MemoryBank;
 }
 
 /**
- * Builds PatchCore as ONE ONNX graph: backbone (read from `extractor.modelPath`) -> feature head ->
+ * Builds PatchCore as ONE ONNX graph: backbone (`backboneOnnx` or `extractor.modelPath`) -> feature head ->
  * exact kNN against the memory bank (an initializer) -> anomaly map (bilinear upsampling + Gaussian
  * blur) and the re-weighted image score.
  *
@@ -22,10 +24,12 @@ export interface PatchcoreExportInput {
  */
 export async function buildPatchcoreOnnx(input: PatchcoreExportInput): Promise<Uint8Array> {
   const { extractor, layers, config, bank } = input;
-  if (!extractor.modelPath) {
-    throw new Error(`patchcore export: backbone "${extractor.name}" exposes no ONNX modelPath, so backbone + head cannot be written as one graph`);
+  const source = input.backboneOnnx ?? extractor.modelPath;
+  if (!source) {
+    throw new Error(`patchcore export: backbone "${extractor.name}" exposes no ONNX modelPath and no backboneOnnx was given, so backbone + head cannot be written as one graph`);
   }
-  const g = OnnxGraphBuilder.fromModel(await fs.readFile(extractor.modelPath), { name: 'patchcore', docString: JSON.stringify({ model: 'patchcore', config }) });
+  const backbone = typeof source === 'string' ? await fs.readFile(source) : source;
+  const g = OnnxGraphBuilder.fromModel(backbone, { name: 'patchcore', docString: JSON.stringify({ model: 'patchcore', config }) });
   const image = g.inputNames()[0];
   const D = bank.dim;
   const b = Math.max(1, config.numNeighbors);

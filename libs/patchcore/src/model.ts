@@ -42,17 +42,18 @@ export class PatchcoreModel implements AnomalyModel {
     private readonly extractor: FeatureExtractor,
     readonly config: ResolvedPatchcoreConfig,
     private state: FittedState | null,
+    private readonly options: PatchcoreOptions,
   ) {}
 
   /** Async factory: validates the config and the backbone layers. The model is unfitted. */
-  static async create(extractor: FeatureExtractor, config: TPatchcoreConfigInput = {}): Promise<PatchcoreModel> {
-    const model = new PatchcoreModel(extractor, resolvePatchcoreConfig(config), null);
+  static async create(extractor: FeatureExtractor, config: TPatchcoreConfigInput = {}, options: PatchcoreOptions = {}): Promise<PatchcoreModel> {
+    const model = new PatchcoreModel(extractor, resolvePatchcoreConfig(config), null, options);
     await model.features(); // fail early on unknown layers
     return model;
   }
 
   /** Loads a model written by `save(dir)`; `extractor` must be the backbone it was fitted with. */
-  static async load(dir: string, extractor: FeatureExtractor): Promise<PatchcoreModel> {
+  static async load(dir: string, extractor: FeatureExtractor, options: PatchcoreOptions = {}): Promise<PatchcoreModel> {
     const meta = JSON.parse(await fs.readFile(path.join(dir, 'patchcore.json'), 'utf8')) as SavedMeta;
     if (meta.format !== SAVE_FORMAT) throw new Error(`PatchcoreModel.load: unknown format ${meta.format}`);
     if (meta.backbone.sha256 !== extractor.sha256) {
@@ -65,7 +66,7 @@ export class PatchcoreModel implements AnomalyModel {
       gridW: meta.gridW,
       trainPatches: meta.trainPatches,
       imageSize: meta.imageSize,
-    });
+    }, options);
     await model.features();
     return model;
   }
@@ -195,6 +196,7 @@ export class PatchcoreModel implements AnomalyModel {
     const pipeline = await this.features();
     return exportPatchcoreOnnx(file, {
       extractor: this.extractor,
+      backboneOnnx: this.options.backboneOnnx,
       layers: pipeline.headLayers,
       config: this.config,
       bank: state.bank,
@@ -246,6 +248,15 @@ export class PatchcoreModel implements AnomalyModel {
 
 const SAVE_FORMAT = 'defectlab-patchcore-v1';
 
+/** Non-config options of the factory. */
+export interface PatchcoreOptions {
+  /**
+   * The backbone's ONNX graph (path or bytes) for `exportOnnx`, when the extractor does not expose
+   * `modelPath`. Must be the graph the extractor runs (same input, outputs named after its layers).
+   */
+  readonly backboneOnnx?: string | Uint8Array;
+}
+
 interface SavedMeta {
   readonly format: string;
   readonly config: ResolvedPatchcoreConfig;
@@ -259,6 +270,6 @@ interface SavedMeta {
 }
 
 /** Async factory for the shared interface: `const model = await createPatchcore(backbone, { preset: 'small' })`. */
-export function createPatchcore(extractor: FeatureExtractor, config: TPatchcoreConfigInput = {}): Promise<PatchcoreModel> {
-  return PatchcoreModel.create(extractor, config);
+export function createPatchcore(extractor: FeatureExtractor, config: TPatchcoreConfigInput = {}, options: PatchcoreOptions = {}): Promise<PatchcoreModel> {
+  return PatchcoreModel.create(extractor, config, options);
 }
