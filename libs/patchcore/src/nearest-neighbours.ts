@@ -1,4 +1,4 @@
-import { createSession, OnnxGraphBuilder, type OnnxSession } from '@defectlab/ml-core';
+import { addNearestNeighbours, addPointSet, createSession, OnnxGraphBuilder, type GraphPointSet, type OnnxSession } from '@defectlab/ml-core';
 import type { RowMatrix } from './coreset';
 import type { MemoryBank } from './memory-bank';
 
@@ -17,45 +17,14 @@ export interface NearestNeighbourIndex {
   dispose(): Promise<void>;
 }
 
-/** Names of a memory bank stored in a graph: the rows [M, D] and their squared norms [1, M]. */
-export interface GraphMemoryBank {
-  readonly rows: string;
-  readonly sqNorms: string;
-  readonly size: number;
-  readonly dim: number;
+/** The bank as a graph point set (rows + squared norms as initializers). */
+export function addMemoryBank(g: OnnxGraphBuilder, bank: MemoryBank): GraphPointSet {
+  return addPointSet(g, 'memory_bank', bank.data, bank.size, bank.dim);
 }
 
-/** Adds the bank (and its squared row norms) as initializers. */
-export function addMemoryBank(g: OnnxGraphBuilder, bank: MemoryBank): GraphMemoryBank {
-  const norms = new Float32Array(bank.size);
-  for (let i = 0; i < bank.size; i++) {
-    let s = 0;
-    for (let j = 0; j < bank.dim; j++) s += bank.data[i * bank.dim + j] ** 2;
-    norms[i] = s;
-  }
-  return {
-    rows: g.initializer('memory_bank', bank.data, [bank.size, bank.dim]),
-    sqNorms: g.initializer('memory_bank_sq_norms', norms, [1, bank.size]),
-    size: bank.size,
-    dim: bank.dim,
-  };
-}
-
-/**
- * Adds exact kNN against a bank to a graph: for queries [n, D] returns distances [n, k] (ascending) and
- * int64 indices [n, k]. Candidates come from squared distances |q|^2 + |m|^2 - 2 q.m (one Gemm) and
- * TopK; their distances are then recomputed exactly from the gathered rows, because the expansion
- * loses precision by cancellation in float32 (about sqrt(|q|^2 * 1e-7)).
- */
-export function addKnnToGraph(g: OnnxGraphBuilder, queries: string, bank: GraphMemoryBank, k: number): { distances: string; indices: string } {
-  const cross = g.gemm(queries, bank.rows, bank.sqNorms, { transB: true, alpha: -2, beta: 1 }); // |m|^2 - 2 q.m
-  const qNorms = g.reduceSum(g.mul(queries, queries), [1], true); // [n, 1]
-  const d2 = g.relu(g.add(cross, qNorms));
-  const [, indices] = g.topK(d2, Math.min(k, bank.size), 1, false);
-  const neighbours = g.gather(bank.rows, indices, 0); // [n, k, D]
-  const diff = g.sub(neighbours, g.unsqueeze(queries, [1]));
-  const distances = g.sqrt(g.reduceSum(g.mul(diff, diff), [2], false));
-  return { distances, indices };
+/** Exact Euclidean kNN of queries [n, D] against the bank in a graph (see ml-core addNearestNeighbours). */
+export function addKnnToGraph(g: OnnxGraphBuilder, queries: string, bank: GraphPointSet, k: number): { distances: string; indices: string } {
+  return addNearestNeighbours(g, queries, bank, k);
 }
 
 /**
