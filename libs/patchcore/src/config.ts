@@ -25,6 +25,8 @@ export const ZPatchcoreConfig = z.object({
   numNeighbors: z.number().int().min(1).optional(),
   /** Gaussian sigma (in input pixels) applied to the upsampled anomaly map. */
   blurSigma: z.number().min(0).optional(),
+  /** Where the greedy coreset steps run: an onnxruntime mat-vec per step, or a plain JS loop. */
+  coresetEngine: z.enum(['onnxruntime', 'js']).optional(),
   /** Nearest-neighbour engine: exact search as an onnxruntime MatMul+TopK graph, or a plain JS loop. */
   knnEngine: z.enum(['onnxruntime', 'js']).optional(),
   /** Query rows per kNN call (bounds the [rows, bankSize] distance matrix). */
@@ -47,6 +49,7 @@ export interface ResolvedPatchcoreConfig {
   readonly coresetRatio: number;
   readonly coresetProjectionDim: number;
   readonly coresetStartPoints: number;
+  readonly coresetEngine: 'onnxruntime' | 'js';
   readonly numNeighbors: number;
   readonly blurSigma: number;
   readonly knnEngine: 'onnxruntime' | 'js';
@@ -68,6 +71,7 @@ export const PATCHCORE_PRESETS: Record<'paper' | 'small', PresetValues> = {
     coresetRatio: 0.1,
     coresetProjectionDim: 128,
     coresetStartPoints: 10,
+    coresetEngine: 'onnxruntime',
     numNeighbors: 9,
     blurSigma: 4,
     knnEngine: 'onnxruntime',
@@ -87,6 +91,7 @@ export const PATCHCORE_PRESETS: Record<'paper' | 'small', PresetValues> = {
     coresetRatio: 0.1,
     coresetProjectionDim: 64,
     coresetStartPoints: 10,
+    coresetEngine: 'onnxruntime',
     numNeighbors: 9,
     blurSigma: 4,
     knnEngine: 'onnxruntime',

@@ -1,5 +1,5 @@
 import { SeededRandom } from '@defectlab/ml-core';
-import { approximateGreedyCoreset, coveringRadius, greedyCoreset, jlProjectionMatrix, projectRows, type RowMatrix } from './coreset';
+import { approximateGreedyCoreset, coveringRadius, greedyCoreset, greedyCoresetOrt, jlProjectionMatrix, projectRows, type RowMatrix } from './coreset';
 
 /** `clusters` Gaussian blobs of very different sizes in `dim` dims: random sampling tends to miss the small ones. */
 function clustered(seed: number, dim: number): RowMatrix {
@@ -35,6 +35,16 @@ describe('approximate greedy coreset', () => {
         expect(greedyRadius).toBeLessThanOrEqual(coveringRadius(rows, rng.sample(n, count)));
       }
     }
+  });
+
+  it('runs the greedy steps in onnxruntime with the same selection as the JS loop', async () => {
+    const rows = clustered(6, 16);
+    const js = await greedyCoreset(rows, 40, 10, 2);
+    const ort = await greedyCoresetOrt(rows, 40, 10, 2);
+    expect(Array.from(ort)).toEqual(Array.from(js));
+    const viaJs = await approximateGreedyCoreset(rows, { count: 25, projectionDim: 8, startPoints: 5, seed: 4, engine: 'js' });
+    const viaOrt = await approximateGreedyCoreset(rows, { count: 25, projectionDim: 8, startPoints: 5, seed: 4 });
+    expect(Array.from(viaOrt)).toEqual(Array.from(viaJs));
   });
 
   it('is deterministic for a seed', async () => {

@@ -112,6 +112,7 @@ export class PatchcoreModel implements AnomalyModel {
       count,
       projectionDim: cfg.coresetProjectionDim,
       startPoints: cfg.coresetStartPoints,
+      engine: cfg.coresetEngine,
       seed: cfg.seed,
       threads: cfg.threads,
       signal,
