@@ -1,0 +1,121 @@
+/**
+ * `fit`: trains one model on the train split of an MVTec folder and writes it, with its resolved config,
+ * split rule and ONNX export, to an output folder. The CLI and (later) the queue worker call this.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { ZSplitRule, type TImageInput, type TRunConfig, type TSplitRule } from '@defectlab/contracts';
+import type { AnomalyModel, DecodedImage } from '@defectlab/ml-core';
+import { descriptorFor, openBackbone } from '../backbone/resolve-backbone';
+import { describeMachine, runtimeVersions } from '../machine-info';
+import { modelEntry } from '../model-registry';
+import { loadInputImage } from './load-images';
+import { throttledProgress, type Log } from './progress';
+import { MODEL_SUBDIR, ONNX_FILE, writeManifest, type TRunManifest } from './run-manifest';
+import { DEFAULT_SPLIT_RULE, readAndSplit, splitCounts } from './split';
+import { UserError } from '../cli/user-error';
+
+export interface FitRunOptions {
+  /** csflow | patchcore | cfa */
+  readonly model: string;
+  /** MVTec-layout folder. */
+  readonly data: string;
+  /** "default", a shipped backbone name, a descriptor .json or an .onnx file. */
+  readonly backbone: string;
+  /** The model library's config (`{ preset, ...overrides }`); validated by the library's schema. */
+  readonly config?: unknown;
+  /** Overrides the config's seed. */
+  readonly seed?: number;
+  /** Square side images are resized to (default: the model's, e.g. csflow inputSize, patchcore 224). */
+  readonly imageSize?: number;
+  /** Split rule overrides (default DEFAULT_SPLIT_RULE). */
+  readonly splitRule?: Partial<TSplitRule>;
+  /** Output folder (created). */
+  readonly out: string;
+  /** Backbone cache folder (default libs/backbones' `.data/backbones`). */
+  readonly backboneCacheDir?: string;
+}
+
+export interface FitRunResult {
+  readonly outDir: string;
+  readonly manifest: TRunManifest;
+}
+
+/**
+ * Validates every input first (model, config, data folder, backbone), then fits, saves, exports.
+ * @throws UserError for bad input (message names the argument or field)
+ */
+export async function fitRun(options: FitRunOptions, log: Log): Promise<FitRunResult> {
+  const started = Date.now();
+  const entry = modelEntry(options.model);
+  const rule = parseSplitRule(options.splitRule);
+  const splits = await readAndSplit(options.data, rule);
+  const counts = splitCounts(splits);
+  if (splits.train.length === 0) throw new UserError(`--data ${options.data}: the split leaves no training images`);
+  const descriptor = await descriptorFor(options.backbone);
+  const { config, notes } = entry.resolveConfig(options.config ?? {}, options.seed, descriptor);
+  const side = options.imageSize ?? entry.defaultImageSize(config);
+  const input: TImageInput = { width: side, height: side, mode: 'stretch' };
+  log(`fit ${entry.kind} on ${options.data}: ${counts.train} train, ${counts.validationGood}+${counts.validationDefective} validation, ${counts.testGood}+${counts.testDefective} test images at ${side}x${side}`);
+  for (const n of notes) log(`note: ${n}`);
+
+  const backbone = await openBackbone(descriptor, options.backboneCacheDir);
+  let model: AnomalyModel | null = null;
+  try {
+    log(`backbone ${backbone.extractor.name} (${backbone.extractor.sha256.slice(0, 12)}), ${backbone.extractor.runtime}`);
+    const images: DecodedImage[] = [];
+    for (const r of splits.train) images.push(await loadInputImage(r, input));
+    log(`decoded ${images.length} training images`);
+    model = await entry.create(backbone.extractor, config);
+    const report = await model.fit(images, { onProgress: throttledProgress(log) });
+    const outDir = path.resolve(options.out);
+    await fs.mkdir(outDir, { recursive: true });
+    await model.save(path.join(outDir, MODEL_SUBDIR));
+    let onnx: TRunManifest['onnx'] = null;
+    try {
+      onnx = { file: ONNX_FILE, bytes: await model.exportOnnx(path.join(outDir, ONNX_FILE)) };
+    } catch (e) {
+      log(`warning: ONNX export failed (${(e as Error).message}); evaluate will retry it`);
+    }
+    const runConfig: TRunConfig = {
+      model: entry.kind,
+      modelConfig: config,
+      seed: Number(config.seed ?? 0),
+      input,
+      splitRule: rule,
+      backbone: { name: backbone.extractor.name, sha256: backbone.extractor.sha256, requested: options.backbone },
+    };
+    const m = describeMachine();
+    const manifest: TRunManifest = {
+      format: 'defectlab-trainer-run/1',
+      runConfig,
+      backboneDescriptor: backbone.descriptor as unknown as Record<string, unknown>,
+      dataset: { path: path.resolve(options.data), counts },
+      fit: {
+        backend: report.backend,
+        wallSeconds: report.wallSeconds,
+        epochsRun: report.epochsRun,
+        finalLoss: report.finalLoss,
+        deviations: [...report.deviations],
+        resolvedConfig: report.resolvedConfig,
+        notes,
+      },
+      onnx,
+      machine: { ...m },
+      runtimeVersions: runtimeVersions(),
+      createdAt: new Date().toISOString(),
+    };
+    await writeManifest(outDir, manifest);
+    log(`fit done in ${((Date.now() - started) / 1000).toFixed(1)} s (training ${report.wallSeconds.toFixed(1)} s on ${report.backend}); wrote ${outDir}`);
+    return { outDir, manifest };
+  } finally {
+    await model?.dispose();
+    await backbone.extractor.dispose();
+  }
+}
+
+function parseSplitRule(overrides: Partial<TSplitRule> = {}): TSplitRule {
+  const r = ZSplitRule.safeParse({ ...DEFAULT_SPLIT_RULE, ...overrides });
+  if (!r.success) throw new UserError(`invalid split rule: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return r.data;
+}
