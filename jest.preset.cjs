@@ -23,7 +23,9 @@ function jestConfig(projectRoot, overrides = {}) {
             transform: { legacyDecorator: true, decoratorMetadata: true, react: { runtime: 'automatic' } },
             target: 'es2022',
           },
-          module: { type: 'commonjs' },
+          // keep `import()` as a real dynamic import, so ESM-only packages (pg-boss) load under
+          // jest's --experimental-vm-modules instead of failing as require()
+          module: { type: 'commonjs', ignoreDynamic: true },
           sourceMaps: 'inline',
         },
       ],
