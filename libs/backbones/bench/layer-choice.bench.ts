@@ -25,16 +25,17 @@ interface Probe {
 }
 
 const ZERO_ONE = { mean: [0, 0, 0] as [number, number, number], std: [1, 1, 1] as [number, number, number] };
+const MINUS_ONE_ONE = { mean: [0.5, 0.5, 0.5] as [number, number, number], std: [0.5, 0.5, 0.5] as [number, number, number] };
 
 const PROBES: Probe[] = [
   { backbone: 'resnet50v2-stage1to3', layers: ['stage2_act', 'stage3_act'], label: 'resnet50v2 stage2_act+stage3_act (reference)' },
-  { backbone: 'mobilenet-v2-nsfwjs', layers: ['block_5_add', 'block_12_add'], label: 'mnv2 [-1,1] block_5_add+block_12_add' },
+  { backbone: 'mobilenet-v2-nsfwjs', layers: ['block_5_add', 'block_12_add'], normalization: MINUS_ONE_ONE, label: 'mnv2 [-1,1] block_5_add+block_12_add' },
   { backbone: 'mobilenet-v2-nsfwjs', layers: ['block_5_add', 'block_12_add'], normalization: ZERO_ONE, label: 'mnv2 [0,1]  block_5_add+block_12_add' },
-  { backbone: 'mobilenet-v2-nsfwjs', layers: ['block_5_add', 'block_12_add', 'out_relu'], label: 'mnv2 [-1,1] block_5_add+block_12_add+out_relu' },
-  { backbone: 'mobilenet-v2-nsfwjs', layers: ['block_6_expand_relu', 'block_13_expand_relu'], label: 'mnv2 [-1,1] block_6_expand_relu+block_13_expand_relu' },
+  { backbone: 'mobilenet-v2-nsfwjs', layers: ['block_5_add', 'block_12_add', 'out_relu'], normalization: MINUS_ONE_ONE, label: 'mnv2 [-1,1] block_5_add+block_12_add+out_relu' },
+  { backbone: 'mobilenet-v2-nsfwjs', layers: ['block_6_expand_relu', 'block_13_expand_relu'], normalization: MINUS_ONE_ONE, label: 'mnv2 [-1,1] block_6_expand_relu+block_13_expand_relu' },
   { backbone: 'mobilenet-v2-nsfwjs', layers: ['block_6_expand_relu', 'block_13_expand_relu'], normalization: ZERO_ONE, label: 'mnv2 [0,1]  block_6_expand_relu+block_13_expand_relu' },
-  { backbone: 'mobilenet-v2-nsfwjs', layers: ['block_6_expand_relu', 'block_10_expand_relu'], label: 'mnv2 [-1,1] block_6_expand_relu+block_10_expand_relu (frozen ImageNet part only)' },
-  { backbone: 'mobilenet-v2-nsfwjs', layers: ['block_2_add', 'block_5_add', 'block_9_add'], label: 'mnv2 [-1,1] block_2_add+block_5_add+block_9_add' },
+  { backbone: 'mobilenet-v2-nsfwjs', layers: ['block_6_expand_relu', 'block_10_expand_relu'], normalization: MINUS_ONE_ONE, label: 'mnv2 [-1,1] block_6_expand_relu+block_10_expand_relu (frozen ImageNet part only)' },
+  { backbone: 'mobilenet-v2-nsfwjs', layers: ['block_2_add', 'block_5_add', 'block_9_add'], normalization: MINUS_ONE_ONE, label: 'mnv2 [-1,1] block_2_add+block_5_add+block_9_add' },
   { backbone: 'mobilenet-v2-nsfwjs', layers: ['block_5_add', 'block_12_add', 'out_relu'], normalization: ZERO_ONE, label: 'mnv2 [0,1]  block_5_add+block_12_add+out_relu' },
   { backbone: 'mobilenet-v2-nsfwjs', layers: ['block_5_add', 'block_9_add'], normalization: ZERO_ONE, label: 'mnv2 [0,1]  block_5_add+block_9_add' },
   { backbone: 'mobilenet-v2-nsfwjs', layers: ['block_2_add', 'block_5_add', 'block_12_add'], normalization: ZERO_ONE, label: 'mnv2 [0,1]  block_2_add+block_5_add+block_12_add' },
