@@ -4,7 +4,7 @@
  * no implementation yet). Each entry validates its config with the library's own zod schema, so an invalid
  * config fails with the field named before any work starts.
  */
-import { CSFLOW_PRESETS, CsFlowModel, PRESETS as CSFLOW_PRESET_VALUES, ZCsflowConfigInput, resolveConfig } from '@defectlab/csflow';
+import { CSFLOW_PRESETS, CsFlowModel, PRESETS as CSFLOW_PRESET_VALUES, ZCsflowConfig, ZCsflowConfigInput, resolveConfig } from '@defectlab/csflow';
 import type { TModelKind } from '@defectlab/contracts';
 import type { AnomalyModel, FeatureExtractor } from '@defectlab/ml-core';
 import { PatchcoreModel, ZPatchcoreConfig, createPatchcore, resolvePatchcoreConfig } from '@defectlab/patchcore';
@@ -65,6 +65,9 @@ const csflow: ModelEntry = {
       optimizer: { ...(base.optimizer ?? {}), ...asObject(raw.optimizer) },
       ...(seed !== undefined ? { seed } : {}),
     };
+    // ZCsflowConfigInput lets some out-of-range values through (its .partial() skips the checks under
+    // defaults), so the merged config is checked against the full schema too.
+    validate(ZCsflowConfig, merged, 'csflow');
     try {
       return { config: { ...resolveConfig(merged) }, notes: [] };
     } catch (e) {

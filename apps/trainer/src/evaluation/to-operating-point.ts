@@ -36,7 +36,7 @@ export function toOperatingPoint(
   const ci = confusionIntervals(p.applied, options);
   return {
     name,
-    rule: p.spec,
+    rule: p.spec.kind === 'fixed' ? { kind: 'fixed', threshold: encodeThreshold(p.spec.threshold) } : p.spec,
     fitSplit,
     reportSplit: 'test',
     threshold: encodeThreshold(p.threshold),

@@ -24,20 +24,20 @@ export const ZConfusionCounts = z.object({
 });
 export type TConfusionCounts = z.infer<typeof ZConfusionCounts>;
 
-/** How an operating point's threshold was chosen (libs/metrics operating-point kinds). */
-export const ZOperatingPointRule = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('min-overkill-at-miss'), maxMissRate: z.number().min(0).max(1) }),
-  z.object({ kind: z.literal('min-miss-at-overkill'), maxOverkillRate: z.number().min(0).max(1) }),
-  z.object({ kind: z.literal('max-f1') }),
-  z.object({ kind: z.literal('fixed'), threshold: z.number() }),
-]);
-export type TOperatingPointRule = z.infer<typeof ZOperatingPointRule>;
-
 /**
  * A threshold. JSON cannot hold +Infinity ("flag nothing"), so it is spelled as the string "+Infinity".
  */
 export const ZThreshold = z.union([z.number(), z.literal('+Infinity')]);
 export type TThreshold = z.infer<typeof ZThreshold>;
+
+/** How an operating point's threshold was chosen (libs/metrics operating-point kinds). */
+export const ZOperatingPointRule = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('min-overkill-at-miss'), maxMissRate: z.number().min(0).max(1) }),
+  z.object({ kind: z.literal('min-miss-at-overkill'), maxOverkillRate: z.number().min(0).max(1) }),
+  z.object({ kind: z.literal('max-f1') }),
+  z.object({ kind: z.literal('fixed'), threshold: ZThreshold }),
+]);
+export type TOperatingPointRule = z.infer<typeof ZOperatingPointRule>;
 
 /** Rates and counts at a threshold on one split. A rate with an empty denominator is null. */
 export const ZSplitFigures = z.object({
