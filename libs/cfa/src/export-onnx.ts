@@ -1,0 +1,46 @@
+import { promises as fs } from 'node:fs';
+import { addGaussianBlurToGraph, OnnxGraphBuilder, type FeatureExtractor } from '@defectlab/ml-core';
+import { addFeatureAggregation, type AggregatedLayer } from './feature-aggregation';
+import { addCfaScore, type CfaInferenceState } from './score-graph';
+
+export interface CfaExportInput {
+  readonly extractor: FeatureExtractor;
+  /** The backbone graph (path or bytes); default `extractor.modelPath`. */
+  readonly backboneOnnx?: string | Uint8Array;
+  readonly layers: readonly AggregatedLayer[];
+  readonly state: CfaInferenceState;
+  readonly blurSigma: number;
+  readonly docString: string;
+}
+
+/**
+ * CFA as ONE ONNX graph: backbone -> 3x3 pooling, alignment, concatenation -> CoordConv descriptor ->
+ * softmin-weighted squared distance to the K nearest centres -> bilinear upsampling -> Gaussian blur
+ * -> image score = max.
+ * Input: the backbone's input, a normalised batch [N, 3, H, W] of the TRAINING size (the coordinate
+ * channels are baked in for the training grid). Outputs: `image_scores` [N], `anomaly_maps` [N, 1, H, W],
+ * `patch_scores` [N, 1, h, w].
+ */
+export async function buildCfaOnnx(input: CfaExportInput): Promise<Uint8Array> {
+  const source = input.backboneOnnx ?? input.extractor.modelPath;
+  if (!source) {
+    throw new Error(`cfa export: backbone "${input.extractor.name}" exposes no ONNX modelPath and no backboneOnnx was given, so backbone + head cannot be written as one graph`);
+  }
+  const backbone = typeof source === 'string' ? await fs.readFile(source) : source;
+  const g = OnnxGraphBuilder.fromModel(backbone, { name: 'cfa', docString: input.docString });
+  const image = g.inputNames()[0];
+  const patch = addCfaScore(g, addFeatureAggregation(g, input.layers.map((l) => l.name)), input.state);
+  const up = g.resize(patch, { mode: 'linear', sizes: g.concat([g.shape(patch, 0, 2), g.shape(image, 2, 4)], 0) });
+  const map = input.blurSigma > 0 ? addGaussianBlurToGraph(g, up, input.blurSigma) : up;
+  g.output(map, 'anomaly_maps', ['N', 1, 'H', 'W']);
+  g.output(g.identity(patch), 'patch_scores', ['N', 1, input.state.gridH, input.state.gridW]);
+  g.output(g.reduceMax(map, [1, 2, 3], false), 'image_scores', ['N']);
+  return g.toBytes();
+}
+
+/** Writes {@link buildCfaOnnx} to `file`; returns its byte size. */
+export async function exportCfaOnnx(file: string, input: CfaExportInput): Promise<number> {
+  const bytes = await buildCfaOnnx(input);
+  await fs.writeFile(file, bytes);
+  return bytes.byteLength;
+}
