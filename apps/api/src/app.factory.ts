@@ -3,11 +3,13 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
+import { bootstrapAdmin } from './auth/bootstrap-admin';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import type { AppConfig } from './config/app-config';
 import { openDatabase, type Database } from './database/database';
 import { createJsonLogger, NestJsonLogger } from './logging/json-logger';
 import { requestLogger } from './logging/request-logger.middleware';
+import { LocalDiskArtifactStore } from './storage/local-disk-artifact-store';
 
 export interface CreatedApp {
   readonly app: NestExpressApplication;
@@ -15,8 +17,18 @@ export interface CreatedApp {
   readonly logger: Logger;
 }
 
-/** Opens and migrates the database, then builds the Nest application around it (not yet listening). */
-export async function createApp(config: AppConfig, options: { logger?: Logger; migrationsDir?: string } = {}): Promise<CreatedApp> {
+export interface CreateAppOptions {
+  logger?: Logger;
+  migrationsDir?: string;
+  /** Where the one-time bootstrap admin token line goes (default: stdout). */
+  announce?: (line: string) => void;
+}
+
+/**
+ * Opens and migrates the database, makes sure an admin can log in (bootstrap-admin.ts), opens the
+ * artifact store, then builds the Nest application around them (not yet listening).
+ */
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<CreatedApp> {
   const logger = options.logger ?? createJsonLogger(config.logLevel);
   const db = await openDatabase(config.database, options.migrationsDir);
   logger.info(
@@ -24,10 +36,15 @@ export async function createApp(config: AppConfig, options: { logger?: Logger; m
     'database ready',
   );
   try {
-    const app = await NestFactory.create<NestExpressApplication>(AppModule.forDatabase(db), {
+    await bootstrapAdmin(db.prisma, config.adminToken, options.announce ?? ((line) => process.stdout.write(`${line}\n`)), logger);
+    const store = new LocalDiskArtifactStore(config.storage.artifactsDir);
+    const swept = await store.sweepTemp();
+    logger.info({ store: store.description, importRoots: config.storage.importRoots, exportRoot: config.storage.exportRoot, swept }, 'artifact store ready');
+    const app = await NestFactory.create<NestExpressApplication>(AppModule.forContext({ config, db, store, logger }), {
       logger: new NestJsonLogger(logger),
       bodyParser: true,
     });
+    app.useBodyParser('json', { limit: config.storage.jsonBodyMaxBytes });
     app.use(requestLogger(logger));
     app.useGlobalFilters(new ApiExceptionFilter(logger));
     app.enableShutdownHooks();

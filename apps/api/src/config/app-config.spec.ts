@@ -20,4 +20,28 @@ describe('loadAppConfig', () => {
   it('rejects a port that is not a number', () => {
     expect(() => loadAppConfig({ API_PORT: 'eighty' })).toThrow(/API_PORT/);
   });
+
+  it('puts artifacts, imports and exports under the data folder by default', () => {
+    const config = loadAppConfig({ DEFECTLAB_DATA_DIR: '/srv/dl' });
+    expect(config.storage.artifactsDir).toBe('/srv/dl/artifacts');
+    expect(config.storage.exportRoot).toBe('/srv/dl/exports');
+    expect(config.storage.importRoots).toEqual(['/srv/dl/imports', '/srv/dl/exports']);
+    expect(config.adminToken).toBeNull();
+  });
+
+  it('reads colon-separated import roots, upload limits and the admin token', () => {
+    const config = loadAppConfig({
+      DEFECTLAB_IMPORT_ROOTS: '/data/a::/data/b',
+      DEFECTLAB_UPLOAD_MAX_BYTES: '1000',
+      DEFECTLAB_ADMIN_TOKEN: 'dl_0123456789abcdefghij',
+    });
+    expect(config.storage.importRoots).toEqual(['/data/a', '/data/b']);
+    expect(config.storage.uploadMaxBytes).toBe(1000);
+    expect(config.adminToken).toBe('dl_0123456789abcdefghij');
+  });
+
+  it('rejects malformed limits and admin tokens', () => {
+    expect(() => loadAppConfig({ DEFECTLAB_UPLOAD_MAX_BYTES: '-1' })).toThrow(/DEFECTLAB_UPLOAD_MAX_BYTES/);
+    expect(() => loadAppConfig({ DEFECTLAB_ADMIN_TOKEN: 'secret' })).toThrow(/DEFECTLAB_ADMIN_TOKEN/);
+  });
 });

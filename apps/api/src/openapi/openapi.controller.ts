@@ -1,5 +1,6 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { API_ENDPOINTS, buildOpenApiDocument, getOpenApiDocument } from '@defectlab/contracts';
+import { Route } from '../auth/route.decorator';
 import { APP_VERSION } from '../version';
 
 @Controller()
@@ -10,7 +11,7 @@ export class OpenApiController {
     description: 'Train, compare and ship one-class visual anomaly detectors. Generated from libs/contracts.',
   });
 
-  @Get(getOpenApiDocument.path)
+  @Route(getOpenApiDocument)
   get(): Record<string, unknown> {
     return this.document;
   }

@@ -1,0 +1,208 @@
+import { randomUUID } from 'node:crypto';
+import type { TImportPhase } from '@defectlab/contracts';
+import type { PrismaClient } from '../../generated/prisma/client';
+import { AppError } from '../../errors/app-error';
+import { FileChangedError, type ArtifactStore } from '../../storage/artifact-store';
+import { validateMvtecFolder, type FileFacts, type Manifest } from './validate-mvtec';
+
+export interface ImportRequest {
+  /** Absolute dataset folder (already confined to the import roots, or an extracted upload). */
+  readonly root: string;
+  readonly name: string;
+  readonly productLine: string;
+  readonly description?: string;
+  /** "path:<folder>" or "upload:<file name>". */
+  readonly source: string;
+  readonly createdById: string | null;
+}
+
+export interface ImportOutcome {
+  readonly created: boolean;
+  readonly datasetId: string;
+  readonly versionId: string;
+  readonly versionNumber: number;
+  readonly stats: { images: number; masks: number; newBlobs: number; bytes: number; durationMs: number };
+}
+
+export interface ImportProgressEvent {
+  readonly phase: TImportPhase;
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface ImportDeps {
+  readonly prisma: PrismaClient;
+  readonly store: ArtifactStore;
+}
+
+/** Rows written per statement in the import transaction. */
+const CHUNK = 1000;
+/** The import transaction may take long for big datasets; it holds no lock other imports need. */
+const TX_TIMEOUT_MS = 30 * 60_000;
+
+/**
+ * Imports an MVTec-layout folder as a new dataset with version 1, in three phases:
+ * 1. validate every image and mask (nothing written; a bad file is a 4xx naming it);
+ * 2. store each distinct file in the content-addressed artifact store (deduplicated by sha256);
+ * 3. one database transaction writes the Blobs, the Dataset, its Images, version 1 and its Labels.
+ * A failure or a killed process before the commit leaves the database as it was (blobs already written stay
+ * unreferenced and are reused by the next import of the same content). Idempotent: importing the same content
+ * under the same name again answers the existing dataset (`created: false`) and writes nothing; the same name
+ * with other content is a 409.
+ * `onProgress` is also called inside the transaction (phase "database", rows written so far).
+ */
+export async function importMvtecDataset(
+  deps: ImportDeps,
+  req: ImportRequest,
+  onProgress: (event: ImportProgressEvent) => void = () => undefined,
+): Promise<ImportOutcome> {
+  const started = Date.now();
+  onProgress({ phase: 'scanning', done: 0, total: 0 });
+  const manifest = await validateMvtecFolder(req.root, (done, total) => onProgress({ phase: 'validating', done, total }));
+  const files = distinctFiles(manifest);
+  const masks = manifest.entries.filter((e) => e.mask).length;
+  const stats = (newBlobs: number) => ({
+    images: manifest.entries.length,
+    masks,
+    newBlobs,
+    bytes: files.reduce((n, f) => n + f.bytes, 0),
+    durationMs: Date.now() - started,
+  });
+
+  const existing = await findExisting(deps.prisma, req.name, manifest.fingerprint);
+  if (existing) return { created: false, ...existing, stats: stats(0) };
+
+  let newBlobs = 0;
+  let stored = 0;
+  onProgress({ phase: 'storing', done: 0, total: files.length });
+  await forEachLimited(files, 4, async (f) => {
+    try {
+      if ((await deps.store.putFile(f.file, f.sha256)).created) newBlobs++;
+    } catch (err) {
+      if (err instanceof FileChangedError) {
+        throw new AppError('FILE_CHANGED_DURING_IMPORT', `${f.relPath} changed while it was being imported; import again`, [{ path: f.relPath, message: 'changed' }]);
+      }
+      throw err;
+    }
+    onProgress({ phase: 'storing', done: ++stored, total: files.length });
+  });
+
+  try {
+    const written = await writeRows(deps, req, manifest, files, onProgress);
+    return { created: true, ...written, stats: stats(newBlobs) };
+  } catch (err) {
+    if ((err as { code?: string }).code === 'P2002') {
+      // the same name was imported concurrently: same content answers that dataset, other content is a conflict
+      const raced = await findExisting(deps.prisma, req.name, manifest.fingerprint);
+      if (raced) return { created: false, ...raced, stats: stats(newBlobs) };
+    }
+    throw err;
+  }
+}
+
+async function findExisting(prisma: PrismaClient, name: string, fingerprint: string) {
+  const dataset = await prisma.dataset.findUnique({
+    where: { name },
+    select: { id: true, importSha256: true, versions: { where: { number: 1 }, select: { id: true, number: true } } },
+  });
+  if (!dataset) return null;
+  if (dataset.importSha256 !== fingerprint || dataset.versions.length === 0) {
+    throw new AppError('DATASET_NAME_TAKEN', `a dataset named "${name}" exists with other content; choose another name`);
+  }
+  return { datasetId: dataset.id, versionId: dataset.versions[0].id, versionNumber: 1 };
+}
+
+function distinctFiles(manifest: Manifest): FileFacts[] {
+  const bySha = new Map<string, FileFacts>();
+  for (const e of manifest.entries) {
+    if (!bySha.has(e.image.sha256)) bySha.set(e.image.sha256, e.image);
+    if (e.mask && !bySha.has(e.mask.sha256)) bySha.set(e.mask.sha256, e.mask);
+  }
+  return [...bySha.values()];
+}
+
+async function writeRows(
+  deps: ImportDeps,
+  req: ImportRequest,
+  manifest: Manifest,
+  files: readonly FileFacts[],
+  onProgress: (event: ImportProgressEvent) => void,
+): Promise<{ datasetId: string; versionId: string; versionNumber: number }> {
+  const datasetId = randomUUID();
+  const versionId = randomUUID();
+  const images = manifest.entries.map((e) => ({ id: randomUUID(), entry: e }));
+  const total = files.length + 1 + images.length + 1 + images.length;
+  let done = 0;
+  const progressed = (n: number) => onProgress({ phase: 'database', done: (done += n), total });
+  onProgress({ phase: 'database', done: 0, total });
+
+  await deps.prisma.$transaction(
+    async (tx) => {
+      for (const chunk of chunks(files, CHUNK)) {
+        await tx.blob.createMany({
+          data: chunk.map((f) => ({ sha256: f.sha256, bytes: f.bytes, format: f.format, width: f.width, height: f.height, storageKey: deps.store.keyFor(f.sha256) })),
+          skipDuplicates: true,
+        });
+        progressed(chunk.length);
+      }
+      await tx.dataset.create({
+        data: {
+          id: datasetId,
+          name: req.name,
+          productLine: req.productLine,
+          description: req.description ?? null,
+          importSha256: manifest.fingerprint,
+          source: req.source,
+          createdById: req.createdById,
+        },
+        select: { id: true },
+      });
+      progressed(1);
+      for (const chunk of chunks(images, CHUNK)) {
+        await tx.image.createMany({
+          data: chunk.map(({ id, entry }) => ({ id, datasetId, blobSha256: entry.image.sha256, relPath: entry.image.relPath, split: entry.split })),
+        });
+        progressed(chunk.length);
+      }
+      await tx.datasetVersion.create({
+        data: { id: versionId, datasetId, number: 1, note: `imported from ${req.source}`, createdById: req.createdById },
+        select: { id: true },
+      });
+      progressed(1);
+      for (const chunk of chunks(images, CHUNK)) {
+        await tx.label.createMany({
+          data: chunk.map(({ id, entry }) => ({
+            versionId,
+            imageId: id,
+            value: entry.value,
+            defectType: entry.defectType,
+            maskSha256: entry.mask?.sha256 ?? null,
+          })),
+        });
+        progressed(chunk.length);
+      }
+    },
+    { timeout: TX_TIMEOUT_MS, maxWait: 60_000 },
+  );
+  return { datasetId, versionId, versionNumber: 1 };
+}
+
+function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    for (let i = next++; i < items.length && !failed; i = next++) {
+      try {
+        await fn(items[i]);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

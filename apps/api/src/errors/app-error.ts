@@ -1,0 +1,96 @@
+import { HttpException } from '@nestjs/common';
+import type { TApiError } from '@defectlab/contracts';
+
+/** Every error the data side of the API answers with on purpose; the HTTP status follows from the code. */
+export type AppErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'INVALID_TOKEN'
+  | 'INSUFFICIENT_ROLE'
+  | 'ENDPOINT_WITHOUT_CONTRACT'
+  | 'USER_NOT_FOUND'
+  | 'TOKEN_NOT_FOUND'
+  | 'EMAIL_TAKEN'
+  | 'DATASET_NOT_FOUND'
+  | 'VERSION_NOT_FOUND'
+  | 'IMAGE_NOT_FOUND'
+  | 'BLOB_NOT_FOUND'
+  | 'IMPORT_NOT_FOUND'
+  | 'TARGET_NOT_FOUND'
+  | 'DATASET_NAME_TAKEN'
+  | 'IMPORT_IN_PROGRESS'
+  | 'TARGET_EXISTS'
+  | 'VERSION_CONFLICT'
+  | 'EXPORT_EXISTS'
+  | 'FILE_CHANGED_DURING_IMPORT'
+  | 'PATH_NOT_ALLOWED'
+  | 'IMPORT_PATH_NOT_FOUND'
+  | 'INVALID_DATASET_LAYOUT'
+  | 'INVALID_IMAGE'
+  | 'INVALID_MASK'
+  | 'MASK_SIZE_MISMATCH'
+  | 'MISSING_ARCHIVE'
+  | 'INVALID_ARCHIVE'
+  | 'UNSAFE_ARCHIVE_ENTRY'
+  | 'UPLOAD_TOO_LARGE'
+  | 'IMAGE_NOT_IN_VERSION'
+  | 'NO_CHANGE'
+  | 'VERSIONS_OF_DIFFERENT_DATASETS';
+
+/** The HTTP status of each code (exhaustive: a new code does not compile until it is mapped here). */
+export function httpStatusOf(code: AppErrorCode): number {
+  switch (code) {
+    case 'UNAUTHENTICATED':
+    case 'INVALID_TOKEN':
+      return 401;
+    case 'INSUFFICIENT_ROLE':
+      return 403;
+    case 'ENDPOINT_WITHOUT_CONTRACT':
+      return 500;
+    case 'USER_NOT_FOUND':
+    case 'TOKEN_NOT_FOUND':
+    case 'DATASET_NOT_FOUND':
+    case 'VERSION_NOT_FOUND':
+    case 'IMAGE_NOT_FOUND':
+    case 'BLOB_NOT_FOUND':
+    case 'IMPORT_NOT_FOUND':
+    case 'TARGET_NOT_FOUND':
+      return 404;
+    case 'EMAIL_TAKEN':
+    case 'DATASET_NAME_TAKEN':
+    case 'IMPORT_IN_PROGRESS':
+    case 'TARGET_EXISTS':
+    case 'VERSION_CONFLICT':
+    case 'EXPORT_EXISTS':
+    case 'FILE_CHANGED_DURING_IMPORT':
+      return 409;
+    case 'UPLOAD_TOO_LARGE':
+      return 413;
+    case 'PATH_NOT_ALLOWED':
+    case 'IMPORT_PATH_NOT_FOUND':
+    case 'INVALID_DATASET_LAYOUT':
+    case 'INVALID_IMAGE':
+    case 'INVALID_MASK':
+    case 'MASK_SIZE_MISMATCH':
+    case 'MISSING_ARCHIVE':
+    case 'INVALID_ARCHIVE':
+    case 'UNSAFE_ARCHIVE_ENTRY':
+    case 'IMAGE_NOT_IN_VERSION':
+    case 'NO_CHANGE':
+    case 'VERSIONS_OF_DIFFERENT_DATASETS':
+      return 400;
+  }
+}
+
+/**
+ * An error with a stable code, answered as the contracts' ApiError body by the global exception filter.
+ * `issues` name offending fields or files (e.g. `{ path: "test/crack/003.png", message: "truncated" }`).
+ */
+export class AppError extends HttpException {
+  constructor(
+    readonly code: AppErrorCode,
+    message: string,
+    readonly issues?: TApiError['issues'],
+  ) {
+    super({ code, message, ...(issues ? { issues } : {}) }, httpStatusOf(code));
+  }
+}
