@@ -53,6 +53,7 @@ describe('loadBackbone with a user-brought ONNX file', () => {
     const fx = await loadBackbone(file);
     try {
       expect(fx.sha256).toBe(sha);
+      expect(fx.modelPath).toBe(path.join(dir, 'tiny.onnx'));
       const x: Tensor = { data: new Float32Array(2 * 3 * 8 * 8).map((_, i) => i % 7), dims: [2, 3, 8, 8] };
       const out = await fx.extract(x, ['quarter', 'half', 'half']);
       expect(Object.keys(out).sort()).toEqual(['half', 'quarter']);

@@ -28,7 +28,7 @@ export async function loadBackbone(
       : { descriptor: parseDescriptor(descriptorOrPath), baseDir: options.baseDir ?? process.cwd() };
   const d = located.descriptor;
   const cacheDir = options.cacheDir ?? defaultCacheDir();
-  const { bytes, sha256 } = await resolveModelBytes(located, cacheDir);
+  const { bytes, sha256, file } = await resolveModelBytes(located, cacheDir);
   return OnnxFeatureExtractor.create({
     name: d.name,
     sha256,
@@ -36,12 +36,13 @@ export async function loadBackbone(
     layers: d.layers,
     normalization: { mean: d.input.normalization.mean, std: d.input.normalization.std },
     inputName: d.input.name,
+    modelPath: file,
     options,
   });
 }
 
-/** Finds, verifies (and for nsfwjs converts) the ONNX bytes; returns them with the sha256 of the bytes run. */
-async function resolveModelBytes(located: LocatedDescriptor, cacheDir: string): Promise<{ bytes: Uint8Array; sha256: string }> {
+/** Finds, verifies (and for nsfwjs converts) the ONNX bytes; returns them with their sha256 and the file holding them. */
+async function resolveModelBytes(located: LocatedDescriptor, cacheDir: string): Promise<{ bytes: Uint8Array; sha256: string; file: string }> {
   const d = located.descriptor;
   if (d.source.kind === 'nsfwjs') {
     return convertNsfwjsModel({ model: d.source.model, expectedSourceSha256: d.sha256, layers: d.layers.map((l) => l.name), cacheDir });
@@ -60,5 +61,5 @@ async function resolveModelBytes(located: LocatedDescriptor, cacheDir: string): 
   if (actual !== d.sha256) {
     throw new Error(`${file}: sha256 ${actual} does not match the descriptor of "${d.name}" (${d.sha256}); refusing to load`);
   }
-  return { bytes, sha256: actual };
+  return { bytes, sha256: actual, file };
 }

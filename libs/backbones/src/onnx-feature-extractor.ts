@@ -28,6 +28,8 @@ export class OnnxFeatureExtractor implements FeatureExtractor {
     readonly layers: readonly LayerInfo[],
     readonly normalization: InputNormalization,
     readonly runtime: string,
+    /** The ONNX file run (its bytes hash to `sha256`): models export backbone + head from it. */
+    readonly modelPath: string | undefined,
     private readonly inputName: string,
     private readonly session: ort.InferenceSession,
   ) {}
@@ -40,6 +42,8 @@ export class OnnxFeatureExtractor implements FeatureExtractor {
     layers: readonly LayerInfo[];
     normalization: InputNormalization;
     inputName: string;
+    /** File holding exactly `model`'s bytes, when there is one. */
+    modelPath?: string;
     options?: ExtractorSessionOptions;
   }): Promise<OnnxFeatureExtractor> {
     const providers = [...(args.options?.executionProviders ?? ['cpu'])];
@@ -70,7 +74,7 @@ export class OnnxFeatureExtractor implements FeatureExtractor {
       throw e;
     }
     const runtime = `onnxruntime-node ${ort.env.versions.node} ${providers.join('+')} (${sessionOptions.intraOpNumThreads} intra-op threads)`;
-    return new OnnxFeatureExtractor(args.name, args.sha256, args.layers, args.normalization, runtime, args.inputName, session);
+    return new OnnxFeatureExtractor(args.name, args.sha256, args.layers, args.normalization, runtime, args.modelPath, args.inputName, session);
   }
 
   /**

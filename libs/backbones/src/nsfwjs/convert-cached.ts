@@ -19,7 +19,7 @@ export interface ConvertRequest {
  * sha256(source sha256, converter version, layers). A cached file is re-verified by its sha256 on every load.
  * @throws when the package files' sha256 differs from the descriptor.
  */
-export async function convertNsfwjsModel(req: ConvertRequest): Promise<{ bytes: Uint8Array; sha256: string; converted: boolean }> {
+export async function convertNsfwjsModel(req: ConvertRequest): Promise<{ bytes: Uint8Array; sha256: string; file: string; converted: boolean }> {
   const key = sha256Bytes(JSON.stringify({ source: req.expectedSourceSha256, converter: CONVERTER_VERSION, model: req.model, layers: req.layers }));
   const indexFile = path.join(req.cacheDir, 'nsfwjs', `${key}.json`);
   const cached = await readCached(indexFile, req.cacheDir);
@@ -34,17 +34,19 @@ export async function convertNsfwjsModel(req: ConvertRequest): Promise<{ bytes: 
   const weights = decodeWeights(files.weightSpecs, files.weightData);
   const bytes = convertKerasToOnnx(files.modelTopology.model_config.config.layers, weights, req.layers);
   const sha256 = sha256Bytes(bytes);
-  await writeAtomic(path.join(req.cacheDir, `${sha256}.onnx`), bytes);
+  const file = path.join(req.cacheDir, `${sha256}.onnx`);
+  await writeAtomic(file, bytes);
   await writeAtomic(indexFile, Buffer.from(JSON.stringify({ onnxSha256: sha256, source: req.expectedSourceSha256, converter: CONVERTER_VERSION, layers: req.layers, nsfwjs: files.packageVersion }, null, 2)));
-  return { bytes, sha256, converted: true };
+  return { bytes, sha256, file, converted: true };
 }
 
-async function readCached(indexFile: string, cacheDir: string): Promise<{ bytes: Uint8Array; sha256: string } | null> {
+async function readCached(indexFile: string, cacheDir: string): Promise<{ bytes: Uint8Array; sha256: string; file: string } | null> {
   try {
     const index = JSON.parse(await fs.readFile(indexFile, 'utf8')) as { onnxSha256: string };
-    const bytes = await fs.readFile(path.join(cacheDir, `${index.onnxSha256}.onnx`));
+    const file = path.join(cacheDir, `${index.onnxSha256}.onnx`);
+    const bytes = await fs.readFile(file);
     if (sha256Bytes(bytes) !== index.onnxSha256) return null; // corrupt: convert again
-    return { bytes, sha256: index.onnxSha256 };
+    return { bytes, sha256: index.onnxSha256, file };
   } catch {
     return null;
   }

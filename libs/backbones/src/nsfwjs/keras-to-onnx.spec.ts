@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { generateDemoDataset, readImage, resizeImage, toNormalizedBatch } from '@defectlab/datasets';
+import { generateDemoDataset, readImage, resizeImage, sha256Bytes, toNormalizedBatch } from '@defectlab/datasets';
 import type { DecodedImage, Tensor } from '@defectlab/ml-core';
 import { readDescriptor } from '../descriptor';
 import { loadBackbone } from '../load-backbone';
@@ -70,6 +70,8 @@ describe('nsfwjs mobilenet_v2 converted to ONNX', () => {
 
     const fx = await loadBackbone(SHIPPED_BACKBONES['mobilenet-v2-nsfwjs'], { cacheDir });
     try {
+      // the cached file is what runs: models export backbone + head from it
+      expect(sha256Bytes(await fs.readFile(fx.modelPath as string))).toBe(fx.sha256);
       const out = await fx.extract(batch, taps);
       taps.forEach((t, i) => {
         const ref = refs[i];
