@@ -1,0 +1,102 @@
+/**
+ * Calls every endpoint of the contracts' API_ENDPOINTS with no token and with a token of each role, and
+ * asserts the status: 401 without a token (public endpoints answer as usual), 403 below the endpoint's
+ * minRole, and the endpoint's own answer from minRole up. A new endpoint fails this spec until a row for
+ * it is added to CALLS below.
+ */
+import { ROLES, API_ENDPOINTS, type TRole } from '@defectlab/contracts';
+import { startTestApi, type TestApi } from './support/api-harness';
+import { assertPostgresReachable, TEST_DATABASES } from './support/test-databases';
+
+beforeAll(assertPostgresReachable);
+
+const NONE = '00000000-0000-4000-8000-000000000000';
+const ZERO_SHA = '0'.repeat(64);
+
+interface Call {
+  readonly url: string;
+  readonly body?: unknown;
+  /** Status once the guard lets the caller through (the endpoint's own answer to this request). */
+  readonly allowed: number;
+}
+
+/** One request per endpoint id, chosen to change nothing (unknown ids, invalid bodies). */
+const CALLS: Record<string, Call> = {
+  getHealth: { url: '/api/health', allowed: 200 },
+  getOpenApiDocument: { url: '/api/openapi.json', allowed: 200 },
+  getMe: { url: '/api/auth/me', allowed: 200 },
+  listUsers: { url: '/api/users', allowed: 200 },
+  createUser: { url: '/api/users', body: {}, allowed: 400 },
+  updateUser: { url: `/api/users/${NONE}`, body: { role: 'viewer' }, allowed: 404 },
+  listUserTokens: { url: `/api/users/${NONE}/tokens`, allowed: 404 },
+  createUserToken: { url: `/api/users/${NONE}/tokens`, body: { name: 'x' }, allowed: 404 },
+  revokeToken: { url: `/api/tokens/${NONE}`, allowed: 404 },
+  listDatasets: { url: '/api/datasets', allowed: 200 },
+  getDataset: { url: `/api/datasets/${NONE}`, allowed: 404 },
+  importDataset: { url: '/api/datasets/import', body: { path: '../etc', name: 'x', productLine: 'x' }, allowed: 400 },
+  uploadDataset: { url: '/api/datasets/upload', allowed: 400 },
+  listImports: { url: '/api/imports', allowed: 200 },
+  getImport: { url: `/api/imports/${NONE}`, allowed: 404 },
+  getImage: { url: `/api/images/${NONE}`, allowed: 404 },
+  getBlobContent: { url: `/api/blobs/${ZERO_SHA}`, allowed: 404 },
+  listVersions: { url: `/api/datasets/${NONE}/versions`, allowed: 404 },
+  getVersion: { url: `/api/versions/${NONE}`, allowed: 404 },
+  listVersionLabels: { url: `/api/versions/${NONE}/labels`, allowed: 404 },
+  diffVersions: { url: `/api/versions/${NONE}/diff?against=${NONE}`, allowed: 404 },
+  exportVersion: { url: `/api/versions/${NONE}/export`, body: { path: 'x' }, allowed: 404 },
+  commitLabelChanges: { url: `/api/versions/${NONE}/changes`, body: { changes: [{ imageId: NONE, value: 'good', reason: 'x' }] }, allowed: 404 },
+  getImageHistory: { url: `/api/images/${NONE}/history`, allowed: 404 },
+  getReviewQueue: { url: `/api/versions/${NONE}/review-queue`, allowed: 404 },
+  listTargets: { url: '/api/targets', allowed: 200 },
+  getTarget: { url: '/api/targets/nope', allowed: 404 },
+  createTarget: { url: '/api/targets', body: {}, allowed: 400 },
+  updateTarget: { url: '/api/targets/nope', body: { maxMissRate: 0.1, maxOverkillRate: 0.1, maxSizeBytes: 1, maxLatencyMs: 1 }, allowed: 404 },
+  deleteTarget: { url: '/api/targets/nope', allowed: 404 },
+};
+
+function expected(minRole: TRole | null, caller: TRole | null, allowed: number): number {
+  if (minRole === null) return allowed;
+  if (caller === null) return 401;
+  return ROLES.indexOf(caller) >= ROLES.indexOf(minRole) ? allowed : 403;
+}
+
+// the guard does not depend on the database kind, so the matrix runs on PostgreSQL only
+describe.each(TEST_DATABASES.map((make) => make()).filter((d) => d.name === 'postgres').map((d) => [d.name, d] as const))('role matrix on %s', (_name, testDb) => {
+  let api: TestApi;
+  const headers = new Map<TRole | null, Record<string, string>>();
+
+  beforeAll(async () => {
+    api = await startTestApi(testDb.fresh());
+    headers.set(null, {});
+    for (const role of ROLES) headers.set(role, await api.auth(role));
+  });
+  afterAll(async () => {
+    await api?.close();
+    await testDb.cleanup();
+  });
+
+  it('has a call for every endpoint in the contracts', () => {
+    expect(API_ENDPOINTS.map((e) => e.id).filter((id) => !CALLS[id])).toEqual([]);
+  });
+
+  it('answers every endpoint x (no token, viewer, curator, engineer, admin) as the contract says', async () => {
+    const table: string[] = [];
+    const mismatches: string[] = [];
+    for (const endpoint of API_ENDPOINTS) {
+      const call = CALLS[endpoint.id];
+      if (!call) continue;
+      const row: string[] = [];
+      for (const caller of [null, ...ROLES] as const) {
+        let req = api.http[endpoint.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](call.url).set(headers.get(caller) ?? {});
+        if (call.body !== undefined) req = req.send(call.body as object);
+        const status = (await req).status;
+        const want = expected(endpoint.minRole, caller, call.allowed);
+        row.push(String(status));
+        if (status !== want) mismatches.push(`${endpoint.id} as ${caller ?? 'anonymous'}: ${status}, expected ${want}`);
+      }
+      table.push(`${endpoint.id.padEnd(20)} ${String(endpoint.minRole).padEnd(9)} ${row.join(' ')}`);
+    }
+    expect(mismatches).toEqual([]);
+    expect(table).toHaveLength(API_ENDPOINTS.length);
+  });
+});
