@@ -1,3 +1,5 @@
 const { jestConfig } = require('../../jest.preset.cjs');
 
-module.exports = jestConfig(__dirname);
+// The fit/evaluate specs run onnxruntime-node in-process, which needs the host realm's typed arrays
+// (see libs/ml-core/jest-ort-environment.cjs).
+module.exports = jestConfig(__dirname, { testEnvironment: require.resolve('../../libs/ml-core/jest-ort-environment.cjs') });

@@ -1,0 +1,105 @@
+/**
+ * fit + evaluate end to end on a small generated data set (libs/datasets' demo generator written as an
+ * MVTec folder), with the npm-only default backbone: PatchCore through the real CLI process, CS-Flow
+ * through the same command functions in-process, and the CLI's answers to bad input.
+ */
+import { spawnSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { generateDemoDataset } from '@defectlab/datasets';
+import { auroc } from '@defectlab/metrics';
+import { parseArgs, type EvaluateCommand, type FitCommand } from './cli/parse-args';
+import { runEvaluate, runFit } from './cli/run-command';
+import { readAndCheckReport } from './testing/report-checks';
+
+const REPO = path.resolve(__dirname, '..', '..', '..');
+
+function cli(args: string[]) {
+  return spawnSync(process.execPath, ['-r', './tools/scripts/register.cjs', 'apps/trainer/src/cli.ts', ...args], { cwd: REPO, encoding: 'utf8', timeout: 120_000 });
+}
+
+let tmp: string;
+let data: string;
+
+beforeAll(async () => {
+  tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'trainer-spec-'));
+  data = path.join(tmp, 'lens');
+  await generateDemoDataset({ productLine: 'lens', seed: 11, size: 128, counts: { trainGood: 24, testGood: 12, testDefective: 12 } }, data);
+}, 60_000);
+
+afterAll(async () => {
+  await fs.rm(tmp, { recursive: true, force: true });
+});
+
+describe('trainer CLI on generated demo data', () => {
+  it('fits and evaluates PatchCore (small preset) through the CLI process, writing a report that validates', async () => {
+    const out = path.join(tmp, 'patchcore');
+    const json = path.join(tmp, 'patchcore.json');
+    const fit = cli(['fit', '--model', 'patchcore', '--data', data, '--backbone', 'default', '--config', '{"preset":"small"}', '--image-size', '128', '--seed', '3', '--out', out]);
+    expect(fit.stderr).toContain('memory-bank');
+    expect(fit.status).toBe(0);
+    expect(fit.stdout.trim()).toBe(out);
+    const ev = cli(['evaluate', '--model-dir', out, '--data', data, '--json', json, '--target-overkill', '10%']);
+    expect(ev.stderr).toContain('scored test');
+    expect(ev.status).toBe(0);
+
+    const report = await readAndCheckReport(json, path.join(out, 'model.onnx'));
+    expect(report.model.kind).toBe('patchcore');
+    expect(report.model.seed).toBe(3);
+    expect(report.model.input).toEqual({ width: 128, height: 128, mode: 'stretch' });
+    expect(report.operatingPoints.map((p) => p.name)).toContain('overkill<=10%');
+    const test = report.predictions.filter((p) => p.split === 'test');
+    expect(report.imageAuroc).toBeCloseTo(auroc(test.map((p) => p.score), test.map((p) => (p.label === 'defective' ? 1 : 0))) as number, 12);
+    // the demo defects are plain to see: a label or split mix-up would push this towards 0.5 or below
+    expect(report.imageAuroc as number).toBeGreaterThan(0.8);
+    expect(report.pixelAuroc).not.toBeNull();
+    expect(report.pro).not.toBeNull();
+  }, 180_000);
+
+  it('fits and evaluates CS-Flow (small preset, one epoch) through the same command functions', async () => {
+    const out = path.join(tmp, 'csflow');
+    const json = path.join(tmp, 'csflow.json');
+    const lines: string[] = [];
+    const log = (l: string) => lines.push(l);
+    const fitCmd = parseArgs(['fit', '--model', 'csflow', '--data', data, '--backbone', 'default', '--config', '{"preset":"small","epochs":1}', '--out', out]) as FitCommand;
+    const fitted = await runFit(fitCmd, log);
+    expect(fitted.manifest.runConfig.modelConfig).toMatchObject({ preset: 'small', epochs: 1, featureChannels: 32 });
+    expect(lines.some((l) => l.startsWith('train epoch 1/1'))).toBe(true);
+    const evCmd = parseArgs(['evaluate', '--model-dir', out, '--data', data, '--json', json, '--latency-runs', '5']) as EvaluateCommand;
+    await runEvaluate(evCmd, log);
+    const report = await readAndCheckReport(json, path.join(out, 'model.onnx'));
+    expect(report.model.kind).toBe('csflow');
+    expect(report.exportIncludesBackbone).toBe(false);
+    expect(report.latencyMs.n).toBe(5);
+    expect(report.backend).toMatch(/tfjs/);
+  }, 180_000);
+
+  it('exits with code 2 and one clear line on bad input', async () => {
+    const base = ['--backbone', 'default', '--out', path.join(tmp, 'bad')];
+    const missing = cli(['fit', '--model', 'patchcore', '--data', path.join(tmp, 'nope'), ...base]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/nope.*does not exist/);
+
+    const unknown = cli(['fit', '--model', 'resnet', '--data', data, ...base]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('unknown model "resnet"; available: csflow, patchcore');
+
+    const badConfig = cli(['fit', '--model', 'csflow', '--data', data, '--config', '{"epochs":-2}', ...base]);
+    expect(badConfig.status).toBe(2);
+    expect(badConfig.stderr).toContain('config.epochs');
+
+    const broken = path.join(tmp, 'broken');
+    await fs.cp(data, broken, { recursive: true });
+    const victim = path.join(broken, 'train', 'good', '005.png');
+    await fs.writeFile(victim, 'not a png');
+    const unreadable = cli(['fit', '--model', 'patchcore', '--data', broken, '--image-size', '128', ...base]);
+    expect(unreadable.status).toBe(2);
+    expect(unreadable.stderr).toContain(victim);
+    expect(unreadable.stderr).not.toMatch(/\n\s+at /); // no stack trace for user errors
+
+    const noRun = cli(['evaluate', '--model-dir', tmp, '--data', data, '--json', path.join(tmp, 'x.json')]);
+    expect(noRun.status).toBe(2);
+    expect(noRun.stderr).toContain('run.json');
+  }, 120_000);
+});
