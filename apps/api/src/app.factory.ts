@@ -7,6 +7,7 @@ import { bootstrapAdmin } from './auth/bootstrap-admin';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import type { AppConfig } from './config/app-config';
 import { openDatabase, type Database } from './database/database';
+import { malformedJsonAsAppError } from './errors/app-error';
 import { createJsonLogger, NestJsonLogger } from './logging/json-logger';
 import { requestLogger } from './logging/request-logger.middleware';
 import { LocalDiskArtifactStore } from './storage/local-disk-artifact-store';
@@ -45,6 +46,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       bodyParser: true,
     });
     app.useBodyParser('json', { limit: config.storage.jsonBodyMaxBytes });
+    app.use(malformedJsonAsAppError);
     app.use(requestLogger(logger));
     app.useGlobalFilters(new ApiExceptionFilter(logger));
     app.enableShutdownHooks();

@@ -32,6 +32,7 @@ export type AppErrorCode =
   | 'INVALID_ARCHIVE'
   | 'UNSAFE_ARCHIVE_ENTRY'
   | 'UPLOAD_TOO_LARGE'
+  | 'MALFORMED_JSON'
   | 'IMAGE_NOT_IN_VERSION'
   | 'NO_CHANGE'
   | 'VERSIONS_OF_DIFFERENT_DATASETS';
@@ -65,6 +66,7 @@ export function httpStatusOf(code: AppErrorCode): number {
       return 409;
     case 'UPLOAD_TOO_LARGE':
       return 413;
+    case 'MALFORMED_JSON':
     case 'PATH_NOT_ALLOWED':
     case 'IMPORT_PATH_NOT_FOUND':
     case 'INVALID_DATASET_LAYOUT':
@@ -93,4 +95,13 @@ export class AppError extends HttpException {
   ) {
     super({ code, message, ...(issues ? { issues } : {}) }, httpStatusOf(code));
   }
+}
+
+/**
+ * Express error middleware, registered right after the JSON body parser: a body that is not valid JSON becomes
+ * a 400 MALFORMED_JSON (NestJS would otherwise turn body-parser's SyntaxError into a bare BAD_REQUEST).
+ */
+export function malformedJsonAsAppError(err: unknown, _req: unknown, _res: unknown, next: (err?: unknown) => void): void {
+  const e = err as { type?: string; message?: string } | undefined;
+  next(e?.type === 'entity.parse.failed' ? new AppError('MALFORMED_JSON', `malformed JSON body: ${e.message}`) : err);
 }
