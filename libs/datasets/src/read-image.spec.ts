@@ -48,6 +48,13 @@ describe('readImage / readMask', () => {
     expect(Array.from(b.data)).toEqual(Array.from(img.data));
   });
 
+  it('reduces 16-bit grayscale PNG to 8-bit RGB', async () => {
+    const f = path.join(dir, 'g16.png');
+    await sharp(new Uint16Array([0, 32896, 65535]), { raw: { width: 3, height: 1, channels: 1 } }).toColourspace('grey16').png().toFile(f);
+    const img = await readImage(f);
+    expect(Array.from(img.data)).toEqual([0, 0, 0, 128, 128, 128, 255, 255, 255]);
+  });
+
   it('names the file for truncated, unsupported, and missing inputs', async () => {
     const good = path.join(dir, 'ok.jpg');
     const noise = Buffer.alloc(64 * 64 * 3);
