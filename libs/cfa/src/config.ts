@@ -30,6 +30,8 @@ export const ZCfaConfig = z.object({
   learningRate: z.number().positive().optional(),
   weightDecay: z.number().min(0).optional(),
   amsgrad: z.boolean().optional(),
+  /** Images drawn (seeded, without replacement) per training epoch; 0 = all (the paper). The memory bank always uses all. */
+  imagesPerEpoch: z.number().int().min(0).optional(),
   /** Stop when the validation loss has not improved for this many epochs (0 = never; needs validation images). */
   patience: z.number().int().min(0).optional(),
   /** Gaussian sigma (pixels) applied to the upsampled anomaly map. */
@@ -58,6 +60,7 @@ export interface ResolvedCfaConfig {
   readonly learningRate: number;
   readonly weightDecay: number;
   readonly amsgrad: boolean;
+  readonly imagesPerEpoch: number;
   readonly patience: number;
   readonly blurSigma: number;
   readonly featureCacheBytes: number;
@@ -84,6 +87,7 @@ export const CFA_PRESETS: Record<'paper' | 'small', PresetValues> = {
     learningRate: 1e-3,
     weightDecay: 5e-4,
     amsgrad: true,
+    imagesPerEpoch: 0,
     patience: 0,
     blurSigma: 4,
     featureCacheBytes: 2 ** 31,
@@ -105,6 +109,7 @@ export const CFA_PRESETS: Record<'paper' | 'small', PresetValues> = {
     learningRate: 1e-3,
     weightDecay: 5e-4,
     amsgrad: true,
+    imagesPerEpoch: 0,
     patience: 0,
     blurSigma: 4,
     featureCacheBytes: 2 ** 31,

@@ -26,7 +26,7 @@ import { trainDescriptor, type FeatureBatch } from './train';
 export const CFA_DEVIATIONS: readonly string[] = [
   'Backbone: whatever FeatureExtractor is passed in; with the shared ResNet-50 v2 we use stage1 (raw residual output: the pre-activation net has no BN+ReLU there), stage2_act and stage3_act where the paper uses WideResNet-50-2 layer1-3 (1792 channels either way).',
   'Model selection never looks at the test split (the reference code keeps the epoch with the best test AUROC): with validation images the epoch of lowest validation loss (same soft-boundary loss on normal validation images) is kept, and `patience` can stop early; without them the last epoch is kept.',
-  'Training batches are shuffled with a seeded generator; the descriptor is initialised like PyTorch Conv2d (uniform +-1/sqrt(fan_in)) from the seed.',
+  'Training batches are shuffled with a seeded generator (with imagesPerEpoch > 0 each epoch draws that many images, a compute-saving option the paper does not have); the descriptor is initialised like PyTorch Conv2d (uniform +-1/sqrt(fan_in)) from the seed.',
   'k-means (gammaC > 1) is one seeded k-means++ run of Lloyd iterations (the reference: sklearn KMeans).',
   'No resize/center-crop inside the model: callers pass images of one size; the exported graph expects that size (coordinate channels are baked in for the training grid).',
   'The reference min-max rescales anomaly maps over the whole test set before computing AUROC; we do not (it needs test data and does not change rankings).',
@@ -125,13 +125,14 @@ export class CfaModel implements AnomalyModel {
 
     // 3. train the descriptor (and r) with the soft-boundary loss
     const rng = new SeededRandom(cfg.seed + 2);
-    const nBatches = Math.ceil(trainImages.length / cfg.batchSize);
+    const perEpoch = cfg.imagesPerEpoch > 0 ? Math.min(cfg.imagesPerEpoch, trainImages.length) : trainImages.length;
+    const nBatches = Math.ceil(perEpoch / cfg.batchSize);
     const totalSteps = nBatches * cfg.epochs;
     let stepsDone = 0;
     const trainStarted = Date.now();
     const batchesFor = async function* (this: CfaModel): AsyncIterable<FeatureBatch> {
-      const order = rng.sample(trainImages.length, trainImages.length);
-      for (let s = 0; s < trainImages.length; s += cfg.batchSize) {
+      const order = rng.sample(trainImages.length, perEpoch);
+      for (let s = 0; s < perEpoch; s += cfg.batchSize) {
         const idx = Array.from(order.subarray(s, s + cfg.batchSize));
         if (cached) {
           const per = positions * C;
