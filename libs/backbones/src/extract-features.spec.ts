@@ -48,8 +48,10 @@ describe('extractFeatures with the on-disk feature cache', () => {
     }
     const cache = new FeatureCache(path.join(dir, 'cache'));
     const preprocess = { width: 4, height: 4, mode: 'stretch' as const, centerCrop: null };
-    const first = await extractFeatures(fx, files, { preprocess, cache, batchSize: 2 });
+    const progress: number[] = [];
+    const first = await extractFeatures(fx, files, { preprocess, cache, batchSize: 2, onProgress: (done, total) => progress.push(done / total) });
     expect([first.hits, first.misses]).toEqual([0, 3]);
+    expect(progress).toEqual([0, 2 / 3, 1]);
     expect(first.features.pool.dims).toEqual([3, 3, 2, 2]);
     // a uniform image of value v pools to v / 255 everywhere
     expect(first.features.pool.data[0]).toBeCloseTo(40 / 255, 5);

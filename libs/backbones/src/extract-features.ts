@@ -14,6 +14,8 @@ export interface ExtractOptions {
   readonly batchSize?: number;
   /** Cache on disk; omit to always extract. */
   readonly cache?: FeatureCache;
+  /** Called after the cache lookup and after every backbone batch with images done so far / total. */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 export interface ExtractResult {
@@ -72,6 +74,7 @@ export async function extractFeatures(extractor: FeatureExtractor, images: reado
     }
     todo.push(i);
   }
+  options.onProgress?.(hits, images.length);
   for (let start = 0; start < todo.length; start += batchSize) {
     const idx = todo.slice(start, start + batchSize);
     const inputs = [];
@@ -87,6 +90,7 @@ export async function extractFeatures(extractor: FeatureExtractor, images: reado
       }
       perImage[idx[k]] = one;
     }
+    options.onProgress?.(hits + Math.min(todo.length, start + batchSize), images.length);
   }
   const features: Record<string, Tensor> = {};
   for (const l of layers) {
