@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { PRESETS } from '@defectlab/csflow';
 import { generateDemoDataset } from '@defectlab/datasets';
 import { auroc } from '@defectlab/metrics';
 import { parseArgs, type EvaluateCommand, type FitCommand } from './cli/parse-args';
@@ -55,6 +56,17 @@ describe('trainer CLI on generated demo data', () => {
     expect(report.imageAuroc as number).toBeGreaterThan(0.8);
     expect(report.pixelAuroc).not.toBeNull();
     expect(report.pro).not.toBeNull();
+
+    // without defect-aware validation, rules that need defects are omitted with a reason, and every
+    // test defect is back in the test figures
+    const noDefects = await runEvaluate(
+      parseArgs(['evaluate', '--model-dir', out, '--data', data, '--json', path.join(tmp, 'patchcore-0.json'), '--validation-defect-share', '0', '--latency-runs', '2']) as EvaluateCommand,
+      () => undefined,
+    );
+    expect(noDefects.omittedOperatingPoints.map((p) => p.name)).toEqual(['miss<=0.5%', 'miss=0', 'f1-max']);
+    expect(noDefects.operatingPoints.map((p) => p.name)).toEqual(['oracle:f1-max']);
+    expect(noDefects.dataset.counts.testDefective).toBe(report.dataset.counts.testDefective + report.dataset.counts.validationDefective);
+    expect(noDefects.dataset.splitRuleText).toContain('cannot be fitted');
   }, 180_000);
 
   it('fits and evaluates CS-Flow (small preset, one epoch) through the same command functions', async () => {
@@ -64,7 +76,7 @@ describe('trainer CLI on generated demo data', () => {
     const log = (l: string) => lines.push(l);
     const fitCmd = parseArgs(['fit', '--model', 'csflow', '--data', data, '--backbone', 'default', '--config', '{"preset":"small","epochs":1}', '--out', out]) as FitCommand;
     const fitted = await runFit(fitCmd, log);
-    expect(fitted.manifest.runConfig.modelConfig).toMatchObject({ preset: 'small', epochs: 1, featureChannels: 32 });
+    expect(fitted.manifest.runConfig.modelConfig).toMatchObject({ preset: 'small', epochs: 1, featureChannels: PRESETS.small.featureChannels });
     expect(lines.some((l) => l.startsWith('train epoch 1/1'))).toBe(true);
     const evCmd = parseArgs(['evaluate', '--model-dir', out, '--data', data, '--json', json, '--latency-runs', '5']) as EvaluateCommand;
     await runEvaluate(evCmd, log);
