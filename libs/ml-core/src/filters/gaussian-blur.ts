@@ -38,22 +38,31 @@ export function gaussianBlur(input: Tensor, sigma: number, truncate = 4): Tensor
   const r = (k.length - 1) / 2;
   const out = new Float32Array(input.data.length);
   const row = new Float32Array(h * w);
+  // source index of every (output position, tap), reflect border resolved once per axis
+  const taps = k.length;
+  const xIdx = new Int32Array(w * taps);
+  for (let x = 0; x < w; x++) for (let t = 0; t < taps; t++) xIdx[x * taps + t] = reflectIndex(x + t - r, w);
+  const yIdx = new Int32Array(h * taps);
+  for (let y = 0; y < h; y++) for (let t = 0; t < taps; t++) yIdx[y * taps + t] = reflectIndex(y + t - r, h) * w;
   for (let p = 0; p < n * c; p++) {
     const src = input.data.subarray(p * h * w, (p + 1) * h * w);
     // horizontal pass into `row`
     for (let y = 0; y < h; y++) {
+      const base = y * w;
       for (let x = 0; x < w; x++) {
         let s = 0;
-        for (let t = -r; t <= r; t++) s += k[t + r] * src[y * w + reflectIndex(x + t, w)];
-        row[y * w + x] = s;
+        const o = x * taps;
+        for (let t = 0; t < taps; t++) s += k[t] * src[base + xIdx[o + t]];
+        row[base + x] = s;
       }
     }
     // vertical pass into the output plane
     const dst = out.subarray(p * h * w, (p + 1) * h * w);
     for (let y = 0; y < h; y++) {
+      const o = y * taps;
       for (let x = 0; x < w; x++) {
         let s = 0;
-        for (let t = -r; t <= r; t++) s += k[t + r] * row[reflectIndex(y + t, h) * w + x];
+        for (let t = 0; t < taps; t++) s += k[t] * row[yIdx[o + t] + x];
         dst[y * w + x] = s;
       }
     }
