@@ -6,23 +6,22 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ZEvaluationReport, type TEvaluationReport, type TOperatingPoint } from '@defectlab/contracts';
-import { parseDescriptor } from '@defectlab/backbones';
+import { ZEvaluationReport, type TEvaluationReport } from '@defectlab/contracts';
 import type { AnomalyModel, DecodedImage } from '@defectlab/ml-core';
-import { auroc, fitAndApplyOperatingPoints, type IntervalMethod } from '@defectlab/metrics';
-import { openBackbone } from '../backbone/resolve-backbone';
+import type { IntervalMethod } from '@defectlab/metrics';
 import { UserError } from '../cli/user-error';
 import { describeMachine, runtimeVersions } from '../machine-info';
 import { modelEntry } from '../model-registry';
 import { loadInputImage } from '../run/load-images';
 import type { Log } from '../run/progress';
-import { MODEL_SUBDIR, ONNX_FILE, readManifest } from '../run/run-manifest';
+import { loadRun } from '../run/load-run';
+import { ONNX_FILE, readManifest } from '../run/run-manifest';
 import { describeSplitRule, readAndSplit, splitCounts } from '../run/split';
 import { measureLatency } from './measure-latency';
-import { operatingPointSpecs, unfittableReason, type OperatingPointTargets } from './operating-point-specs';
+import { figuresFromScores } from './figures-from-scores';
+import type { OperatingPointTargets } from './operating-point-specs';
 import { pixelMetrics } from './pixel-metrics';
 import { scoreSplit } from './score-split';
-import { toOperatingPoint } from './to-operating-point';
 
 export interface EvaluateRunOptions {
   /** The --out folder of a fit. */
@@ -67,38 +66,15 @@ export async function evaluateRun(options: EvaluateRunOptions, log: Log): Promis
   if (counts.train !== manifest.dataset.counts.train) {
     log(`warning: ${counts.train} training images under this split, the fit used ${manifest.dataset.counts.train}: is --data the folder the model was fitted on?`);
   }
-  let descriptor;
+  const run = await loadRun(options.modelDir, options.backboneCacheDir);
+  const { model, backbone } = run;
   try {
-    descriptor = parseDescriptor(manifest.backboneDescriptor, `${options.modelDir}/run.json backboneDescriptor`);
-  } catch (e) {
-    throw new UserError((e as Error).message);
-  }
-  const backbone = await openBackbone(descriptor, options.backboneCacheDir);
-  let model: AnomalyModel | null = null;
-  try {
-    if (backbone.extractor.sha256 !== rc.backbone.sha256) {
-      throw new UserError(`backbone ${descriptor.name}: sha256 ${backbone.extractor.sha256} differs from the fitted ${rc.backbone.sha256}`);
-    }
-    model = await entry.load(path.join(options.modelDir, MODEL_SUBDIR), backbone.extractor);
     const withMasks = splits.test.some((r) => r.maskPath !== null);
     log(`evaluate ${rc.model} from ${options.modelDir}: validation ${counts.validationGood}+${counts.validationDefective}, test ${counts.testGood}+${counts.testDefective}${withMasks ? ' (with masks)' : ''}`);
     const val = await scoreSplit(model, splits.validation, rc.input, { keepMaps: false, name: 'validation', log });
     const test = await scoreSplit(model, splits.test, rc.input, { keepMaps: withMasks, name: 'test', log });
 
-    const intervals = { method: options.intervalMethod ?? 'clopper-pearson' } as const;
-    const operatingPoints: TOperatingPoint[] = [];
-    const omitted: { name: string; reason: string }[] = [];
-    for (const s of operatingPointSpecs(options.targets)) {
-      const fitSet = s.oracle ? test : val;
-      const nDef = fitSet.labels.reduce((a, v) => a + v, 0);
-      const reason = unfittableReason(s.spec, fitSet.labels.length - nDef, nDef);
-      if (reason) {
-        omitted.push({ name: s.name, reason });
-        continue;
-      }
-      const [p] = fitAndApplyOperatingPoints({ predScores: fitSet.scores, gtLabels: fitSet.labels }, { predScores: test.scores, gtLabels: test.labels }, [s.spec]);
-      operatingPoints.push(toOperatingPoint(s.name, p, s.oracle ? 'test' : 'validation', s.oracle, intervals));
-    }
+    const image = figuresFromScores(val, test, { targets: options.targets, intervalMethod: options.intervalMethod });
     const proFprLimit = options.proFprLimit ?? 0.3;
     const pixel = pixelMetrics(test.pixels, proFprLimit);
     test.pixels.length = 0;
@@ -112,14 +88,14 @@ export async function evaluateRun(options: EvaluateRunOptions, log: Log): Promis
     const machine = describeMachine();
     const report: TEvaluationReport = {
       format: 'defectlab-evaluation/1',
-      imageAuroc: auroc(test.scores, test.labels),
+      imageAuroc: image.imageAuroc,
       pixelAuroc: pixel.pixelAuroc,
       pixelAurocMethod: pixel.pixelAurocMethod,
       pro: pixel.pro,
       proFprLimit,
-      validationImageAuroc: auroc(val.scores, val.labels),
-      operatingPoints,
-      omittedOperatingPoints: omitted,
+      validationImageAuroc: image.validationImageAuroc,
+      operatingPoints: image.operatingPoints,
+      omittedOperatingPoints: image.omittedOperatingPoints,
       latencyMs,
       sizeBytes,
       exportIncludesBackbone: entry.exportIncludesBackbone,
@@ -153,8 +129,7 @@ export async function evaluateRun(options: EvaluateRunOptions, log: Log): Promis
     }
     return checked;
   } finally {
-    await model?.dispose();
-    await backbone.extractor.dispose();
+    await run.dispose();
   }
 }
 
