@@ -3,8 +3,10 @@ import { AUTH_ENDPOINTS } from './auth/auth.endpoints';
 import { DATASET_ENDPOINTS } from './datasets/datasets.endpoints';
 import { getHealth, getOpenApiDocument } from './health/health.endpoints';
 import { LABEL_ENDPOINTS } from './labels/labels.endpoints';
+import { RUN_ENDPOINTS } from './runs/runs.endpoints';
 import { TARGET_ENDPOINTS } from './targets/targets.endpoints';
 import { VERSION_ENDPOINTS } from './versions/versions.endpoints';
+import { WORKER_ENDPOINTS } from './workers/workers.endpoints';
 
 /** Every endpoint of the API, in the order the OpenAPI document lists them. */
 export const API_ENDPOINTS: readonly Endpoint[] = [
@@ -15,4 +17,6 @@ export const API_ENDPOINTS: readonly Endpoint[] = [
   ...VERSION_ENDPOINTS,
   ...LABEL_ENDPOINTS,
   ...TARGET_ENDPOINTS,
+  ...RUN_ENDPOINTS,
+  ...WORKER_ENDPOINTS,
 ];
