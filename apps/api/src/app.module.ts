@@ -6,14 +6,17 @@ import { ConfigModule } from './config/config.module';
 import type { Database } from './database/database';
 import { DatabaseModule } from './database/database.module';
 import { DatasetsModule } from './datasets/datasets.module';
+import { EvaluationsModule } from './evaluations/evaluations.module';
 import { HealthModule } from './health/health.module';
 import { LabelsModule } from './labels/labels.module';
 import { OpenApiModule } from './openapi/openapi.module';
+import { RunsModule } from './runs/runs.module';
 import type { ArtifactStore } from './storage/artifact-store';
 import { StorageModule } from './storage/storage.module';
 import { TargetsModule } from './targets/targets.module';
 import { UsersModule } from './users/users.module';
 import { VersionsModule } from './versions/versions.module';
+import { WorkersModule } from './workers/workers.module';
 
 /** What the application runs on, opened before Nest starts (see app.factory.ts). */
 export interface AppContext {
@@ -40,6 +43,9 @@ export class AppModule {
         VersionsModule,
         LabelsModule,
         TargetsModule,
+        RunsModule,
+        WorkersModule,
+        EvaluationsModule,
       ],
     };
   }

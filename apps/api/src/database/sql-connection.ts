@@ -20,6 +20,8 @@ export interface SqlConnection {
   withAdvisoryLock<T>(key: number, fn: () => Promise<T>): Promise<T>;
   /** The driver adapter Prisma's client runs on. */
   readonly prismaAdapter: SqlMigrationAwareDriverAdapterFactory;
+  /** The PGlite instance itself (PGlite only), for libraries that drive it directly (the job queue). */
+  readonly pglite?: PGlite;
   close(): Promise<void>;
 }
 
@@ -101,6 +103,7 @@ async function openPglite(dataDir: string): Promise<SqlConnection> {
     },
     withAdvisoryLock: (_key, fn) => fn(),
     prismaAdapter: new PrismaPGlite(db),
+    pglite: db,
     close: () => db.close(),
   };
   return conn;

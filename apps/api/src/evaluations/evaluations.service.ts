@@ -1,0 +1,187 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { TEvaluation, TOperatingPointRule, TPredictionRow, TRateInterval, TStoredOperatingPoint } from '@defectlab/contracts';
+import type { Database } from '../database/database';
+import { DATABASE } from '../database/database.module';
+import type { Prisma } from '../generated/prisma/client';
+import { RunsError } from '../runs/runs.errors';
+import { thresholdFromNumber, writeFigures } from './evaluation-writer';
+import { recomputeFigures, type LabelledPrediction, type PointRule } from './recompute-figures';
+
+const EVALUATION_SELECT = {
+  id: true,
+  runId: true,
+  datasetVersion: { select: { id: true, number: true } },
+  sourceEvaluationId: true,
+  status: true,
+  sizeBytes: true,
+  backboneSizeBytes: true,
+  latency: true,
+  hardware: true,
+  runtime: true,
+  createdAt: true,
+  metrics: { select: { name: true, split: true, datasetVersionId: true, value: true }, orderBy: [{ name: 'asc' }, { split: 'asc' }] },
+  operatingPoints: {
+    select: {
+      name: true, rule: true, oracle: true, fitSplit: true, reportSplit: true, datasetVersionId: true, threshold: true, counts: true,
+      missRate: true, missRateCi: true, overkillRate: true, overkillRateCi: true, accuracy: true, accuracyCi: true,
+    },
+    orderBy: [{ createdAt: 'asc' }, { name: 'asc' }],
+  },
+  _count: { select: { predictions: true } },
+} satisfies Prisma.EvaluationSelect;
+type EvaluationRow = Prisma.EvaluationGetPayload<{ select: typeof EVALUATION_SELECT }>;
+
+const obj = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
+
+function toEvaluation(e: EvaluationRow): TEvaluation {
+  return {
+    id: e.id,
+    runId: e.runId,
+    datasetVersion: e.datasetVersion,
+    sourceEvaluationId: e.sourceEvaluationId,
+    status: e.status,
+    sizeBytes: e.sizeBytes === null ? null : Number(e.sizeBytes),
+    backboneSizeBytes: e.backboneSizeBytes === null ? null : Number(e.backboneSizeBytes),
+    latency: obj(e.latency) as TEvaluation['latency'],
+    hardware: obj(e.hardware),
+    runtime: obj(e.runtime),
+    createdAt: e.createdAt.toISOString(),
+    metrics: e.metrics,
+    operatingPoints: e.operatingPoints.map(
+      (p): TStoredOperatingPoint => ({
+        name: p.name,
+        rule: p.rule as TOperatingPointRule,
+        oracle: p.oracle,
+        fitSplit: p.fitSplit,
+        reportSplit: p.reportSplit,
+        datasetVersionId: p.datasetVersionId,
+        threshold: thresholdFromNumber(p.threshold),
+        counts: p.counts as TStoredOperatingPoint['counts'],
+        missRate: p.missRate,
+        missRateInterval: p.missRateCi as TRateInterval | null,
+        overkillRate: p.overkillRate,
+        overkillRateInterval: p.overkillRateCi as TRateInterval | null,
+        accuracy: p.accuracy,
+        accuracyInterval: p.accuracyCi as TRateInterval | null,
+      }),
+    ),
+    predictionCount: e._count.predictions,
+  };
+}
+
+/** Reading evaluations and recomputing them under new labels from stored scores. */
+@Injectable()
+export class EvaluationsService {
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
+
+  async listForRun(runId: string): Promise<{ items: TEvaluation[] }> {
+    const run = await this.db.prisma.run.findUnique({ where: { id: runId }, select: { id: true } });
+    if (!run) throw new RunsError('RUN_NOT_FOUND', `no run ${runId}`);
+    const rows = await this.db.prisma.evaluation.findMany({ where: { runId }, select: EVALUATION_SELECT, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    return { items: rows.map(toEvaluation) };
+  }
+
+  async get(id: string): Promise<TEvaluation> {
+    const e = await this.db.prisma.evaluation.findUnique({ where: { id }, select: EVALUATION_SELECT });
+    if (!e) throw new RunsError('EVALUATION_NOT_FOUND', `no evaluation ${id}`);
+    return toEvaluation(e);
+  }
+
+  /** Per-image scores with their labels under the evaluation's version, ordered by split then path. */
+  async predictions(id: string, q: { page: number; pageSize: number; split?: 'train' | 'validation' | 'test' }) {
+    const ev = await this.db.prisma.evaluation.findUnique({ where: { id }, select: { datasetVersionId: true } });
+    if (!ev) throw new RunsError('EVALUATION_NOT_FOUND', `no evaluation ${id}`);
+    const where: Prisma.PredictionWhereInput = { evaluationId: id, ...(q.split ? { split: q.split } : {}) };
+    const [rows, total] = await Promise.all([
+      this.db.prisma.prediction.findMany({
+        where,
+        select: {
+          imageId: true,
+          split: true,
+          score: true,
+          anomalyMapArtifactId: true,
+          image: { select: { relPath: true, labels: { where: { versionId: ev.datasetVersionId }, select: { value: true, defectType: true } } } },
+        },
+        orderBy: [{ split: 'asc' }, { image: { relPath: 'asc' } }],
+        skip: (q.page - 1) * q.pageSize,
+        take: q.pageSize,
+      }),
+      this.db.prisma.prediction.count({ where }),
+    ]);
+    const items: TPredictionRow[] = rows.map((r) => ({
+      imageId: r.imageId,
+      relPath: r.image.relPath,
+      split: r.split,
+      score: r.score,
+      label: r.image.labels[0]?.value ?? 'good',
+      defectType: r.image.labels[0]?.defectType ?? null,
+      anomalyMapArtifactId: r.anomalyMapArtifactId,
+    }));
+    return { items, page: q.page, pageSize: q.pageSize, total };
+  }
+
+  /**
+   * Recomputes evaluation `id` on the labels of `datasetVersionId` (a version of the same dataset, e.g. one
+   * created by relabeling) from its stored scores, without retraining or re-scoring: a new Evaluation with
+   * `sourceEvaluationId = id`, its predictions copied (same scores, same splits), image AUROC and every
+   * operating point recomputed by libs/metrics. Images of the new version without a stored score (images
+   * added since) are left out and counted in `runtime.recomputed.unscoredImages` (they would need scoring
+   * by a worker); pixel AUROC and PRO need maps and masks and are stored as null.
+   */
+  async reevaluate(id: string, datasetVersionId: string): Promise<TEvaluation> {
+    const prisma = this.db.prisma;
+    const source = await prisma.evaluation.findUnique({
+      where: { id },
+      select: {
+        id: true, runId: true, sizeBytes: true, backboneSizeBytes: true, latency: true, hardware: true, runtime: true,
+        datasetVersion: { select: { id: true, datasetId: true } },
+        operatingPoints: { select: { name: true, rule: true, oracle: true, missRateCi: true, overkillRateCi: true }, orderBy: [{ createdAt: 'asc' }, { name: 'asc' }] },
+        predictions: { select: { imageId: true, split: true, score: true, anomalyMapArtifactId: true } },
+      },
+    });
+    if (!source) throw new RunsError('EVALUATION_NOT_FOUND', `no evaluation ${id}`);
+    const target = await prisma.datasetVersion.findUnique({ where: { id: datasetVersionId }, select: { id: true, datasetId: true } });
+    if (!target) throw new RunsError('DATASET_VERSION_NOT_FOUND', `no dataset version ${datasetVersionId}`, [{ path: 'body.datasetVersionId', message: 'no such dataset version' }]);
+    if (target.datasetId !== source.datasetVersion.datasetId) {
+      throw new RunsError('VERSIONS_OF_DIFFERENT_DATASETS', `version ${datasetVersionId} belongs to another dataset than evaluation ${id}`);
+    }
+    const labels = await prisma.label.findMany({ where: { versionId: datasetVersionId }, select: { imageId: true, value: true } });
+    const labelOf = new Map(labels.map((l) => [l.imageId, l.value]));
+    const scored = source.predictions.filter((p) => p.split !== 'train' && labelOf.has(p.imageId));
+    if (scored.length === 0) throw new RunsError('NOTHING_TO_RECOMPUTE', `evaluation ${id} has no stored scores of images in version ${datasetVersionId}`);
+    const scoredIds = new Set(source.predictions.map((p) => p.imageId));
+    const unscoredImages = labels.filter((l) => !scoredIds.has(l.imageId)).length;
+    const labelled: LabelledPrediction[] = scored.map((p) => ({ split: p.split as 'validation' | 'test', score: p.score, label: labelOf.get(p.imageId) === 'defective' ? 1 : 0 }));
+    const rules: PointRule[] = source.operatingPoints.map((p) => {
+      const ci = (p.missRateCi ?? p.overkillRateCi) as TRateInterval | null;
+      return { name: p.name, rule: p.rule as TOperatingPointRule, oracle: p.oracle, intervalMethod: ci?.method ?? 'clopper-pearson', confidence: ci?.confidence ?? 0.95 };
+    });
+    const { metrics, points } = recomputeFigures(labelled, rules);
+    const runtime = {
+      ...(obj(source.runtime) ?? {}),
+      recomputed: { fromEvaluationId: source.id, fromDatasetVersionId: source.datasetVersion.id, scoredImages: scored.length, unscoredImages, notRecomputed: ['pixel_auroc', 'pro'] },
+    };
+    const newId = await prisma.$transaction(async (tx) => {
+      const ev = await tx.evaluation.create({
+        data: {
+          runId: source.runId,
+          datasetVersionId,
+          sourceEvaluationId: source.id,
+          status: 'succeeded',
+          sizeBytes: source.sizeBytes,
+          backboneSizeBytes: source.backboneSizeBytes,
+          latency: (source.latency ?? undefined) as Prisma.InputJsonValue | undefined,
+          hardware: (source.hardware ?? undefined) as Prisma.InputJsonValue | undefined,
+          runtime: runtime as Prisma.InputJsonValue,
+        },
+        select: { id: true },
+      });
+      await tx.prediction.createMany({
+        data: scored.map((p) => ({ evaluationId: ev.id, imageId: p.imageId, split: p.split, score: p.score, anomalyMapArtifactId: p.anomalyMapArtifactId })),
+      });
+      await writeFigures(tx, ev.id, datasetVersionId, points, metrics);
+      return ev.id;
+    });
+    return this.get(newId);
+  }
+}

@@ -1,0 +1,44 @@
+import { HttpException } from '@nestjs/common';
+
+/** Every error the runs, worker and evaluation endpoints answer with on purpose. */
+export type RunsErrorCode =
+  | 'RUN_NOT_FOUND'
+  | 'DATASET_VERSION_NOT_FOUND'
+  | 'ARTIFACT_NOT_FOUND'
+  | 'EVALUATION_NOT_FOUND'
+  | 'RUN_FINISHED'
+  | 'RUN_NOT_YOURS'
+  | 'EMPTY_ARTIFACT'
+  | 'IMAGE_NOT_IN_VERSION'
+  | 'VERSIONS_OF_DIFFERENT_DATASETS'
+  | 'NOTHING_TO_RECOMPUTE';
+
+/** The HTTP status of each code (exhaustive: an unmapped new code does not compile). */
+export function runsHttpStatus(code: RunsErrorCode): number {
+  switch (code) {
+    case 'RUN_NOT_FOUND':
+    case 'DATASET_VERSION_NOT_FOUND':
+    case 'ARTIFACT_NOT_FOUND':
+    case 'EVALUATION_NOT_FOUND':
+      return 404;
+    case 'RUN_FINISHED':
+    case 'RUN_NOT_YOURS':
+      return 409;
+    case 'EMPTY_ARTIFACT':
+    case 'IMAGE_NOT_IN_VERSION':
+    case 'VERSIONS_OF_DIFFERENT_DATASETS':
+    case 'NOTHING_TO_RECOMPUTE':
+      return 400;
+  }
+}
+
+/** A coded error of the runs feature, answered as the contracts' ApiError body by the global filter. */
+export class RunsError extends HttpException {
+  constructor(
+    readonly code: RunsErrorCode,
+    message: string,
+    readonly issues?: { path: string; message: string }[],
+  ) {
+    super({ code, message, ...(issues ? { issues } : {}) }, runsHttpStatus(code));
+  }
+}

@@ -1,0 +1,126 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { TArtifact, TRun, TRunProgress, TRunProgressPoint } from '@defectlab/contracts';
+import type { Database } from '../database/database';
+import { DATABASE } from '../database/database.module';
+import type { Prisma } from '../generated/prisma/client';
+import { RunsError } from './runs.errors';
+
+/** The columns a run is answered with. */
+export const RUN_SELECT = {
+  id: true,
+  kind: true,
+  status: true,
+  preset: true,
+  config: true,
+  resolvedConfig: true,
+  datasetVersion: { select: { id: true, number: true, datasetId: true } },
+  backbone: { select: { name: true, sha256: true } },
+  seed: true,
+  progress: true,
+  attempts: true,
+  maxAttempts: true,
+  workerId: true,
+  hardware: true,
+  runtime: true,
+  trainingBackend: true,
+  codeVersion: true,
+  error: true,
+  createdBy: { select: { id: true, name: true } },
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
+  heartbeatAt: true,
+  cancelRequestedAt: true,
+} satisfies Prisma.RunSelect;
+export type RunRow = Prisma.RunGetPayload<{ select: typeof RUN_SELECT }>;
+
+export const ARTIFACT_SELECT = {
+  id: true,
+  runId: true,
+  kind: true,
+  sha256: true,
+  bytes: true,
+  contentType: true,
+  createdAt: true,
+  storageKey: true,
+} satisfies Prisma.ArtifactSelect;
+export type ArtifactRow = Prisma.ArtifactGetPayload<{ select: typeof ARTIFACT_SELECT }>;
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const obj = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
+
+export function toRun(r: RunRow): TRun {
+  return {
+    id: r.id,
+    kind: r.kind,
+    status: r.status,
+    preset: r.preset,
+    config: obj(r.config) ?? {},
+    resolvedConfig: obj(r.resolvedConfig),
+    datasetVersion: r.datasetVersion,
+    backbone: r.backbone,
+    seed: r.seed,
+    progress: obj(r.progress) as TRunProgress | null,
+    attempts: r.attempts,
+    maxAttempts: r.maxAttempts,
+    workerId: r.workerId,
+    hardware: obj(r.hardware),
+    runtime: obj(r.runtime),
+    trainingBackend: r.trainingBackend,
+    codeVersion: r.codeVersion,
+    error: r.error,
+    createdBy: r.createdBy,
+    createdAt: r.createdAt.toISOString(),
+    startedAt: iso(r.startedAt),
+    finishedAt: iso(r.finishedAt),
+    heartbeatAt: iso(r.heartbeatAt),
+    cancelRequestedAt: iso(r.cancelRequestedAt),
+  };
+}
+
+export function toArtifact(a: ArtifactRow): TArtifact {
+  return { id: a.id, runId: a.runId, kind: a.kind, sha256: a.sha256, bytes: Number(a.bytes), contentType: a.contentType, createdAt: a.createdAt.toISOString() };
+}
+
+/** Prisma queries of runs, their progress points and artifacts. */
+@Injectable()
+export class RunsRepository {
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
+
+  get prisma() {
+    return this.db.prisma;
+  }
+
+  async findRun(id: string): Promise<RunRow> {
+    const r = await this.db.prisma.run.findUnique({ where: { id }, select: RUN_SELECT });
+    if (!r) throw new RunsError('RUN_NOT_FOUND', `no run ${id}`);
+    return r;
+  }
+
+  async listRuns(where: Prisma.RunWhereInput, page: number, pageSize: number): Promise<{ items: RunRow[]; total: number }> {
+    const [items, total] = await Promise.all([
+      this.db.prisma.run.findMany({ where, select: RUN_SELECT, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], skip: (page - 1) * pageSize, take: pageSize }),
+      this.db.prisma.run.count({ where }),
+    ]);
+    return { items, total };
+  }
+
+  async progressPoints(runId: string): Promise<TRunProgressPoint[]> {
+    const rows = await this.db.prisma.runProgressPoint.findMany({
+      where: { runId },
+      orderBy: [{ at: 'asc' }, { id: 'asc' }],
+      select: { at: true, phase: true, epoch: true, step: true, loss: true, throughput: true, etaSeconds: true },
+    });
+    return rows.map((p) => ({ ...p, at: p.at.toISOString() }));
+  }
+
+  async artifacts(runId: string): Promise<ArtifactRow[]> {
+    return this.db.prisma.artifact.findMany({ where: { runId }, select: ARTIFACT_SELECT, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+  }
+
+  async findArtifact(id: string): Promise<ArtifactRow> {
+    const a = await this.db.prisma.artifact.findUnique({ where: { id }, select: ARTIFACT_SELECT });
+    if (!a) throw new RunsError('ARTIFACT_NOT_FOUND', `no artifact ${id}`);
+    return a;
+  }
+}

@@ -1,0 +1,107 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ZCreateRunInput, type TArtifact, type TRun, type TRunPage, type TRunProgressPoint } from '@defectlab/contracts';
+import type { z } from 'zod';
+import { ARTIFACT_STORE, type ArtifactStore } from '../storage/artifact-store';
+import { JobQueue } from '../queue/job-queue.service';
+import type { Prisma } from '../generated/prisma/client';
+import { RunsError } from './runs.errors';
+import { RUN_SELECT, RunsRepository, toArtifact, toRun } from './runs.repository';
+
+type CreateRunInput = z.output<typeof ZCreateRunInput>;
+
+/** Rules of runs as engineers see them: submit, list, read, cancel. */
+@Injectable()
+export class RunsService {
+  constructor(
+    private readonly repo: RunsRepository,
+    private readonly queue: JobQueue,
+    @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
+  ) {}
+
+  /** Stores a queued run and enqueues its job. */
+  async create(input: CreateRunInput, createdById: string): Promise<TRun> {
+    const version = await this.repo.prisma.datasetVersion.findUnique({ where: { id: input.datasetVersionId }, select: { id: true } });
+    if (!version) {
+      throw new RunsError('DATASET_VERSION_NOT_FOUND', `no dataset version ${input.datasetVersionId}`, [
+        { path: 'body.datasetVersionId', message: 'no such dataset version' },
+      ]);
+    }
+    const config = {
+      backbone: input.backbone,
+      config: input.config,
+      imageSize: input.imageSize ?? null,
+      splitRule: input.splitRule ?? null,
+    };
+    const run = await this.repo.prisma.run.create({
+      data: {
+        kind: input.kind,
+        preset: input.config.preset ?? null,
+        config: config as Prisma.InputJsonValue,
+        datasetVersionId: input.datasetVersionId,
+        seed: input.seed,
+        maxAttempts: input.maxAttempts,
+        createdById,
+      },
+      select: RUN_SELECT,
+    });
+    try {
+      await this.queue.enqueue(run.id);
+    } catch (err) {
+      await this.repo.prisma.run.delete({ where: { id: run.id } });
+      throw err;
+    }
+    return toRun(run);
+  }
+
+  async list(q: { page: number; pageSize: number; status?: TRun['status']; kind?: TRun['kind']; datasetVersionId?: string }): Promise<TRunPage> {
+    const where: Prisma.RunWhereInput = {
+      ...(q.status ? { status: q.status } : {}),
+      ...(q.kind ? { kind: q.kind } : {}),
+      ...(q.datasetVersionId ? { datasetVersionId: q.datasetVersionId } : {}),
+    };
+    const { items, total } = await this.repo.listRuns(where, q.page, q.pageSize);
+    return { items: items.map(toRun), page: q.page, pageSize: q.pageSize, total };
+  }
+
+  async get(runId: string): Promise<TRun> {
+    return toRun(await this.repo.findRun(runId));
+  }
+
+  async progress(runId: string): Promise<{ items: TRunProgressPoint[] }> {
+    await this.repo.findRun(runId);
+    return { items: await this.repo.progressPoints(runId) };
+  }
+
+  /**
+   * A queued run is cancelled at once (its job is skipped when taken); a running one gets
+   * `cancelRequestedAt` and its worker learns it from the next heartbeat answer, stops and reports back.
+   */
+  async cancel(runId: string): Promise<TRun> {
+    const run = await this.repo.findRun(runId);
+    const now = new Date();
+    if (run.status === 'queued') {
+      const n = await this.repo.prisma.run.updateMany({
+        where: { id: runId, status: 'queued' },
+        data: { status: 'cancelled', cancelRequestedAt: now, finishedAt: now, error: 'cancelled before a worker took it' },
+      });
+      if (n.count === 1) return this.get(runId);
+      return this.cancel(runId); // a worker took it meanwhile
+    }
+    if (run.status === 'running') {
+      await this.repo.prisma.run.updateMany({ where: { id: runId, status: 'running', cancelRequestedAt: null }, data: { cancelRequestedAt: now } });
+      return this.get(runId);
+    }
+    throw new RunsError('RUN_FINISHED', `run ${runId} already ended (${run.status})`);
+  }
+
+  async artifacts(runId: string): Promise<{ items: TArtifact[] }> {
+    await this.repo.findRun(runId);
+    return { items: (await this.repo.artifacts(runId)).map(toArtifact) };
+  }
+
+  /** An artifact's bytes and content type. */
+  async artifactContent(artifactId: string): Promise<{ bytes: Buffer; contentType: string }> {
+    const a = await this.repo.findArtifact(artifactId);
+    return { bytes: await this.store.read(a.storageKey), contentType: a.contentType };
+  }
+}

@@ -1,0 +1,220 @@
+import { createWriteStream, promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  ZClaimInput,
+  ZCompleteRunInput,
+  ZReportProgressInput,
+  ZSubmitEvaluationInput,
+  type TArtifact,
+  type TArtifactKind,
+  type TRun,
+  type TWorkerAck,
+  type TWorkerJob,
+} from '@defectlab/contracts';
+import type { z } from 'zod';
+import type { Prisma } from '../generated/prisma/client';
+import { JobQueue } from '../queue/job-queue.service';
+import { QUEUE_CONFIG, type QueueConfig } from '../queue/queue-config';
+import { RunsError } from '../runs/runs.errors';
+import { ARTIFACT_SELECT, RUN_SELECT, RunsRepository, toArtifact, toRun } from '../runs/runs.repository';
+import { ARTIFACT_STORE, type ArtifactStore } from '../storage/artifact-store';
+import { storeWorkerEvaluation } from '../evaluations/evaluation-writer';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** How often a long-polling claim looks at the queue. */
+const CLAIM_POLL_MS = 250;
+
+/**
+ * The worker protocol: claim a queued run, keep it alive, report progress, upload artifacts, submit the
+ * evaluation, complete or fail. Every call on a run checks that the run is running and held by the
+ * calling worker id; a worker whose run was taken back (or cancelled) is told to stop.
+ */
+@Injectable()
+export class WorkersService {
+  constructor(
+    private readonly repo: RunsRepository,
+    private readonly queue: JobQueue,
+    @Inject(QUEUE_CONFIG) private readonly config: QueueConfig,
+    @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
+  ) {}
+
+  /** Takes the next queued run for `workerId`, waiting up to `waitSeconds`. */
+  async claim(input: z.output<typeof ZClaimInput>): Promise<{ job: TWorkerJob | null }> {
+    const deadline = Date.now() + input.waitSeconds * 1000;
+    for (;;) {
+      const runId = await this.queue.take();
+      if (runId) {
+        const job = await this.start(runId, input);
+        if (job) return { job };
+        continue; // cancelled or already taken: look again at once
+      }
+      if (Date.now() >= deadline) return { job: null };
+      await sleep(Math.min(CLAIM_POLL_MS, Math.max(0, deadline - Date.now())));
+    }
+  }
+
+  private async start(runId: string, input: z.output<typeof ZClaimInput>): Promise<TWorkerJob | null> {
+    const prisma = this.repo.prisma;
+    const now = new Date();
+    const { count } = await prisma.run.updateMany({
+      where: { id: runId, status: 'queued' },
+      data: {
+        status: 'running',
+        attempts: { increment: 1 },
+        workerId: input.workerId,
+        heartbeatAt: now,
+        startedAt: now,
+        hardware: input.worker.hardware as Prisma.InputJsonValue,
+        runtime: input.worker.runtime as Prisma.InputJsonValue,
+        codeVersion: input.worker.codeVersion,
+      },
+    });
+    if (count !== 1) return null;
+    const run = await prisma.run.findUniqueOrThrow({
+      where: { id: runId },
+      select: { id: true, attempts: true, kind: true, datasetVersionId: true, config: true, seed: true },
+    });
+    const checkpoint = await prisma.artifact.findFirst({ where: { runId, kind: 'checkpoint' }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], select: { id: true } });
+    const c = (run.config ?? {}) as { backbone?: string; config?: Record<string, unknown>; imageSize?: number | null; splitRule?: TWorkerJob['splitRule'] };
+    return {
+      runId: run.id,
+      attempt: run.attempts,
+      kind: run.kind,
+      datasetVersionId: run.datasetVersionId,
+      backbone: c.backbone ?? 'default',
+      config: c.config ?? {},
+      seed: run.seed,
+      imageSize: c.imageSize ?? null,
+      splitRule: c.splitRule ?? null,
+      resumeCheckpointArtifactId: checkpoint?.id ?? null,
+      heartbeatIntervalSeconds: this.config.heartbeatIntervalSeconds,
+      heartbeatTimeoutSeconds: this.config.heartbeatTimeoutSeconds,
+    };
+  }
+
+  /** Records a heartbeat of the run's worker; the answer says whether to stop. */
+  async heartbeat(runId: string, workerId: string): Promise<TWorkerAck> {
+    const { count } = await this.repo.prisma.run.updateMany({ where: { id: runId, status: 'running', workerId }, data: { heartbeatAt: new Date() } });
+    const run = await this.repo.prisma.run.findUnique({ where: { id: runId }, select: { status: true, workerId: true, cancelRequestedAt: true } });
+    if (!run) throw new RunsError('RUN_NOT_FOUND', `no run ${runId}`);
+    if (count !== 1) {
+      return { stop: true, cancelRequested: run.cancelRequestedAt !== null, reason: `run ${runId} is no longer held by ${workerId} (status ${run.status}, worker ${run.workerId ?? 'none'})` };
+    }
+    if (run.cancelRequestedAt) return { stop: true, cancelRequested: true, reason: `cancel requested at ${run.cancelRequestedAt.toISOString()}` };
+    return { stop: false, cancelRequested: false, reason: null };
+  }
+
+  /** Stores progress points (and heartbeats). */
+  async progress(runId: string, input: z.output<typeof ZReportProgressInput>): Promise<TWorkerAck> {
+    const ack = await this.heartbeat(runId, input.workerId);
+    if (ack.stop && !ack.cancelRequested) return ack;
+    const now = new Date();
+    await this.repo.prisma.runProgressPoint.createMany({
+      data: input.points.map((p) => ({
+        runId,
+        at: now,
+        phase: p.phase,
+        epoch: p.epoch ?? null,
+        step: p.step ?? null,
+        loss: p.loss !== undefined && Number.isFinite(p.loss) ? p.loss : null,
+        throughput: p.throughput ?? null,
+        etaSeconds: p.etaSeconds ?? null,
+      })),
+    });
+    const last = input.points[input.points.length - 1];
+    const progress = {
+      phase: last.phase,
+      epoch: last.epoch ?? null,
+      epochs: last.epochs ?? null,
+      step: last.step ?? null,
+      steps: last.steps ?? null,
+      loss: last.loss !== undefined && Number.isFinite(last.loss) ? last.loss : null,
+      throughput: last.throughput ?? null,
+      etaSeconds: last.etaSeconds ?? null,
+      message: last.message ?? null,
+      at: now.toISOString(),
+    };
+    await this.repo.prisma.run.updateMany({ where: { id: runId, status: 'running', workerId: input.workerId }, data: { progress } });
+    return ack;
+  }
+
+  /** Throws RUN_NOT_YOURS unless `workerId` holds the running run. */
+  private async assertHeld(runId: string, workerId: string): Promise<void> {
+    const run = await this.repo.findRun(runId);
+    if (run.status !== 'running' || run.workerId !== workerId) {
+      throw new RunsError('RUN_NOT_YOURS', `run ${runId} is ${run.status} and held by ${run.workerId ?? 'no worker'}, not ${workerId}`);
+    }
+  }
+
+  /** Streams an upload into the artifact store and records it on the run. */
+  async upload(runId: string, q: { workerId: string; kind: TArtifactKind; contentType: string }, body: Readable): Promise<TArtifact> {
+    await this.assertHeld(runId, q.workerId);
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'defectlab-upload-'));
+    try {
+      const file = path.join(dir, 'body');
+      await pipeline(body, createWriteStream(file));
+      if ((await fs.stat(file)).size === 0) throw new RunsError('EMPTY_ARTIFACT', 'the upload body is empty (send the bytes as application/octet-stream)');
+      const stored = await this.store.putFile(file);
+      const prisma = this.repo.prisma;
+      // Storage is content-addressed and Artifact.storageKey is unique: identical bytes are recorded once.
+      const existing = await prisma.artifact.findUnique({ where: { storageKey: stored.key }, select: ARTIFACT_SELECT });
+      if (existing) return toArtifact(existing);
+      const a = await prisma.artifact.create({
+        data: { runId, kind: q.kind, storageKey: stored.key, bytes: BigInt(stored.bytes), sha256: stored.sha256, contentType: q.contentType },
+        select: ARTIFACT_SELECT,
+      });
+      return toArtifact(a);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  async submitEvaluation(runId: string, input: z.output<typeof ZSubmitEvaluationInput>): Promise<{ evaluationId: string }> {
+    await this.assertHeld(runId, input.workerId);
+    const run = await this.repo.prisma.run.findUniqueOrThrow({ where: { id: runId }, select: { datasetVersionId: true } });
+    return { evaluationId: await storeWorkerEvaluation(this.repo.prisma, runId, run.datasetVersionId, input) };
+  }
+
+  async complete(runId: string, input: z.output<typeof ZCompleteRunInput>): Promise<TRun> {
+    await this.assertHeld(runId, input.workerId);
+    const prisma = this.repo.prisma;
+    const b = input.backbone;
+    const backbone = await prisma.backbone.upsert({
+      where: { sha256: b.sha256 },
+      create: { name: b.name, sha256: b.sha256, source: 'reported by a worker', inputSize: {}, normalization: {}, layers: [], sizeBytes: b.sizeBytes === null ? null : BigInt(b.sizeBytes) },
+      update: {},
+      select: { id: true },
+    });
+    const { count } = await prisma.run.updateMany({
+      where: { id: runId, status: 'running', workerId: input.workerId },
+      data: {
+        status: 'succeeded',
+        finishedAt: new Date(),
+        resolvedConfig: input.resolvedConfig as Prisma.InputJsonValue,
+        trainingBackend: input.trainingBackend,
+        backboneId: backbone.id,
+        error: null,
+      },
+    });
+    if (count !== 1) throw new RunsError('RUN_NOT_YOURS', `run ${runId} was taken back while completing`);
+    return toRun(await this.repo.findRun(runId));
+  }
+
+  /** Ends the run failed with the worker's reason, or cancelled when a cancel was requested. */
+  async fail(runId: string, workerId: string, error: string): Promise<TRun> {
+    await this.assertHeld(runId, workerId);
+    const prisma = this.repo.prisma;
+    const run = await prisma.run.findUniqueOrThrow({ where: { id: runId }, select: { cancelRequestedAt: true } });
+    const cancelled = run.cancelRequestedAt !== null;
+    const { count } = await prisma.run.updateMany({
+      where: { id: runId, status: 'running', workerId },
+      data: { status: cancelled ? 'cancelled' : 'failed', finishedAt: new Date(), error: cancelled ? `cancelled: ${error}` : error },
+    });
+    if (count !== 1) throw new RunsError('RUN_NOT_YOURS', `run ${runId} was taken back while failing`);
+    return toRun(await prisma.run.findUniqueOrThrow({ where: { id: runId }, select: RUN_SELECT }));
+  }
+}

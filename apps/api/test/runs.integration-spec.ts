@@ -1,0 +1,262 @@
+/**
+ * The run lifecycle through HTTP, with the worker protocol driven by the test itself (a scripted worker):
+ * invalid configs, claim / heartbeat / progress / artifacts / evaluation / complete, long-poll claims,
+ * cancellation (queued and running), the reaper (retry from the last checkpoint, then failed with the reason),
+ * ownership checks, and re-evaluation from stored scores after relabeling.
+ */
+import path from 'node:path';
+import { ZArtifact, ZClaimResult, ZEvaluation, ZRun, ZWorkerAck, type TWorkerJob } from '@defectlab/contracts';
+import { startTestApi, type TestApi } from './support/api-harness';
+import { writeFixtureDataset } from './support/mvtec-fixtures';
+import { dropQueueSchema, fakeReport, pairwiseAuroc, type FakePrediction } from './support/run-fixtures';
+import { assertPostgresReachable, TEST_DATABASES } from './support/test-databases';
+
+
+beforeAll(assertPostgresReachable);
+
+const HEARTBEAT_TIMEOUT_S = 2;
+const WORKER = { hardware: { cpu: 'test' }, runtime: { node: process.version }, codeVersion: 'test-commit' };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('runs and the worker protocol on %s', (_name, make) => {
+  const testDb = make();
+  let api: TestApi;
+  let engineer: Record<string, string>;
+  let curator: Record<string, string>;
+  let viewer: Record<string, string>;
+  let versionId: string;
+  let labels: Map<string, { imageId: string; value: string; split: string }>;
+  const saved: Record<string, string | undefined> = {};
+
+  beforeAll(async () => {
+    for (const [k, v] of Object.entries({ DEFECTLAB_RUN_HEARTBEAT_TIMEOUT_S: String(HEARTBEAT_TIMEOUT_S), DEFECTLAB_RUN_REAPER_INTERVAL_S: '0.25' })) {
+      saved[k] = process.env[k];
+      process.env[k] = v;
+    }
+    api = await startTestApi(testDb.fresh());
+    engineer = await api.auth('engineer');
+    curator = await api.auth('curator');
+    viewer = await api.auth('viewer');
+    await writeFixtureDataset(path.join(api.importRoot, 'lens'));
+    const imported = await api.http.post('/api/datasets/import').set(engineer).send({ path: 'lens', name: 'lens', productLine: 'lens' }).expect(201);
+    versionId = imported.body.version.id;
+    const page = await api.http.get(`/api/versions/${versionId}/labels?pageSize=500`).set(viewer).expect(200);
+    labels = new Map(page.body.items.map((l: { relPath: string; imageId: string; value: string; split: string }) => [l.relPath, l]));
+  });
+  afterAll(async () => {
+    await api?.close();
+    if (api?.config.database.kind === 'postgres') await dropQueueSchema(api.config.database.schema);
+    await testDb.cleanup();
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+
+  const submit = (body: Record<string, unknown> = {}) =>
+    api.http.post('/api/runs').set(engineer).send({ kind: 'csflow', datasetVersionId: versionId, config: { preset: 'small' }, ...body });
+  const claim = async (workerId: string, waitSeconds = 2): Promise<TWorkerJob | null> =>
+    ZClaimResult.parse((await api.http.post('/api/worker/claim').set(engineer).send({ workerId, waitSeconds, worker: WORKER }).expect(200)).body).job;
+  const beat = async (runId: string, workerId: string) =>
+    ZWorkerAck.parse((await api.http.post(`/api/worker/runs/${runId}/heartbeat`).set(engineer).send({ workerId }).expect(200)).body);
+  const getRun = async (runId: string) => ZRun.parse((await api.http.get(`/api/runs/${runId}`).set(viewer).expect(200)).body);
+  const waitForStatus = async (runId: string, status: string, seconds: number) => {
+    const until = Date.now() + seconds * 1000;
+    for (;;) {
+      const run = await getRun(runId);
+      if (run.status === status || Date.now() > until) return run;
+      await sleep(100);
+    }
+  };
+
+  it('rejects an invalid config with a 400 naming the field, and stores nothing', async () => {
+    const before = (await api.http.get('/api/runs').set(viewer).expect(200)).body.total;
+    const bad = await submit({ seed: -1, splitRule: { validationFractionGood: 2 }, config: { preset: 7 } }).expect(400);
+    expect(bad.body.code).toBe('VALIDATION_FAILED');
+    expect(bad.body.issues.map((i: { path: string }) => i.path).sort()).toEqual(['body.config.preset', 'body.seed', 'body.splitRule.validationFractionGood']);
+    expect((await submit({ kind: 'resnet' }).expect(400)).body.issues[0].path).toBe('body.kind');
+    const missing = await submit({ datasetVersionId: '00000000-0000-4000-8000-000000000000' }).expect(404);
+    expect(missing.body).toMatchObject({ code: 'DATASET_VERSION_NOT_FOUND', issues: [{ path: 'body.datasetVersionId' }] });
+    await api.http.post('/api/runs').set(viewer).send({ kind: 'csflow', datasetVersionId: versionId }).expect(403);
+    expect((await api.http.get('/api/runs').set(viewer).expect(200)).body.total).toBe(before);
+  });
+
+  it('runs a job through claim, heartbeat, progress, artifacts, evaluation and complete', async () => {
+    const created = ZRun.parse((await submit({ seed: 7, imageSize: 64 }).expect(201)).body);
+    expect(created).toMatchObject({ status: 'queued', kind: 'csflow', preset: 'small', seed: 7, attempts: 0, maxAttempts: 2, datasetVersion: { id: versionId, number: 1 } });
+
+    const job = await claim('w1');
+    expect(job).toMatchObject({ runId: created.id, attempt: 1, kind: 'csflow', config: { preset: 'small' }, seed: 7, imageSize: 64, resumeCheckpointArtifactId: null, heartbeatTimeoutSeconds: HEARTBEAT_TIMEOUT_S });
+    const running = await getRun(created.id);
+    expect(running).toMatchObject({ status: 'running', attempts: 1, workerId: 'w1', codeVersion: 'test-commit', hardware: { cpu: 'test' } });
+    expect(running.startedAt).not.toBeNull();
+    expect(await beat(created.id, 'w1')).toEqual({ stop: false, cancelRequested: false, reason: null });
+    // another worker cannot act on it
+    expect((await api.http.post(`/api/worker/runs/${created.id}/complete`).set(engineer).send({ workerId: 'w2', resolvedConfig: {}, trainingBackend: 'x', backbone: { name: 'b', sha256: 'a'.repeat(64), sizeBytes: null } }).expect(409)).body.code).toBe('RUN_NOT_YOURS');
+    expect((await beat(created.id, 'w2')).stop).toBe(true);
+
+    await api.http
+      .post(`/api/worker/runs/${created.id}/progress`)
+      .set(engineer)
+      .send({ workerId: 'w1', points: [{ phase: 'train', epoch: 1, epochs: 2, step: 1, steps: 4, loss: 2.5, throughput: 10, etaSeconds: 30 }, { phase: 'train', epoch: 2, epochs: 2, step: 4, steps: 4, loss: 1.5, etaSeconds: 0 }] })
+      .expect(200);
+    const progress = (await api.http.get(`/api/runs/${created.id}/progress`).set(viewer).expect(200)).body.items;
+    expect(progress.map((p: { loss: number }) => p.loss)).toEqual([2.5, 1.5]);
+    expect((await getRun(created.id)).progress).toMatchObject({ phase: 'train', epoch: 2, epochs: 2, loss: 1.5, etaSeconds: 0 });
+
+    const bytes = Buffer.from('weights of a test model');
+    const up = await api.http.post(`/api/worker/runs/${created.id}/artifacts?workerId=w1&kind=weights`).set(engineer).set('content-type', 'application/octet-stream').send(bytes).expect(201);
+    const artifact = ZArtifact.parse(up.body);
+    expect(artifact).toMatchObject({ runId: created.id, kind: 'weights', bytes: bytes.length });
+    const content = await api.http.get(`/api/artifacts/${artifact.id}/content`).set(viewer).buffer(true).parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    }).expect(200);
+    expect(Buffer.compare(content.body as Buffer, bytes)).toBe(0);
+    expect((await api.http.get(`/api/runs/${created.id}/artifacts`).set(viewer).expect(200)).body.items).toHaveLength(1);
+
+    const preds = predictions();
+    const report = fakeReport(preds);
+    const sub = await api.http
+      .post(`/api/worker/runs/${created.id}/evaluations`)
+      .set(engineer)
+      .send({ workerId: 'w1', report, predictions: preds.map((p) => ({ imageId: p.imageId, split: p.split, score: p.score })) })
+      .expect(201);
+    const ev = ZEvaluation.parse((await api.http.get(`/api/evaluations/${sub.body.evaluationId}`).set(viewer).expect(200)).body);
+    expect(ev).toMatchObject({ runId: created.id, datasetVersion: { id: versionId }, sourceEvaluationId: null, predictionCount: preds.length, sizeBytes: 1234, backboneSizeBytes: 5000 });
+    expect(ev.metrics).toContainEqual({ name: 'image_auroc', split: 'test', datasetVersionId: versionId, value: 0.9 });
+    expect(ev.operatingPoints.map((p) => [p.name, p.fitSplit, p.reportSplit, p.oracle, p.datasetVersionId])).toEqual([
+      ['miss=0', 'validation', 'test', false, versionId],
+      ['f1-max', 'validation', 'test', false, versionId],
+      ['oracle:f1-max', 'test', 'test', true, versionId],
+    ]);
+    const stored = ev.operatingPoints.find((p) => p.name === 'f1-max');
+    const sent = report.operatingPoints.find((p) => p.name === 'f1-max');
+    expect(stored).toMatchObject({ threshold: sent?.threshold, counts: sent?.counts, missRate: sent?.missRate, missRateInterval: sent?.missRateInterval });
+    const predPage = (await api.http.get(`/api/evaluations/${ev.id}/predictions?split=test`).set(viewer).expect(200)).body;
+    expect(predPage.total).toBe(preds.filter((p) => p.split === 'test').length);
+    expect(predPage.items[0]).toMatchObject({ split: 'test', relPath: expect.any(String), label: expect.stringMatching(/good|defective/) });
+
+    const done = ZRun.parse(
+      (await api.http.post(`/api/worker/runs/${created.id}/complete`).set(engineer).send({ workerId: 'w1', resolvedConfig: { inputSize: 64 }, trainingBackend: 'tfjs-test', backbone: { name: 'b', sha256: 'b'.repeat(64), sizeBytes: 10 } }).expect(200)).body,
+    );
+    expect(done).toMatchObject({ status: 'succeeded', resolvedConfig: { inputSize: 64 }, trainingBackend: 'tfjs-test', backbone: { name: 'b', sha256: 'b'.repeat(64) }, error: null });
+    expect(done.finishedAt).not.toBeNull();
+    expect(await beat(created.id, 'w1')).toMatchObject({ stop: true, cancelRequested: false });
+    expect((await api.http.get(`/api/runs/${created.id}/evaluations`).set(viewer).expect(200)).body.items).toHaveLength(1);
+  });
+
+  it('answers an empty long poll after waiting, and cancels a queued run so no worker gets it', async () => {
+    const t0 = Date.now();
+    expect(await claim('w1', 1)).toBeNull();
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
+    const run = ZRun.parse((await submit().expect(201)).body);
+    const cancelled = ZRun.parse((await api.http.post(`/api/runs/${run.id}/cancel`).set(engineer).expect(200)).body);
+    expect(cancelled).toMatchObject({ status: 'cancelled', error: 'cancelled before a worker took it' });
+    expect(await claim('w1', 0.5)).toBeNull();
+    expect((await api.http.post(`/api/runs/${run.id}/cancel`).set(engineer).expect(409)).body.code).toBe('RUN_FINISHED');
+  });
+
+  it('tells a running worker to stop on cancel and ends the run cancelled', async () => {
+    const run = ZRun.parse((await submit().expect(201)).body);
+    expect((await claim('w3'))?.runId).toBe(run.id);
+    const asked = ZRun.parse((await api.http.post(`/api/runs/${run.id}/cancel`).set(engineer).expect(200)).body);
+    expect(asked.status).toBe('running');
+    expect(asked.cancelRequestedAt).not.toBeNull();
+    expect(await beat(run.id, 'w3')).toMatchObject({ stop: true, cancelRequested: true });
+    const ended = ZRun.parse((await api.http.post(`/api/worker/runs/${run.id}/fail`).set(engineer).send({ workerId: 'w3', error: 'aborted on request' }).expect(200)).body);
+    expect(ended).toMatchObject({ status: 'cancelled', error: 'cancelled: aborted on request' });
+  });
+
+  it('retries a run whose worker stopped heartbeating from its last checkpoint, then fails it with the reason', async () => {
+    const run = ZRun.parse((await submit({ maxAttempts: 2 }).expect(201)).body);
+    expect((await claim('dead-1'))?.runId).toBe(run.id);
+    const ckpt = ZArtifact.parse(
+      (await api.http.post(`/api/worker/runs/${run.id}/artifacts?workerId=dead-1&kind=checkpoint`).set(engineer).set('content-type', 'application/octet-stream').send(Buffer.from(`checkpoint ${run.id}`)).expect(201)).body,
+    );
+    // the worker dies: no more heartbeats
+    const requeued = await waitForStatus(run.id, 'queued', HEARTBEAT_TIMEOUT_S + 5);
+    expect(requeued).toMatchObject({ status: 'queued', attempts: 1, workerId: null });
+    expect(requeued.error).toMatch(/attempt 1 of 2: worker dead-1 stopped sending heartbeats .*queued again/);
+    expect((await beat(run.id, 'dead-1')).stop).toBe(true);
+
+    const second = await claim('dead-2');
+    expect(second).toMatchObject({ runId: run.id, attempt: 2, resumeCheckpointArtifactId: ckpt.id });
+    const failed = await waitForStatus(run.id, 'failed', HEARTBEAT_TIMEOUT_S + 5);
+    expect(failed).toMatchObject({ status: 'failed', attempts: 2 });
+    expect(failed.error).toMatch(/attempt 2 of 2: worker dead-2 stopped sending heartbeats .*no attempts left/);
+    expect(failed.finishedAt).not.toBeNull();
+  });
+
+  it('recomputes an evaluation under relabeled data from stored scores, as libs/metrics says', async () => {
+    const run = ZRun.parse((await submit().expect(201)).body);
+    expect((await claim('w4'))?.runId).toBe(run.id);
+    const preds = predictions();
+    const sub = await api.http
+      .post(`/api/worker/runs/${run.id}/evaluations`)
+      .set(engineer)
+      .send({ workerId: 'w4', report: fakeReport(preds), predictions: preds.map((p) => ({ imageId: p.imageId, split: p.split, score: p.score })) })
+      .expect(201);
+    // relabel two test images: a good one that scores high becomes defective, a defective one becomes good
+    const flipped = ['test/good/001.png', 'test/spot/000.png'];
+    const commit = await api.http
+      .post(`/api/versions/${versionId}/changes`)
+      .set(curator)
+      .send({
+        changes: [
+          { imageId: labels.get(flipped[0])?.imageId, value: 'defective', defectType: 'scratch', reason: 'scratch seen on review' },
+          { imageId: labels.get(flipped[1])?.imageId, value: 'good', reason: 'dust, not a spot' },
+        ],
+      })
+      .expect(201);
+    const v2 = commit.body.version.id as string;
+    const re = ZEvaluation.parse((await api.http.post(`/api/evaluations/${sub.body.evaluationId}/reevaluate`).set(engineer).send({ datasetVersionId: v2 }).expect(201)).body);
+    expect(re).toMatchObject({ runId: run.id, sourceEvaluationId: sub.body.evaluationId, datasetVersion: { id: v2, number: 2 }, predictionCount: preds.length });
+
+    const relabeled = preds.map((p) => (flipped.includes(p.relPath) ? { ...p, label: p.label === 'good' ? ('defective' as const) : ('good' as const) } : p));
+    const testSet = relabeled.filter((p) => p.split === 'test');
+    const auroc = re.metrics.find((m) => m.name === 'image_auroc' && m.split === 'test');
+    expect(auroc).toMatchObject({ datasetVersionId: v2 });
+    expect(auroc?.value).toBeCloseTo(pairwiseAuroc(testSet.map((p) => p.score), testSet.map((p) => (p.label === 'defective' ? 1 : 0))) as number, 12);
+    expect(auroc?.value).not.toBeCloseTo(pairwiseAuroc(preds.filter((p) => p.split === 'test').map((p) => p.score), preds.filter((p) => p.split === 'test').map((p) => (p.label === 'defective' ? 1 : 0))) as number, 6);
+    expect(re.metrics.find((m) => m.name === 'pixel_auroc')?.value).toBeNull();
+    // every recomputed point: its counts are what its threshold gives on the new test labels
+    for (const p of re.operatingPoints) {
+      expect(p.datasetVersionId).toBe(v2);
+      const t = p.threshold === '+Infinity' ? Infinity : p.threshold;
+      const flagged = (x: FakePrediction) => x.score >= t;
+      expect(p.counts).toEqual({
+        tp: testSet.filter((x) => x.label === 'defective' && flagged(x)).length,
+        fn: testSet.filter((x) => x.label === 'defective' && !flagged(x)).length,
+        fp: testSet.filter((x) => x.label === 'good' && flagged(x)).length,
+        tn: testSet.filter((x) => x.label === 'good' && !flagged(x)).length,
+        good: testSet.filter((x) => x.label === 'good').length,
+        defective: testSet.filter((x) => x.label === 'defective').length,
+      });
+    }
+    // and the new version's labels show in its predictions
+    const page = (await api.http.get(`/api/evaluations/${re.id}/predictions?pageSize=100`).set(viewer).expect(200)).body;
+    expect(page.items.find((p: { relPath: string }) => p.relPath === flipped[0]).label).toBe('defective');
+  });
+
+  /** Scores of the fixture's images: validation = 2 train/good + 2 defects, test = the rest of test/. */
+  function predictions(): FakePrediction[] {
+    const spec: [string, 'validation' | 'test', number][] = [
+      ['train/good/000.png', 'validation', 0.1],
+      ['train/good/001.png', 'validation', 0.3],
+      ['test/scratch/000.png', 'validation', 0.8],
+      ['test/smudge/000.png', 'validation', 0.6],
+      ['test/good/000.png', 'test', 0.2],
+      ['test/good/001.png', 'test', 0.7],
+      ['test/good/002.png', 'test', 0.35],
+      ['test/scratch/001.png', 'test', 0.9],
+      ['test/spot/000.png', 'test', 0.4],
+    ];
+    return spec.map(([relPath, split, score]) => {
+      const l = labels.get(relPath);
+      if (!l) throw new Error(`fixture has no ${relPath}: ${[...labels.keys()].join(', ')}`);
+      return { imageId: l.imageId, relPath, split, score, label: l.value as 'good' | 'defective' };
+    });
+  }
+});
