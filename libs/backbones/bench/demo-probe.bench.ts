@@ -1,7 +1,7 @@
 /**
  * How hard is the synthetic demo data for pretrained features? For each product line, the nearest-neighbour
  * probe (nn-probe.ts) on the default backbone's PatchCore taps; image AUROC per defect type.
- * Run: node -r @swc-node/register libs/backbones/bench/demo-probe.bench.ts [--size 256] [--backbone <name>]
+ * Run: node -r @swc-node/register libs/backbones/bench/demo-probe.bench.ts [--size 256] [--backbone <name>] [--subtle 0.5]
  */
 import { generateDemoDataset, PRODUCT_LINES } from '@defectlab/datasets';
 import { auroc } from '@defectlab/metrics';
@@ -15,13 +15,14 @@ async function main(): Promise<void> {
   };
   const size = Number(arg('--size') ?? 256);
   const name = (arg('--backbone') ?? DEFAULT_BACKBONE) as ShippedBackboneName;
+  const subtleFraction = Number(arg('--subtle') ?? 0);
   const fx = await loadBackbone(SHIPPED_BACKBONES[name]);
   try {
     const byStride = (s: number) => fx.layers.find((l) => l.stride === s)?.name;
     const layers = name === 'mobilenet-v2-nsfwjs' ? ['block_5_add', 'block_12_add'] : [byStride(8), byStride(16)].filter((l): l is string => Boolean(l));
     for (const productLine of PRODUCT_LINES) {
       const t0 = performance.now();
-      const ds = await generateDemoDataset({ productLine, seed: 0, counts: { trainGood: 40, testGood: 30, testDefective: 60 }, size });
+      const ds = await generateDemoDataset({ productLine, seed: 0, counts: { trainGood: 40, testGood: 30, testDefective: 60 }, size, subtleFraction });
       const genSeconds = (performance.now() - t0) / 1000;
       const train = ds.samples.filter((s) => s.split === 'train').map((s) => s.image);
       const test = ds.samples.filter((s) => s.split === 'test');
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
         return `${t} ${auroc(idx.map((i) => scores[i]), idx.map((i) => labels[i]))?.toFixed(3)}`;
       });
       console.log(
-        `${productLine} (${size}px, ${name} ${layers.join('+')}): image AUROC ${auroc(scores, labels)?.toFixed(3)} | ${perType.join(', ')} | generated ${ds.samples.length} images in ${genSeconds.toFixed(1)} s`,
+        `${productLine} (${size}px, subtle ${subtleFraction}, ${name} ${layers.join('+')}): image AUROC ${auroc(scores, labels)?.toFixed(3)} | ${perType.join(', ')} | generated ${ds.samples.length} images in ${genSeconds.toFixed(1)} s`,
       );
     }
   } finally {

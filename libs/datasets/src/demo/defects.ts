@@ -3,9 +3,9 @@ import { boundsOf, Canvas, circleSdf, clamp01, ellipseSdf, polylineSdf, type Rgb
 
 /**
  * A thin, slightly curved line (a scratch) starting near (x, y), `length` pixels long, drawn in `color`.
- * The mask covers the line plus one pixel.
+ * The mask covers the line plus one pixel. `severity` in (0, 1] scales the contrast (1 = full).
  */
-export function drawScratch(cv: Canvas, rng: Rng, x: number, y: number, length: number, color: Rgb, halfWidth: number): void {
+export function drawScratch(cv: Canvas, rng: Rng, x: number, y: number, length: number, color: Rgb, halfWidth: number, severity = 1): void {
   const angle = rng.uniform(0, Math.PI);
   const bend = rng.uniform(-0.5, 0.5);
   const pts: [number, number][] = [];
@@ -15,12 +15,12 @@ export function drawScratch(cv: Canvas, rng: Rng, x: number, y: number, length: 
     pts.push([x + Math.cos(a) * t * length, y + Math.sin(a) * t * length]);
   }
   const box = boundsOf(pts, halfWidth + 2);
-  cv.paint(polylineSdf(pts, halfWidth), box, color, 0.9);
+  cv.paint(polylineSdf(pts, halfWidth), box, color, 0.9 * severity);
   cv.markDefect(polylineSdf(pts, halfWidth + 1), box);
 }
 
-/** An irregular blob (union of three discs) of about `radius` pixels: dirt, a bubble or a stain. */
-export function drawSpot(cv: Canvas, rng: Rng, x: number, y: number, radius: number, color: Rgb): void {
+/** An irregular blob (union of three discs) of about `radius` pixels: dirt, a bubble or a stain; `severity` scales contrast. */
+export function drawSpot(cv: Canvas, rng: Rng, x: number, y: number, radius: number, color: Rgb, severity = 1): void {
   const parts: Sdf[] = [circleSdf(x, y, radius)];
   for (let i = 0; i < 2; i++) {
     const a = rng.uniform(0, 2 * Math.PI);
@@ -28,21 +28,21 @@ export function drawSpot(cv: Canvas, rng: Rng, x: number, y: number, radius: num
   }
   const sdf: Sdf = (px, py) => Math.min(...parts.map((p) => p(px, py)));
   const box = boundsOf([[x, y]], radius * 2 + 2);
-  cv.paint(sdf, box, color, 0.95);
+  cv.paint(sdf, box, color, 0.95 * severity);
   cv.markDefect(sdf, box);
 }
 
 /**
  * A blurry smudge: inside a soft ellipse the image is blurred and hazed toward `haze`.
- * The mask is where the smudge weight exceeds one half.
+ * The mask is where the smudge weight exceeds one half. `severity` scales blur mixing and haze.
  */
-export function drawSmudge(cv: Canvas, rng: Rng, x: number, y: number, radius: number, haze: Rgb): void {
+export function drawSmudge(cv: Canvas, rng: Rng, x: number, y: number, radius: number, haze: Rgb, severity = 1): void {
   const sdf = ellipseSdf(x, y, radius, radius * rng.uniform(0.5, 0.9), rng.uniform(0, Math.PI));
   const soft = radius * 0.35;
-  const weight = (px: number, py: number) => clamp01(0.5 - sdf(px, py) / soft);
+  const weight = (px: number, py: number) => clamp01(0.5 - sdf(px, py) / soft) * severity;
   const box = boundsOf([[x, y]], radius + soft);
   cv.blurWhere(box, Math.max(2, radius / 5), weight);
   // haze with the same soft edge as the blur
-  cv.paint((px, py) => sdf(px, py) / soft, box, haze, 0.35);
+  cv.paint((px, py) => sdf(px, py) / soft, box, haze, 0.35 * severity);
   cv.markDefect(sdf, box);
 }

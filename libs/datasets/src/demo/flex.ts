@@ -10,8 +10,9 @@ const TRACES = 6;
 /**
  * A flex cable: parallel copper traces on a dark amber polyimide film.
  * Normal variation: small shift and rotation of the whole cable, trace width, lighting, noise.
+ * `severity` in (0, 1] scales the defect's contrast (1 = full).
  */
-export function renderFlex(size: number, rng: Rng, defect: string | null): Canvas {
+export function renderFlex(size: number, rng: Rng, defect: string | null, severity = 1): Canvas {
   const cv = new Canvas(size, size, [0.16, 0.1, 0.05]);
   const pose: Pose = {
     cx: size / 2 + rng.normal() * size * 0.01,
@@ -40,13 +41,13 @@ export function renderFlex(size: number, rng: Rng, defect: string | null): Canva
       const hw = size * rng.uniform(0.015, 0.03);
       const sdf = boxSdf(x, y, hw, pitch / 2 - halfW * 0.5, pose.angle + rng.normal() * 0.15, hw * 0.6);
       const box = [x - pitch, y - pitch, x + pitch, y + pitch] as const;
-      cv.paint(sdf, box, [COPPER[0] * 0.95, COPPER[1] * 0.95, COPPER[2] * 0.95]);
+      cv.paint(sdf, box, [COPPER[0] * 0.95, COPPER[1] * 0.95, COPPER[2] * 0.95], severity);
       cv.markDefect(sdf, box);
     } else {
       const [x, y] = place(pose, along, traceY(gap) + rng.uniform(0, pitch));
-      if (defect === 'scratch') drawScratch(cv, rng, x, y, size * rng.uniform(0.15, 0.3), [0.08, 0.05, 0.03], Math.max(0.8, size * 0.005));
-      else if (defect === 'spot') drawSpot(cv, rng, x, y, size * rng.uniform(0.012, 0.025), [0.55, 0.55, 0.5]);
-      else if (defect === 'smudge') drawSmudge(cv, rng, x, y, size * rng.uniform(0.06, 0.1), [0.45, 0.35, 0.25]);
+      if (defect === 'scratch') drawScratch(cv, rng, x, y, size * rng.uniform(0.15, 0.3), [0.08, 0.05, 0.03], Math.max(0.8, size * 0.005), severity);
+      else if (defect === 'spot') drawSpot(cv, rng, x, y, size * rng.uniform(0.012, 0.025), [0.55, 0.55, 0.5], severity);
+      else if (defect === 'smudge') drawSmudge(cv, rng, x, y, size * rng.uniform(0.06, 0.1), [0.45, 0.35, 0.25], severity);
       else throw new RangeError(`flex has no defect "${defect}"`);
     }
   }

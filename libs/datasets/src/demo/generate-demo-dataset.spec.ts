@@ -84,6 +84,32 @@ describe('generateDemoDataset', () => {
     for (const s of ds.samples.filter((x) => x.label === 'good')) expect(s.mask).toBeNull();
   });
 
+  it('subtleFraction draws a share of defects faintly at the same place, leaving good images unchanged', async () => {
+    const counts = { trainGood: 6, testGood: 1, testDefective: 6 };
+    const full = await generateDemoDataset({ productLine: 'lens', seed: 9, counts, size: SIZE });
+    const faint = await generateDemoDataset({ productLine: 'lens', seed: 9, counts, size: SIZE, subtleFraction: 1 });
+    const goods = full.samples.filter((s) => s.split === 'train');
+    full.samples.forEach((s, i) => {
+      const f = faint.samples[i];
+      if (s.label === 'good') {
+        expect(Buffer.from(f.image.data).equals(Buffer.from(s.image.data))).toBe(true);
+        expect(f.severity).toBe(1);
+        return;
+      }
+      expect(s.severity).toBe(1);
+      expect(f.severity).toBeGreaterThanOrEqual(0.25);
+      expect(f.severity).toBeLessThanOrEqual(0.6);
+      expect(Array.from(f.mask?.data ?? [])).toEqual(Array.from(s.mask?.data ?? []));
+      const strong = defectContrast(s, goods);
+      const weak = defectContrast(f, goods);
+      expect(weak.inside).toBeLessThan(strong.inside);
+    });
+    const half = await generateDemoDataset({ productLine: 'lens', seed: 9, counts: { ...counts, testDefective: 30 }, size: 32, subtleFraction: 0.5 });
+    const subtle = half.samples.filter((s) => s.severity < 1).length;
+    expect(subtle).toBeGreaterThan(5);
+    expect(subtle).toBeLessThan(25);
+  });
+
   it('writes an MVTec folder that readMvtecFolder reads back with identical masks', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dl-demo-'));
     try {

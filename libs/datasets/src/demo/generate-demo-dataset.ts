@@ -19,7 +19,7 @@ export const DEMO_DEFECT_TYPES: Record<ProductLine, readonly string[]> = {
   smt: SMT_DEFECTS,
 };
 
-const RENDERERS: Record<ProductLine, (size: number, rng: ReturnType<typeof createRng>, defect: string | null) => Canvas> = {
+const RENDERERS: Record<ProductLine, (size: number, rng: ReturnType<typeof createRng>, defect: string | null, severity: number) => Canvas> = {
   lens: renderLens,
   flex: renderFlex,
   smt: renderSmt,
@@ -38,6 +38,12 @@ export const ZDemoConfig = z.object({
     .default({ trainGood: 40, testGood: 20, testDefective: 20 }),
   /** Square image side in pixels. */
   size: z.number().int().min(32).max(2048).default(256),
+  /**
+   * Share of defective images drawn faintly (severity uniform in [0.25, 0.6] instead of 1: lower contrast,
+   * smaller shifts), so that miss rate and overkill trade off instead of separating perfectly. Default 0:
+   * every defect at full strength (and images identical to those of earlier versions).
+   */
+  subtleFraction: z.number().min(0).max(1).default(0),
 });
 export type TDemoConfig = z.infer<typeof ZDemoConfig>;
 
@@ -50,6 +56,8 @@ export interface DemoSample {
   readonly image: DecodedImage;
   /** Defect mask (null for good images). */
   readonly mask: BinaryMask | null;
+  /** Defect strength in (0, 1]; 1 for full-strength defects and for good images. */
+  readonly severity: number;
 }
 
 export interface DemoDataset {
@@ -69,9 +77,13 @@ export async function generateDemoDataset(config: z.input<typeof ZDemoConfig>, o
   const types = DEMO_DEFECT_TYPES[cfg.productLine];
   const samples: DemoSample[] = [];
   const make = (split: 'train' | 'test', cls: string, index: number): DemoSample => {
-    const rng = createRng(mixSeed(cfg.seed, `${cfg.productLine}/${split}/${cls}/${index}`));
+    const key = `${cfg.productLine}/${split}/${cls}/${index}`;
+    const rng = createRng(mixSeed(cfg.seed, key));
     const defect = cls === 'good' ? null : cls;
-    const cv = render(cfg.size, rng, defect);
+    // a separate generator decides subtlety, so the image generator's sequence never changes
+    const severityRng = createRng(mixSeed(cfg.seed, `${key}/severity`));
+    const severity = defect && severityRng.next() < cfg.subtleFraction ? severityRng.uniform(0.25, 0.6) : 1;
+    const cv = render(cfg.size, rng, defect, severity);
     return {
       relPath: `${split}/${cls}/${String(index).padStart(3, '0')}.png`,
       split,
@@ -79,6 +91,7 @@ export async function generateDemoDataset(config: z.input<typeof ZDemoConfig>, o
       defectType: cls,
       image: cv.toImage(),
       mask: defect ? cv.toMask() : null,
+      severity,
     };
   };
   for (let i = 0; i < cfg.counts.trainGood; i++) samples.push(make('train', 'good', i));

@@ -8,7 +8,7 @@ export const LENS_DEFECTS = ['scratch', 'spot', 'smudge'] as const;
  * A lens seen from above: a bright disk with concentric rings and a small orientation notch on the rim,
  * on a dark background. Normal variation: position, scale, rotation, ring contrast, lighting, noise.
  */
-export function renderLens(size: number, rng: Rng, defect: string | null): Canvas {
+export function renderLens(size: number, rng: Rng, defect: string | null, severity = 1): Canvas {
   const cv = new Canvas(size, size, [0.07, 0.07, 0.08]);
   const pose: Pose = {
     cx: size / 2 + rng.normal() * size * 0.012,
@@ -39,9 +39,9 @@ export function renderLens(size: number, rng: Rng, defect: string | null): Canva
     const d = Math.sqrt(rng.next()) * R * 0.7;
     const x = cx + Math.cos(a) * d;
     const y = cy + Math.sin(a) * d;
-    if (defect === 'scratch') drawScratch(cv, rng, x, y, size * rng.uniform(0.15, 0.3), [0.2, 0.2, 0.22], Math.max(0.7, size * 0.004));
-    else if (defect === 'spot') drawSpot(cv, rng, x, y, size * rng.uniform(0.012, 0.025), [0.15, 0.13, 0.1]);
-    else if (defect === 'smudge') drawSmudge(cv, rng, x, y, size * rng.uniform(0.06, 0.1), [0.6, 0.58, 0.5]);
+    if (defect === 'scratch') drawScratch(cv, rng, x, y, size * rng.uniform(0.15, 0.3), [0.2, 0.2, 0.22], Math.max(0.7, size * 0.004), severity);
+    else if (defect === 'spot') drawSpot(cv, rng, x, y, size * rng.uniform(0.012, 0.025), [0.15, 0.13, 0.1], severity);
+    else if (defect === 'smudge') drawSmudge(cv, rng, x, y, size * rng.uniform(0.06, 0.1), [0.6, 0.58, 0.5], severity);
     else throw new RangeError(`lens has no defect "${defect}"`);
   }
   cv.finish(rng, { gain: rng.uniform(0.93, 1.07), offset: rng.uniform(-0.02, 0.02), gradient: rng.uniform(0, 0.12), noise: 0.012 });

@@ -29,8 +29,10 @@ const BOARD = [0.08, 0.36, 0.16] as const;
 /**
  * An SMT board: green solder mask, silver pads and components (chip resistors, capacitors, an IC).
  * Normal variation: board shift/rotation, per-component placement jitter, lighting, noise.
+ * `severity` in (0, 1] scales the defect's contrast and a shifted component's displacement (1 = full;
+ * a missing component is always fully missing).
  */
-export function renderSmt(size: number, rng: Rng, defect: string | null): Canvas {
+export function renderSmt(size: number, rng: Rng, defect: string | null, severity = 1): Canvas {
   const cv = new Canvas(size, size, BOARD);
   const pose: Pose = {
     cx: size / 2 + rng.normal() * size * 0.01,
@@ -60,7 +62,7 @@ export function renderSmt(size: number, rng: Rng, defect: string | null): Canvas
     }
     if (idx === target && defect === 'shifted') {
       const dir = rng.uniform(0, 2 * Math.PI);
-      const dist = size * rng.uniform(0.035, 0.06);
+      const dist = size * rng.uniform(0.035, 0.06) * severity;
       const sx = bx + Math.cos(dir) * dist;
       const sy = by + Math.sin(dir) * dist;
       const sa = pose.angle + ja + rng.uniform(-0.3, 0.3);
@@ -82,12 +84,12 @@ export function renderSmt(size: number, rng: Rng, defect: string | null): Canvas
     const [x, y] = place(pose, ((a.x + b.x) / 2) * size, ((a.y + b.y) / 2) * size);
     const sdf = boxSdf(x, y, Math.abs(b.x - a.x) * size * 0.6, a.hh * size * rng.uniform(0.5, 0.8), pose.angle, 1.5);
     const box = [x - size * 0.05, y - size * 0.05, x + size * 0.05, y + size * 0.05] as const;
-    cv.paint(sdf, box, [0.85, 0.85, 0.82]);
+    cv.paint(sdf, box, [0.85, 0.85, 0.82], severity);
     cv.markDefect(sdf, box);
   } else if (defect === 'spot' || defect === 'smudge') {
     const [x, y] = place(pose, rng.uniform(-0.35, 0.35) * size, rng.uniform(-0.35, 0.35) * size);
-    if (defect === 'spot') drawSpot(cv, rng, x, y, size * rng.uniform(0.012, 0.025), [0.55, 0.45, 0.25]);
-    else drawSmudge(cv, rng, x, y, size * rng.uniform(0.06, 0.1), [0.5, 0.55, 0.5]);
+    if (defect === 'spot') drawSpot(cv, rng, x, y, size * rng.uniform(0.012, 0.025), [0.55, 0.45, 0.25], severity);
+    else drawSmudge(cv, rng, x, y, size * rng.uniform(0.06, 0.1), [0.5, 0.55, 0.5], severity);
   } else if (defect !== null && defect !== 'missing' && defect !== 'shifted') {
     throw new RangeError(`smt has no defect "${defect}"`);
   }
