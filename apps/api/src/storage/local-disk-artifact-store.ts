@@ -100,7 +100,7 @@ export class LocalDiskArtifactStore implements ArtifactStore {
     }
   }
 
-  read(key: string): Promise<Buffer> {
+  async read(key: string): Promise<Buffer> {
     return fs.readFile(this.pathOf(key));
   }
 
