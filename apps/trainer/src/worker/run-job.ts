@@ -1,0 +1,217 @@
+import { execFile, fork, type ChildProcess } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import {
+  completeRun,
+  failRun,
+  heartbeat,
+  reportProgress,
+  submitEvaluation,
+  type TEvaluationReport,
+  type TProgressReport,
+  type TWorkerAck,
+  type TWorkerJob,
+} from '@defectlab/contracts';
+import type { TRunManifest } from '../run/run-manifest';
+import type { JobChildMessage, JobChildRequest } from './job-child';
+import { materializeDataset } from './materialize-dataset';
+import { parseProgressLine } from './parse-progress';
+import type { WorkerApi } from './worker-api';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+const REGISTER = path.join(REPO_ROOT, 'tools', 'scripts', 'register.cjs');
+/** Heartbeats go out at least this often, so a cancel reaches the job within about this long. */
+const MAX_HEARTBEAT_MS = 2000;
+
+export interface RunJobOptions {
+  readonly api: WorkerApi;
+  readonly workerId: string;
+  /** A folder of the worker's own; the job works in `<workDir>/<runId>-<attempt>` and removes it afterwards. */
+  readonly workDir: string;
+  readonly log: (line: string) => void;
+  readonly backboneCacheDir?: string;
+  /** Keep the job folder (debugging). */
+  readonly keepFiles?: boolean;
+}
+
+export type JobOutcome = 'succeeded' | 'failed' | 'cancelled' | 'taken-back';
+
+class StopRequested extends Error {
+  constructor(readonly ack: TWorkerAck) {
+    super(ack.reason ?? 'stop requested');
+  }
+}
+
+/**
+ * Runs one claimed job end to end: download the dataset version, fit and evaluate in a child process (the
+ * CLI's fitRun + evaluateRun) while heartbeating and forwarding progress, upload the artifacts (weights,
+ * ONNX, evaluation report, log), submit the evaluation and complete the run. Any error fails the run with
+ * its message; a heartbeat answer that says stop kills the child within MAX_HEARTBEAT_MS and reports the
+ * run cancelled (or just lets go of it when it was taken back).
+ */
+export async function runJob(job: TWorkerJob, o: RunJobOptions): Promise<JobOutcome> {
+  const { api, workerId } = o;
+  const dir = path.join(o.workDir, `${job.runId}-${job.attempt}`);
+  const logLines: string[] = [];
+  const log = (line: string) => {
+    logLines.push(`${new Date().toISOString()} ${line}`);
+    o.log(`[run ${job.runId.slice(0, 8)}] ${line}`);
+  };
+  let stop: TWorkerAck | null = null;
+  let child: ChildProcess | null = null;
+  const onAck = (ack: TWorkerAck) => {
+    if (ack.stop && !stop) {
+      stop = ack;
+      log(`stopping: ${ack.reason ?? 'asked to stop'}`);
+      child?.kill('SIGKILL');
+    }
+  };
+  const checkStop = () => {
+    if (stop) throw new StopRequested(stop);
+  };
+  const pending: TProgressReport[] = [];
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const points = pending.splice(0);
+    onAck(await api.call(reportProgress, { params: { runId: job.runId }, body: { workerId, points } }));
+  };
+  const beat = async () => {
+    try {
+      if (pending.length) await flush();
+      else onAck(await api.call(heartbeat, { params: { runId: job.runId }, body: { workerId } }));
+    } catch (e) {
+      log(`heartbeat failed: ${(e as Error).message}`);
+    }
+  };
+  const timer = setInterval(() => void beat(), Math.min(MAX_HEARTBEAT_MS, job.heartbeatIntervalSeconds * 1000));
+  const phase = (p: TProgressReport) => {
+    pending.push(p);
+  };
+
+  try {
+    await fs.mkdir(dir, { recursive: true });
+    log(`attempt ${job.attempt}: ${job.kind} on dataset version ${job.datasetVersionId}, backbone ${job.backbone}, seed ${job.seed}`);
+    if (job.resumeCheckpointArtifactId) {
+      log(`note: checkpoint ${job.resumeCheckpointArtifactId} of an earlier attempt exists, but the fit pipeline takes no checkpoint folder yet; training starts afresh`);
+    }
+    phase({ phase: 'download', message: 'downloading the dataset version' });
+    const data = await materializeDataset(api, job.datasetVersionId, path.join(dir, 'data'), log);
+    checkStop();
+    phase({ phase: 'fit', message: `training on ${data.images} images` });
+    const request: JobChildRequest = {
+      fit: {
+        model: job.kind,
+        data: data.dir,
+        backbone: job.backbone,
+        config: job.config,
+        seed: job.seed,
+        imageSize: job.imageSize ?? undefined,
+        splitRule: job.splitRule ?? undefined,
+        out: path.join(dir, 'out'),
+        backboneCacheDir: o.backboneCacheDir,
+      },
+      evaluate: { data: data.dir, json: path.join(dir, 'evaluation.json'), backboneCacheDir: o.backboneCacheDir },
+    };
+    // fitRun's log is already rate-limited (run/progress.ts throttledProgress); every progress line is kept
+    const { manifest, report, outDir } = await runChild(
+      request,
+      (line) => {
+        log(line);
+        const p = parseProgressLine(line);
+        if (p) pending.push(p);
+        else if (line.startsWith('evaluate ')) pending.push({ phase: 'evaluate', message: line.slice(0, 2000) });
+      },
+      (c) => (child = c),
+    );
+    child = null;
+    checkStop();
+
+    phase({ phase: 'upload', message: 'uploading artifacts and the evaluation' });
+    await flush();
+    const weights = await tarFolder(outDir, path.join(dir, 'weights.tar'));
+    await api.uploadArtifact(job.runId, workerId, 'weights', weights, 'application/x-tar');
+    if (manifest.onnx) {
+      await api.uploadArtifact(job.runId, workerId, 'onnx', await fs.readFile(path.join(outDir, manifest.onnx.file)), 'application/octet-stream');
+    }
+    await api.uploadArtifact(job.runId, workerId, 'report', Buffer.from(JSON.stringify(report, null, 2)), 'application/json');
+    const predictions = report.predictions.map((p) => {
+      const imageId = data.imageIdOf.get(p.relPath);
+      if (!imageId) throw new Error(`the evaluation scored ${p.relPath}, which is not an image of the dataset version`);
+      return { imageId, split: p.split, score: p.score, anomalyMapArtifactId: null };
+    });
+    await api.call(submitEvaluation, { params: { runId: job.runId }, body: { workerId, report, predictions } });
+    log('evaluation stored');
+    await uploadLog(o, job, logLines);
+    await api.call(completeRun, {
+      params: { runId: job.runId },
+      body: {
+        workerId,
+        resolvedConfig: manifest.fit.resolvedConfig,
+        trainingBackend: manifest.fit.backend,
+        backbone: { name: manifest.runConfig.backbone.name, sha256: manifest.runConfig.backbone.sha256, sizeBytes: report.backboneSizeBytes },
+      },
+    });
+    o.log(`[run ${job.runId.slice(0, 8)}] succeeded`);
+    return 'succeeded';
+  } catch (e) {
+    child = null;
+    const s = stop as TWorkerAck | null;
+    if (s && !s.cancelRequested) {
+      o.log(`[run ${job.runId.slice(0, 8)}] let go: ${s.reason ?? ''}`);
+      return 'taken-back';
+    }
+    const reason = s?.cancelRequested ? 'stopped on request' : (e as Error)?.message ?? String(e);
+    log(s?.cancelRequested ? 'cancelled' : `failed: ${reason}`);
+    await uploadLog(o, job, logLines);
+    try {
+      await api.call(failRun, { params: { runId: job.runId }, body: { workerId, error: reason.slice(0, 10000) } });
+    } catch (err) {
+      o.log(`[run ${job.runId.slice(0, 8)}] could not report the failure: ${(err as Error).message}`);
+    }
+    return s?.cancelRequested ? 'cancelled' : 'failed';
+  } finally {
+    clearInterval(timer);
+    if (!o.keepFiles) await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+async function uploadLog(o: RunJobOptions, job: TWorkerJob, lines: string[]): Promise<void> {
+  try {
+    await o.api.uploadArtifact(job.runId, o.workerId, 'log', Buffer.from(`${lines.join('\n')}\n`), 'text/plain; charset=utf-8');
+  } catch (e) {
+    o.log(`[run ${job.runId.slice(0, 8)}] could not upload the log: ${(e as Error).message}`);
+  }
+}
+
+/** Runs fit + evaluate in a child process; rejects when it fails or is killed. */
+function runChild(
+  request: JobChildRequest,
+  onLog: (line: string) => void,
+  onSpawn: (c: ChildProcess) => void,
+): Promise<{ manifest: TRunManifest; report: TEvaluationReport; outDir: string }> {
+  return new Promise((resolve, reject) => {
+    const c = fork(path.join(__dirname, 'job-child.ts'), [], { execArgv: ['-r', REGISTER], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    onSpawn(c);
+    let fitted: { outDir: string; manifest: TRunManifest } | null = null;
+    let report: TEvaluationReport | null = null;
+    let error: string | null = null;
+    c.on('message', (m: JobChildMessage) => {
+      if (m.type === 'log') onLog(m.line);
+      else if (m.type === 'fitted') fitted = { outDir: m.outDir, manifest: m.manifest };
+      else if (m.type === 'evaluated') report = m.report;
+      else error = m.message;
+    });
+    c.on('error', reject);
+    c.on('exit', (code, signal) => {
+      if (fitted && report && code === 0) resolve({ ...fitted, report });
+      else reject(new Error(error ?? `the training process ended (${signal ?? `exit code ${code}`}) before finishing`));
+    });
+    c.send(request);
+  });
+}
+
+/** A tar of a folder (the saved model and its run.json), made by the system's tar. */
+async function tarFolder(folder: string, file: string): Promise<Buffer> {
+  await new Promise<void>((resolve, reject) => execFile('tar', ['-cf', file, '-C', folder, '.'], (err) => (err ? reject(err) : resolve())));
+  return fs.readFile(file);
+}
