@@ -67,7 +67,7 @@ export class CsFlowModel implements AnomalyModel {
 
   /** The backbone layer this model uses. */
   get featureLayer(): string {
-    return this.config.featureLayer || defaultFeatureLayer(this.extractor);
+    return this.config.featureLayer || defaultFeatureLayer(this.extractor.layers, this.config.inputSize);
   }
 
   /** Channels the flow actually sees: the configured count, or fewer when the backbone has fewer. */

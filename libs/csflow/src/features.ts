@@ -2,13 +2,23 @@
  * Backbone features at the three CS-Flow input scales: each image is resized to S, S/2 and S/4
  * (S = inputSize) and passed through the same frozen backbone layer.
  */
-import type { DecodedImage, FeatureExtractor, FitProgress, Tensor } from '@defectlab/ml-core';
+import type { DecodedImage, FeatureExtractor, FitProgress, LayerInfo, Tensor } from '@defectlab/ml-core';
 import { resizeImage, toNormalizedBatch } from '@defectlab/datasets';
 
-/** The layer used when the config names none: the one with the largest stride (deepest), last listed on ties. */
-export function defaultFeatureLayer(extractor: FeatureExtractor): string {
-  let best = extractor.layers[0];
-  for (const l of extractor.layers) if (l.stride >= best.stride) best = l;
+/** Smallest finest-map side the default layer choice accepts (the paper's is 24: 768 px / stride 32). */
+export const MIN_FINEST_SIDE = 16;
+
+/**
+ * The layer used when the config names none: the deepest layer (largest stride, last listed on ties)
+ * whose finest map (inputSize / stride) is at least 16 x 16 and whose stride divides inputSize / 4.
+ */
+export function defaultFeatureLayer(layers: readonly LayerInfo[], inputSize: number): string {
+  const usable = layers.filter((l) => inputSize % (4 * l.stride) === 0 && inputSize / l.stride >= MIN_FINEST_SIDE);
+  if (usable.length === 0) {
+    throw new RangeError(`csflow: no backbone layer gives a finest map >= ${MIN_FINEST_SIDE} px at inputSize ${inputSize}`);
+  }
+  let best = usable[0];
+  for (const l of usable) if (l.stride >= best.stride) best = l;
   return best.name;
 }
 

@@ -1,0 +1,71 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { generateDemoDataset } from '@defectlab/datasets';
+import { loadBackbone, SHIPPED_BACKBONES, type OnnxFeatureExtractor } from '@defectlab/backbones';
+import { auroc } from '@defectlab/metrics';
+import { openSessionCount } from '@defectlab/ml-core';
+import { CsFlowModel } from './csflow-model';
+
+const SHARED = path.resolve(__dirname, '..', '..', '..', '..', 'shared');
+const RESNET = path.join(SHARED, 'backbones', 'resnet50v2-stage1to3', 'resnet50v2_stage1to3.onnx');
+const d = fs.existsSync(RESNET) ? describe : describe.skip;
+if (!fs.existsSync(RESNET)) console.warn(`skipping CS-Flow end-to-end tests: ${RESNET} is absent (place the repository beside ../shared)`);
+
+d('CsFlowModel end to end (demo data, ResNet-50 v2 backbone)', () => {
+  let extractor: OnnxFeatureExtractor;
+  beforeAll(async () => {
+    extractor = await loadBackbone(SHIPPED_BACKBONES['resnet50v2-stage1to3']);
+  });
+  afterAll(async () => {
+    await extractor.dispose();
+  });
+
+  it('the small preset separates good and defective demo lens images (image AUROC > 0.95); save/load and export agree', async () => {
+    const ds = await generateDemoDataset({ productLine: 'lens', size: 128, seed: 0 });
+    const train = ds.samples.filter((s) => s.split === 'train').map((s) => s.image);
+    const test = ds.samples.filter((s) => s.split === 'test');
+    const labels = test.map((s) => (s.label === 'good' ? 0 : 1));
+    const sessions = openSessionCount();
+    const model = new CsFlowModel(extractor, { preset: 'small', seed: 0 });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'csflow-model-'));
+    try {
+      const phases = new Set<string>();
+      const report = await model.fit(train, { onProgress: (p) => phases.add(p.phase) });
+      expect([...phases].sort()).toEqual(['features', 'train']);
+      expect(report.backend).toMatch(/tfjs/);
+      expect(report.deviations.length).toBeGreaterThan(0);
+      expect(report.resolvedConfig).toMatchObject({ preset: 'small', featureLayer: 'stage2_act', flowChannels: 16 });
+      expect(report.finalLoss).toBeLessThan(0.4); // identity flow on unit-variance features starts near 0.5
+
+      const scored = await model.score(test.map((s) => s.image));
+      expect(scored.anomalyMaps.dims).toEqual([test.length, 1, 128, 128]);
+      const a = auroc(scored.imageScores, labels);
+      console.log(`csflow small preset, demo lens: image AUROC ${a}`);
+      expect(a).toBeGreaterThan(0.95);
+
+      // The ONNX head and the TF.js flow agree on real features.
+      const feats = await model.extract(test.slice(0, 4).map((s) => s.image));
+      const viaTf = model.scoreFeaturesTf(feats).imageScores;
+      const viaOnnx = (await model.scoreFeaturesOnnx(feats)).imageScores;
+      viaTf.forEach((v, i) => expect(Math.abs(viaOnnx[i] - v) / Math.abs(v)).toBeLessThan(1e-4));
+
+      // save -> load reproduces the scores; exportOnnx writes the graph it scores with.
+      await model.save(dir);
+      const loaded = await CsFlowModel.load(dir, extractor);
+      try {
+        const again = await loaded.score(test.slice(0, 4).map((s) => s.image));
+        again.imageScores.forEach((v, i) => expect(Math.abs(v - scored.imageScores[i]) / Math.abs(v)).toBeLessThan(1e-5));
+      } finally {
+        await loaded.dispose();
+      }
+      const bytes = await model.exportOnnx(path.join(dir, 'csflow.onnx'));
+      expect(bytes).toBe(fs.statSync(path.join(dir, 'csflow.onnx')).size);
+      expect(bytes).toBeGreaterThan(model.sizeBytes());
+    } finally {
+      await model.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    expect(openSessionCount()).toBe(sessions);
+  }, 600_000);
+});
