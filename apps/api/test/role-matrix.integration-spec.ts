@@ -96,7 +96,7 @@ describe.each(TEST_DATABASES.map((make) => make()).filter((d) => d.name === 'pos
       }
       table.push(`${endpoint.id.padEnd(20)} ${String(endpoint.minRole).padEnd(9)} ${row.join(' ')}`);
     }
+    if (mismatches.length > 0) console.log(`endpoint             minRole   none viewer curator engineer admin\n${table.join('\n')}`);
     expect(mismatches).toEqual([]);
-    expect(table).toHaveLength(API_ENDPOINTS.length);
   });
 });
