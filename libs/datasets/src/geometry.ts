@@ -1,5 +1,9 @@
 import { channelsOf, type Raster } from './raster';
 
+// One module-level binding of Math: under jest every lookup of a global such as `Math` goes through the
+// vm context's interceptor and made the per-pixel loops here 10-20x slower; plain Node is unaffected.
+const math = Math;
+
 /** Mirrors left-right. Works on images (3 channels) and masks (1 channel). */
 export function flipHorizontal<T extends Raster>(src: T): T {
   const c = channelsOf(src);
@@ -32,9 +36,9 @@ export function rotateRaster<T extends Raster>(src: T, degrees: number): T {
   const c = channelsOf(src);
   const { width: w, height: h } = src;
   const data = new Uint8Array(src.data.length);
-  const rad = (degrees * Math.PI) / 180;
-  const cos = Math.cos(rad);
-  const sin = Math.sin(rad);
+  const rad = (degrees * math.PI) / 180;
+  const cos = math.cos(rad);
+  const sin = math.sin(rad);
   const cx = (w - 1) / 2;
   const cy = (h - 1) / 2;
   const nearest = c === 1;
@@ -47,13 +51,13 @@ export function rotateRaster<T extends Raster>(src: T, degrees: number): T {
       const sy = cy + sin * dx + cos * dy;
       const o = (y * w + x) * c;
       if (nearest) {
-        const ix = reflect(Math.round(sx), w);
-        const iy = reflect(Math.round(sy), h);
+        const ix = reflect(math.round(sx), w);
+        const iy = reflect(math.round(sy), h);
         data[o] = src.data[iy * w + ix];
         continue;
       }
-      const x0 = Math.floor(sx);
-      const y0 = Math.floor(sy);
+      const x0 = math.floor(sx);
+      const y0 = math.floor(sy);
       const fx = sx - x0;
       const fy = sy - y0;
       const ax = reflect(x0, w);
@@ -66,7 +70,7 @@ export function rotateRaster<T extends Raster>(src: T, degrees: number): T {
         const v10 = src.data[(by * w + ax) * c + k];
         const v11 = src.data[(by * w + bx) * c + k];
         const v = (v00 * (1 - fx) + v01 * fx) * (1 - fy) + (v10 * (1 - fx) + v11 * fx) * fy;
-        data[o + k] = Math.round(v);
+        data[o + k] = math.round(v);
       }
     }
   }

@@ -1,3 +1,7 @@
+// One module-level binding of Math: under jest every lookup of a global such as `Math` goes through the
+// vm context's interceptor and made the per-pixel loops here 10-20x slower; plain Node is unaffected.
+const math = Math;
+
 /**
  * A small seeded pseudo-random generator (mulberry32). Deterministic across platforms:
  * the same seed always yields the same sequence.
@@ -23,23 +27,23 @@ export function createRng(seed: number): Rng {
   const next = (): number => {
     state = (state + 0x6d2b79f5) | 0;
     let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    t = math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   const rng: Rng = {
     next,
     uniform: (lo, hi) => lo + (hi - lo) * next(),
-    int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),
+    int: (lo, hi) => lo + math.floor(next() * (hi - lo + 1)),
     normal: () => {
-      const u = Math.max(next(), 1e-12);
+      const u = math.max(next(), 1e-12);
       const v = next();
-      return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+      return math.sqrt(-2 * math.log(u)) * math.cos(2 * math.PI * v);
     },
     chance: (p) => next() < p,
     pick: (items) => {
       if (items.length === 0) throw new RangeError('pick: empty list');
-      return items[Math.floor(next() * items.length)];
+      return items[math.floor(next() * items.length)];
     },
   };
   return rng;
@@ -48,10 +52,10 @@ export function createRng(seed: number): Rng {
 /** Mixes a number (seed, possibly fractional or negative) into a 32-bit state. */
 function hashSeed(seed: number): number {
   if (!Number.isFinite(seed)) throw new RangeError(`createRng: seed must be finite, got ${seed}`);
-  let h = 0x9e3779b9 ^ Math.floor(seed);
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  let h = 0x9e3779b9 ^ math.floor(seed);
+  h = math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   h ^= h >>> 16;
-  const frac = Math.floor((seed - Math.floor(seed)) * 4294967296);
+  const frac = math.floor((seed - math.floor(seed)) * 4294967296);
   return (h ^ frac) | 0;
 }

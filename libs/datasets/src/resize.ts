@@ -2,6 +2,10 @@ import sharp from 'sharp';
 import type { BinaryMask, DecodedImage } from '@defectlab/ml-core';
 import { DatasetError } from './errors';
 
+// One module-level binding of Math: under jest every lookup of a global such as `Math` goes through the
+// vm context's interceptor and made the per-pixel loops here 10-20x slower; plain Node is unaffected.
+const math = Math;
+
 /** `stretch` scales each axis independently; `letterbox` keeps the aspect ratio and pads with `fill`. */
 export type ResizeMode = 'stretch' | 'letterbox';
 
@@ -32,14 +36,14 @@ export function resizeGeometry(srcW: number, srcH: number, opts: ResizeOptions):
   if ((opts.mode ?? 'stretch') === 'stretch') {
     return { contentWidth: opts.width, contentHeight: opts.height, offsetX: 0, offsetY: 0 };
   }
-  const scale = Math.min(opts.width / srcW, opts.height / srcH);
-  const contentWidth = Math.max(1, Math.min(opts.width, Math.round(srcW * scale)));
-  const contentHeight = Math.max(1, Math.min(opts.height, Math.round(srcH * scale)));
+  const scale = math.min(opts.width / srcW, opts.height / srcH);
+  const contentWidth = math.max(1, math.min(opts.width, math.round(srcW * scale)));
+  const contentHeight = math.max(1, math.min(opts.height, math.round(srcH * scale)));
   return {
     contentWidth,
     contentHeight,
-    offsetX: Math.floor((opts.width - contentWidth) / 2),
-    offsetY: Math.floor((opts.height - contentHeight) / 2),
+    offsetX: math.floor((opts.width - contentWidth) / 2),
+    offsetY: math.floor((opts.height - contentHeight) / 2),
   };
 }
 
@@ -80,9 +84,9 @@ export function resizeMask(mask: BinaryMask, opts: ResizeOptions): BinaryMask {
   const g = resizeGeometry(mask.width, mask.height, opts);
   const data = new Uint8Array(opts.width * opts.height);
   for (let y = 0; y < g.contentHeight; y++) {
-    const sy = Math.min(mask.height - 1, Math.floor(((y + 0.5) * mask.height) / g.contentHeight));
+    const sy = math.min(mask.height - 1, math.floor(((y + 0.5) * mask.height) / g.contentHeight));
     for (let x = 0; x < g.contentWidth; x++) {
-      const sx = Math.min(mask.width - 1, Math.floor(((x + 0.5) * mask.width) / g.contentWidth));
+      const sx = math.min(mask.width - 1, math.floor(((x + 0.5) * mask.width) / g.contentWidth));
       data[(y + g.offsetY) * opts.width + x + g.offsetX] = mask.data[sy * mask.width + sx];
     }
   }
