@@ -127,6 +127,7 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('datas
     expect(await count('defectType=scratch')).toBe(2);
     expect(await count('defectType=good')).toBe(9);
     expect(await count('value=defective&split=test')).toBe(4);
+    expect(await count('value=defective&defectType=good')).toBe(0);
     const version = ZVersion.parse((await api.http.get(`/api/versions/${v1}`).set(viewer).expect(200)).body);
     expect(version).toMatchObject({ number: 1, isHead: true, parentId: null, counts: { images: FIXTURE_IMAGES, good: 9, defective: 4, uncertain: 0, changes: 0 } });
   });

@@ -52,7 +52,9 @@ export function labelFilterWhere(filter: { split?: string; value?: string; defec
   const where: Record<string, unknown> = {};
   if (filter.split) where['image'] = { split: filter.split };
   if (filter.value) where['value'] = filter.value;
-  if (filter.defectType === 'good') where['value'] = filter.value && filter.value !== 'good' ? '__none__' : 'good';
-  else if (filter.defectType) where['defectType'] = filter.defectType;
+  if (filter.defectType === 'good') {
+    if (filter.value === 'defective') where['id'] = { in: [] }; // good and defective at once: nothing
+    else where['value'] = 'good';
+  } else if (filter.defectType) where['defectType'] = filter.defectType;
   return where;
 }
