@@ -22,3 +22,4 @@ export * from './workers/workers.schema';
 export * from './workers/workers.endpoints';
 export * from './endpoints';
 export * from './evaluation';
+export * from './bench';
