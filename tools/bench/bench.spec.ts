@@ -1,3 +1,4 @@
+/// <reference types="jest" />
 /**
  * Keeps `npm run bench` working: runs the real harness (trainer CLI child processes, the libs' bench
  * scripts, the kNN graph) on a tiny generated data set with the npm-only default backbone, and checks that
