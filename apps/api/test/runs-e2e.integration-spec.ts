@@ -91,11 +91,9 @@ describe('runs end to end on PostgreSQL with real worker processes', () => {
     ZRun.parse((await api.http.post('/api/runs').set(engineer).send({ kind: 'csflow', datasetVersionId: versionId, backbone: 'default', config, seed: 1, ...extra }).expect(201)).body);
 
   let evaluation: TEvaluation;
-  let runId: string;
 
   it('trains a run through a worker; a worker killed mid-training loses the run to a retry that succeeds', async () => {
     const run = await submit({ ...CONFIG, epochs: 3 }, { maxAttempts: 2 });
-    runId = run.id;
     const first = startWorker('e2e-w1');
     // wait until training reports progress, then kill the worker without warning
     await waitFor(run.id, 'training', (r) => r.status === 'running' && r.progress !== null && /train|features/.test(r.progress.phase), 240, 'e2e-w1');
