@@ -1,11 +1,11 @@
 /**
  * `npm start`: the platform on its embedded default. Starts the API on PGlite (or on PostgreSQL
- * when DATABASE_URL is set), builds the web app when its sources changed, serves it, and prints
- * the URLs. Ctrl-C stops everything.
+ * when DATABASE_URL is set), one trainer worker as a child process, builds the web app when its
+ * sources changed, serves it, and prints the URLs. Ctrl-C stops everything.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -86,12 +86,26 @@ async function main(): Promise<void> {
   const started = Date.now();
   await buildWebIfNeeded();
 
+  // a fresh token per start for the embedded worker (the API registers it for an engineer user, see
+  // apps/api/src/workers/embedded-worker-token.ts); DEFECTLAB_EMBEDDED_WORKER=0 runs no worker
+  const embeddedWorker = process.env['DEFECTLAB_EMBEDDED_WORKER'] !== '0';
+  const workerToken = `dl_${randomBytes(24).toString('base64url')}`;
   const api = run(process.execPath, ['-r', path.join(ROOT, 'tools', 'scripts', 'register.cjs'), path.join(ROOT, 'apps', 'api', 'src', 'main.ts')], {
     API_PORT: String(API_PORT),
     API_HOST: HOST,
+    ...(embeddedWorker ? { DEFECTLAB_EMBEDDED_WORKER_TOKEN: workerToken } : {}),
   });
   const apiUrl = `http://${HOST}:${API_PORT}`;
   await waitForHttp(`${apiUrl}/api/health`, 'the API', api);
+  if (embeddedWorker) {
+    const worker = run(process.execPath, ['-r', path.join(ROOT, 'tools', 'scripts', 'register.cjs'), path.join(ROOT, 'apps', 'trainer', 'src', 'worker.ts')], {
+      DEFECTLAB_API_URL: apiUrl,
+      DEFECTLAB_WORKER_TOKEN: workerToken,
+      DEFECTLAB_WORKER_ID: `embedded-${process.pid}`,
+    });
+    // a worker that stops leaves the platform up (runs wait in the queue; the reaper retries a lost one)
+    worker.on('exit', (code) => log(`the embedded trainer worker stopped (exit code ${code}); queued runs wait for a worker`));
+  }
 
   const web = run(process.execPath, [NEXT_BIN, 'start', WEB_DIR, '-H', HOST, '-p', String(WEB_PORT)], { DEFECTLAB_API_ORIGIN: apiUrl });
   const webUrl = `http://${HOST}:${WEB_PORT}`;
@@ -112,6 +126,7 @@ async function main(): Promise<void> {
       `  API       ${apiUrl}/api`,
       `  health    ${apiUrl}/api/health`,
       `  OpenAPI   ${apiUrl}/api/openapi.json`,
+      `  worker    ${embeddedWorker ? 'one embedded trainer worker' : 'none (DEFECTLAB_EMBEDDED_WORKER=0)'}`,
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),
