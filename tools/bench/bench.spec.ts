@@ -67,6 +67,11 @@ describe('npm run bench on a tiny generated data set', () => {
     expect(report.datasets[0].files).toEqual({ trainGood: 12, testGood: 6, testDefective: 8 });
     expect(report.models.map((m) => m.id)).toEqual(['demo-lens/patchcore-small', 'demo-lens/csflow-small', 'demo-lens/patchcore-broken']);
     expect(report.trainingBackends.length).toBeGreaterThanOrEqual(2);
+    // the schema can fail: an unknown status or a rate outside [0, 1] is refused
+    expect(ZBenchReport.safeParse({ ...report, models: [{ ...report.models[0], status: 'maybe' }] }).success).toBe(false);
+    const m = report.models[0];
+    const badAccuracy = m.accuracy ? { ...m.accuracy, imageAuroc: 1.5 } : null;
+    expect(ZBenchReport.safeParse({ ...report, models: [{ ...m, accuracy: badAccuracy }] }).success).toBe(false);
   });
 
   it('reports the trainer evaluation figures and a consistent latency split', async () => {
