@@ -5,7 +5,8 @@
  * - `DEFECTLAB_API_URL` (default http://127.0.0.1:3333), `DEFECTLAB_WORKER_TOKEN` (an engineer's API token);
  * - `DEFECTLAB_WORKER_ID` (default <host>-<pid>), `DEFECTLAB_WORKER_DIR` (default <tmp>/defectlab-worker-<id>);
  * - `DEFECTLAB_WORKER_MAX_JOBS` (stop after that many jobs), `DEFECTLAB_BACKBONE_CACHE` (backbone cache folder).
- * SIGTERM / SIGINT: stop taking jobs; a running job finishes.
+ * SIGTERM / SIGINT: exit at once (the job's child process exits with it); the API's reaper takes the run back
+ * after the heartbeat timeout and queues it again while attempts remain, as for a worker that died.
  * Usage: node -r ./tools/scripts/register.cjs apps/trainer/src/worker.ts
  */
 import * as os from 'node:os';
@@ -28,11 +29,10 @@ async function main(): Promise<number> {
   const workerId = env['DEFECTLAB_WORKER_ID'] ?? `${os.hostname()}-${process.pid}`;
   const workDir = env['DEFECTLAB_WORKER_DIR'] ?? path.join(os.tmpdir(), `defectlab-worker-${workerId.replace(/[^A-Za-z0-9_.-]/g, '_')}`);
   const maxJobs = env['DEFECTLAB_WORKER_MAX_JOBS'] ? Number(env['DEFECTLAB_WORKER_MAX_JOBS']) : undefined;
-  const stop = new AbortController();
   for (const sig of ['SIGTERM', 'SIGINT'] as const) {
     process.once(sig, () => {
-      log(`${sig}: finishing the current job, then stopping`);
-      stop.abort();
+      log(`${sig}: stopping`);
+      process.exit(0);
     });
   }
   await workerLoop({
@@ -42,7 +42,6 @@ async function main(): Promise<number> {
     log,
     maxJobs,
     backboneCacheDir: env['DEFECTLAB_BACKBONE_CACHE'],
-    stopSignal: stop.signal,
   });
   return 0;
 }
