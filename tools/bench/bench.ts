@@ -196,7 +196,15 @@ export async function readReport(file: string): Promise<TBenchReport> {
   return r.data;
 }
 
+export const USAGE = `Usage:
+  npm run bench [-- --quick] [--out <dir>] [--compare <old bench.json>] [--only <id substring,...>]
+                [--datasets magnetic_tile,demo-lens,demo-flex,demo-smt] [--backbone <fit --backbone value>]
+                [--shared <dir>] [--keep-runs] [--no-blocks]
+  npm run bench -- --compare <old bench.json> --report <new bench.json>    (compare only, runs nothing)
+See BENCHMARKS.md.`;
+
 interface CliArgs {
+  help: boolean;
   quick: boolean;
   out?: string;
   compare?: string;
@@ -211,7 +219,7 @@ interface CliArgs {
 
 /** Parses the bench's command line. @throws Error naming an unknown flag or a missing value */
 export function parseBenchArgs(argv: readonly string[]): CliArgs {
-  const a: CliArgs = { quick: false, keepRuns: false, blocks: true };
+  const a: CliArgs = { help: false, quick: false, keepRuns: false, blocks: true };
   const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -220,7 +228,8 @@ export function parseBenchArgs(argv: readonly string[]): CliArgs {
       if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value`);
       return v;
     };
-    if (flag === '--quick') a.quick = true;
+    if (flag === '--help' || flag === '-h') a.help = true;
+    else if (flag === '--quick') a.quick = true;
     else if (flag === '--keep-runs') a.keepRuns = true;
     else if (flag === '--no-blocks') a.blocks = false;
     else if (flag === '--out') a.out = value();
@@ -238,6 +247,10 @@ export function parseBenchArgs(argv: readonly string[]): CliArgs {
 async function main(argv: readonly string[]): Promise<number> {
   const args = parseBenchArgs(argv);
   const log = (l: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${l}\n`);
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   if (args.report) {
     if (!args.compare) throw new Error('--report needs --compare <old.json>');
     for (const line of compareReports(await readReport(args.compare), await readReport(args.report))) process.stdout.write(`${line}\n`);
@@ -272,7 +285,7 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e: unknown) => {
-      process.stderr.write(`error: ${(e as Error)?.message ?? String(e)}\n`);
+      process.stderr.write(`error: ${(e as Error)?.message ?? String(e)}\n${USAGE}\n`);
       process.exit(1);
     },
   );
