@@ -52,6 +52,8 @@ describe('runs end to end on PostgreSQL with real worker processes', () => {
     await generateDemoDataset({ productLine: 'lens', seed: 5, size: 64, counts: { trainGood: 16, testGood: 8, testDefective: 8 } }, path.join(api.importRoot, 'lens-e2e'));
     const imported = await api.http.post('/api/datasets/import').set(engineer).send({ path: 'lens-e2e', name: 'lens e2e', productLine: 'lens' }).expect(201);
     versionId = imported.body.version.id;
+    // the product line's target adds its own operating points to every evaluation
+    await api.http.post('/api/targets').set(await api.auth('admin')).send({ productLine: 'lens', maxMissRate: 0.1, maxOverkillRate: 0.2, maxSizeBytes: 1e9, maxLatencyMs: 1000 }).expect(201);
   });
   afterAll(async () => {
     for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL');
@@ -116,7 +118,7 @@ describe('runs end to end on PostgreSQL with real worker processes', () => {
     const progress = (await api.http.get(`/api/runs/${run.id}/progress`).set(engineer).expect(200)).body.items as { phase: string; loss: number | null }[];
     expect(progress.some((p) => p.phase === 'train' && p.loss !== null)).toBe(true);
     const kinds = (await api.http.get(`/api/runs/${run.id}/artifacts`).set(engineer).expect(200)).body.items.map((a: { kind: string }) => a.kind);
-    expect(kinds).toEqual(expect.arrayContaining(['weights', 'onnx', 'report', 'log']));
+    expect(kinds).toEqual(expect.arrayContaining(['weights', 'onnx', 'report', 'log', 'anomaly_map']));
 
     const evs = (await api.http.get(`/api/runs/${run.id}/evaluations`).set(engineer).expect(200)).body.items;
     expect(evs).toHaveLength(1);
@@ -126,7 +128,19 @@ describe('runs end to end on PostgreSQL with real worker processes', () => {
     expect(evaluation.predictionCount).toBe(counts.validationGood + counts.validationDefective + counts.testGood + counts.testDefective);
     expect(counts.testGood + counts.testDefective + counts.validationDefective).toBe(16);
     expect(evaluation.metrics.find((m) => m.name === 'image_auroc' && m.split === 'test')?.value).toEqual(expect.any(Number));
-    expect(evaluation.operatingPoints.map((p) => p.name)).toEqual(expect.arrayContaining(['miss=0', 'f1-max', 'oracle:f1-max']));
+    expect(evaluation.operatingPoints.map((p) => p.name)).toEqual(expect.arrayContaining(['miss=0', 'f1-max', 'oracle:f1-max', 'miss<=10%', 'overkill<=20%']));
+    // every prediction has its anomaly map as a PNG artifact at the model's input size
+    const preds = (await api.http.get(`/api/evaluations/${evaluation.id}/predictions?pageSize=500`).set(engineer).expect(200)).body.items as { anomalyMapArtifactId: string | null }[];
+    expect(preds.every((p) => p.anomalyMapArtifactId !== null)).toBe(true);
+    const png = await api.http.get(`/api/artifacts/${preds[0].anomalyMapArtifactId}/content`).set(engineer).buffer(true).parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    }).expect(200);
+    expect(png.headers['content-type']).toMatch(/image\/png/);
+    const body = png.body as Buffer;
+    expect(body.subarray(1, 4).toString()).toBe('PNG');
+    expect([body.readUInt32BE(16), body.readUInt32BE(20)]).toEqual([128, 128]);
     expect(evaluation.latency?.p50).toBeGreaterThan(0);
     expect(evaluation.sizeBytes).toBeGreaterThan(0);
   }, 600_000);

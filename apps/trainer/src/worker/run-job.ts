@@ -2,8 +2,12 @@ import { execFile, fork, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import {
+  ApiRequestError,
   completeRun,
   failRun,
+  getDataset,
+  getTarget,
+  getVersion,
   heartbeat,
   reportProgress,
   submitEvaluation,
@@ -14,6 +18,8 @@ import {
 } from '@defectlab/contracts';
 import type { TRunManifest } from '../run/run-manifest';
 import type { JobChildMessage, JobChildRequest } from './job-child';
+import type { AnomalyMapFile } from './write-anomaly-maps';
+import type { OperatingPointTargets } from '../evaluation/operating-point-specs';
 import { materializeDataset } from './materialize-dataset';
 import { parseProgressLine } from './parse-progress';
 import type { WorkerApi } from './worker-api';
@@ -110,10 +116,11 @@ export async function runJob(job: TWorkerJob, o: RunJobOptions): Promise<JobOutc
         out: path.join(dir, 'out'),
         backboneCacheDir: o.backboneCacheDir,
       },
-      evaluate: { data: data.dir, json: path.join(dir, 'evaluation.json'), backboneCacheDir: o.backboneCacheDir },
+      evaluate: { data: data.dir, json: path.join(dir, 'evaluation.json'), backboneCacheDir: o.backboneCacheDir, targets: await productLineTargets(api, job, log) },
+      anomalyMapsDir: path.join(dir, 'maps'),
     };
     // fitRun's log is already rate-limited (run/progress.ts throttledProgress); every progress line is kept
-    const { manifest, report, outDir } = await runChild(
+    const { manifest, report, outDir, maps } = await runChild(
       request,
       (line) => {
         log(line);
@@ -134,10 +141,15 @@ export async function runJob(job: TWorkerJob, o: RunJobOptions): Promise<JobOutc
       await api.uploadArtifact(job.runId, workerId, 'onnx', await fs.readFile(path.join(outDir, manifest.onnx.file)), 'application/octet-stream');
     }
     await api.uploadArtifact(job.runId, workerId, 'report', Buffer.from(JSON.stringify(report, null, 2)), 'application/json');
+    const mapIds = new Map<string, string>();
+    for (const m of maps) {
+      checkStop();
+      mapIds.set(m.relPath, (await api.uploadArtifact(job.runId, workerId, 'anomaly_map', await fs.readFile(m.file), 'image/png')).id);
+    }
     const predictions = report.predictions.map((p) => {
       const imageId = data.imageIdOf.get(p.relPath);
       if (!imageId) throw new Error(`the evaluation scored ${p.relPath}, which is not an image of the dataset version`);
-      return { imageId, split: p.split, score: p.score, anomalyMapArtifactId: null };
+      return { imageId, split: p.split, score: p.score, anomalyMapArtifactId: mapIds.get(p.relPath) ?? null };
     });
     await api.call(submitEvaluation, { params: { runId: job.runId }, body: { workerId, report, predictions } });
     log('evaluation stored');
@@ -175,6 +187,20 @@ export async function runJob(job: TWorkerJob, o: RunJobOptions): Promise<JobOutc
   }
 }
 
+/** The operating-point targets of the dataset's product line (none when it has no Target). */
+async function productLineTargets(api: WorkerApi, job: TWorkerJob, log: (line: string) => void): Promise<OperatingPointTargets> {
+  const version = await api.call(getVersion, { params: { versionId: job.datasetVersionId } });
+  const dataset = await api.call(getDataset, { params: { datasetId: version.datasetId } });
+  try {
+    const t = await api.call(getTarget, { params: { productLine: dataset.productLine } });
+    log(`targets of product line ${dataset.productLine}: miss <= ${t.maxMissRate}, overkill <= ${t.maxOverkillRate}`);
+    return { maxMissRates: [t.maxMissRate], maxOverkillRates: [t.maxOverkillRate] };
+  } catch (e) {
+    if (e instanceof ApiRequestError && e.status === 404) return {};
+    throw e;
+  }
+}
+
 async function uploadLog(o: RunJobOptions, job: TWorkerJob, lines: string[]): Promise<void> {
   try {
     await o.api.uploadArtifact(job.runId, o.workerId, 'log', Buffer.from(`${lines.join('\n')}\n`), 'text/plain; charset=utf-8');
@@ -188,22 +214,24 @@ function runChild(
   request: JobChildRequest,
   onLog: (line: string) => void,
   onSpawn: (c: ChildProcess) => void,
-): Promise<{ manifest: TRunManifest; report: TEvaluationReport; outDir: string }> {
+): Promise<{ manifest: TRunManifest; report: TEvaluationReport; outDir: string; maps: AnomalyMapFile[] }> {
   return new Promise((resolve, reject) => {
     const c = fork(path.join(__dirname, 'job-child.ts'), [], { execArgv: ['-r', REGISTER], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     onSpawn(c);
     let fitted: { outDir: string; manifest: TRunManifest } | null = null;
     let report: TEvaluationReport | null = null;
+    let maps: AnomalyMapFile[] = [];
     let error: string | null = null;
     c.on('message', (m: JobChildMessage) => {
       if (m.type === 'log') onLog(m.line);
       else if (m.type === 'fitted') fitted = { outDir: m.outDir, manifest: m.manifest };
       else if (m.type === 'evaluated') report = m.report;
+      else if (m.type === 'maps') maps = m.files;
       else error = m.message;
     });
     c.on('error', reject);
     c.on('exit', (code, signal) => {
-      if (fitted && report && code === 0) resolve({ ...fitted, report });
+      if (fitted && report && code === 0) resolve({ ...fitted, report, maps });
       else reject(new Error(error ?? `the training process ended (${signal ?? `exit code ${code}`}) before finishing`));
     });
     c.send(request);
