@@ -12,18 +12,10 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
-        <header className="topbar">
-          <a href="/" className="brand">
-            DefectLab
-          </a>
-          <nav aria-label="Main">
-            <a href="/">Home</a>
-            <a href="/api/openapi.json">API</a>
-          </nav>
-        </header>
-        <Providers>
-          <main>{children}</main>
-        </Providers>
+        <a href="#content" className="skip-link">
+          Skip to content
+        </a>
+        <Providers>{children}</Providers>
       </body>
     </html>
   );

@@ -4,6 +4,7 @@
  * unlike next.config rewrites, which are fixed when the app is built.
  */
 import type { NextRequest } from 'next/server';
+import { authorizationFor } from '../../../modules/api/forward-auth';
 
 export const dynamic = 'force-dynamic';
 
@@ -17,8 +18,10 @@ async function forward(req: NextRequest): Promise<Response> {
   const target = new URL(req.nextUrl.pathname + req.nextUrl.search, apiOrigin());
   const headers = new Headers();
   req.headers.forEach((value, key) => {
-    if (!HOP_BY_HOP.has(key.toLowerCase())) headers.set(key, value);
+    if (!HOP_BY_HOP.has(key.toLowerCase()) && key.toLowerCase() !== 'cookie') headers.set(key, value);
   });
+  const auth = authorizationFor(req.method, req.nextUrl.pathname, req.headers.get('authorization'), req.cookies.get('dl_token')?.value);
+  if (auth) headers.set('authorization', auth);
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
   try {
     const res = await fetch(target, {

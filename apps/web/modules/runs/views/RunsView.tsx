@@ -1,0 +1,168 @@
+'use client';
+
+import { MODEL_KINDS, RUN_STATUSES, type TModelKind, type TRunStatus } from '@defectlab/contracts';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useMemo, useState } from 'react';
+import { useAuth } from '../../auth/hooks/useAuth';
+import { formatBytes, formatDateTime, formatDuration, formatMs, formatPercent } from '../../ui/format';
+import { RunStatus } from '../components/RunStatus';
+import { useEvaluationsOfRuns, useRuns } from '../hooks/useRuns';
+import { sortSummaries, summarizeRun, type SortKey } from '../lib/run-summary';
+
+const COLUMNS: { key: SortKey | null; label: string }[] = [
+  { key: 'kind', label: 'Model' },
+  { key: null, label: 'Preset' },
+  { key: 'version', label: 'Dataset version' },
+  { key: null, label: 'Backbone' },
+  { key: 'status', label: 'Status' },
+  { key: 'imageAuroc', label: 'Image AUROC' },
+  { key: 'missRate', label: 'Miss' },
+  { key: 'overkillRate', label: 'Overkill' },
+  { key: 'sizeBytes', label: 'Size' },
+  { key: 'msPerImage', label: 'ms / image (p50)' },
+  { key: 'started', label: 'Started' },
+  { key: 'durationSeconds', label: 'Duration' },
+];
+
+/** The runs table: sortable, filterable, live progress, multi-select to compare. */
+export function RunsView() {
+  const auth = useAuth();
+  const router = useRouter();
+  const [status, setStatus] = useState<TRunStatus | ''>('');
+  const [kind, setKind] = useState<TModelKind | ''>('');
+  const [text, setText] = useState('');
+  const [sort, setSort] = useState<{ key: SortKey; dir: 'asc' | 'desc' }>({ key: 'started', dir: 'desc' });
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const runs = useRuns({ status: status || undefined, kind: kind || undefined });
+  const items = useMemo(() => runs.data?.items ?? [], [runs.data]);
+  const evals = useEvaluationsOfRuns(items);
+  const rows = useMemo(() => {
+    const needle = text.trim().toLowerCase();
+    const all = items
+      .filter((r) => !needle || `${r.kind} ${r.preset ?? ''} ${r.backbone?.name ?? ''} ${r.id}`.toLowerCase().includes(needle))
+      .map((r) => summarizeRun(r, evals.get(r.id) ?? []));
+    return sortSummaries(all, sort.key, sort.dir);
+  }, [items, evals, text, sort]);
+
+  const toggle = (id: string) =>
+    setSelected((s) => {
+      const n = new Set(s);
+      if (n.has(id)) n.delete(id);
+      else n.add(id);
+      return n;
+    });
+  const compareIds = rows.filter((r) => selected.has(r.run.id) && r.evaluation).map((r) => r.evaluation?.id as string);
+
+  return (
+    <div className="stack">
+      <header className="page-header">
+        <h1>Runs</h1>
+        {auth.can('engineer') && (
+          <Link href="/runs/new" className="button primary">
+            New run
+          </Link>
+        )}
+      </header>
+      <div className="toolbar" role="search">
+        <label>
+          Status{' '}
+          <select value={status} onChange={(e) => setStatus(e.target.value as TRunStatus | '')}>
+            <option value="">any</option>
+            {RUN_STATUSES.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Model{' '}
+          <select value={kind} onChange={(e) => setKind(e.target.value as TModelKind | '')}>
+            <option value="">any</option>
+            {MODEL_KINDS.map((k) => (
+              <option key={k}>{k}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Search <input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="preset, backbone, id" />
+        </label>
+        <button type="button" className="primary" disabled={compareIds.length < 1} onClick={() => router.push(`/compare?evaluations=${compareIds.join(',')}`)}>
+          Compare selected ({compareIds.length})
+        </button>
+      </div>
+      {runs.isError && <p role="alert">Could not load runs: {runs.error.message}</p>}
+      {runs.isPending && <p aria-busy="true">Loading runs…</p>}
+      {runs.data && rows.length === 0 && <p className="card">No runs yet{auth.can('engineer') ? ': start one with “New run”.' : '.'}</p>}
+      {rows.length > 0 && (
+        <div className="table-wrap">
+          <table className="data-table" data-testid="runs-table">
+            <caption className="sr-only">Runs; select rows to compare their latest evaluations</caption>
+            <thead>
+              <tr>
+                <th scope="col">
+                  <span className="sr-only">Select</span>
+                </th>
+                {COLUMNS.map((c) => (
+                  <th
+                    key={c.label}
+                    scope="col"
+                    aria-sort={c.key && sort.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}
+                  >
+                    {c.key ? (
+                      <button
+                        type="button"
+                        className="sort-button"
+                        onClick={() => setSort((s) => ({ key: c.key as SortKey, dir: s.key === c.key && s.dir === 'desc' ? 'asc' : 'desc' }))}
+                      >
+                        {c.label}
+                        <span aria-hidden="true">{sort.key === c.key ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ' ↕'}</span>
+                      </button>
+                    ) : (
+                      c.label
+                    )}
+                  </th>
+                ))}
+                <th scope="col">Simulator</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((s) => (
+                <tr key={s.run.id} data-testid="run-row" data-run-id={s.run.id}>
+                  <td>
+                    <input
+                      type="checkbox"
+                      aria-label={`select ${s.run.kind} run ${s.run.id.slice(0, 8)} to compare`}
+                      checked={selected.has(s.run.id)}
+                      onChange={() => toggle(s.run.id)}
+                      disabled={!s.evaluation}
+                    />
+                  </td>
+                  <td>
+                    <Link href={`/runs/${s.run.id}`}>{s.run.kind}</Link>
+                  </td>
+                  <td>{s.run.preset ?? 'default'}</td>
+                  <td>v{s.run.datasetVersion.number}</td>
+                  <td>{s.run.backbone?.name ?? (s.run.config['backbone'] as string | undefined) ?? 'default'}</td>
+                  <td>
+                    <RunStatus run={s.run} />
+                  </td>
+                  <td className="num">{s.imageAuroc === null ? '' : s.imageAuroc.toFixed(3)}</td>
+                  <td className="num" title={s.point ? `at ${s.point.name}` : undefined}>
+                    {s.point ? formatPercent(s.missRate) : ''}
+                  </td>
+                  <td className="num">{s.point ? formatPercent(s.overkillRate) : ''}</td>
+                  <td className="num">{s.sizeBytes === null ? '' : formatBytes(s.sizeBytes)}</td>
+                  <td className="num">{s.msPerImage === null ? '' : formatMs(s.msPerImage)}</td>
+                  <td>{formatDateTime(s.run.startedAt)}</td>
+                  <td className="num">{s.durationSeconds === null ? '' : formatDuration(s.durationSeconds)}</td>
+                  <td>{s.evaluation && <Link href={`/evaluations/${s.evaluation.id}`}>open</Link>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <p className="muted small">Miss and overkill at each evaluation&apos;s first operating point fitted on validation, reported on test.</p>
+    </div>
+  );
+}

@@ -1,0 +1,49 @@
+/**
+ * A test image with its anomaly map laid over it. The map (a grey-scale PNG artifact) is coloured
+ * by an SVG filter (dark blue -> red, transparent where the score is low), so no canvas and no
+ * request beyond the two images. Bytes come through the web app's own /api forwarder.
+ */
+export function HeatmapFilterDefs() {
+  return (
+    <svg width="0" height="0" aria-hidden="true" style={{ position: 'absolute' }}>
+      <filter id="heat-colormap" colorInterpolationFilters="sRGB">
+        <feComponentTransfer>
+          <feFuncR type="table" tableValues="0 0 0.2 1 1" />
+          <feFuncG type="table" tableValues="0 0.4 1 0.8 0" />
+          <feFuncB type="table" tableValues="0.5 1 0.2 0 0" />
+          <feFuncA type="table" tableValues="0 0.35 0.7 0.9 1" />
+        </feComponentTransfer>
+      </filter>
+    </svg>
+  );
+}
+
+export function blobUrl(sha256: string): string {
+  return `/api/blobs/${sha256}`;
+}
+export function artifactUrl(artifactId: string): string {
+  return `/api/artifacts/${artifactId}/content`;
+}
+
+export interface HeatmapImageProps {
+  readonly sha256: string | null;
+  readonly alt: string;
+  readonly heatmapArtifactId: string | null;
+  readonly showHeatmap: boolean;
+  readonly opacity: number;
+  readonly maskSha256?: string | null;
+  readonly showMask?: boolean;
+  readonly zoom?: number;
+}
+
+export function HeatmapImage({ sha256, alt, heatmapArtifactId, showHeatmap, opacity, maskSha256, showMask, zoom = 1 }: HeatmapImageProps) {
+  return (
+    <div className="heatmap-image" style={zoom !== 1 ? { transform: `scale(${zoom})`, transformOrigin: 'top left' } : undefined}>
+      {sha256 ? <img src={blobUrl(sha256)} alt={alt} loading="lazy" decoding="async" /> : <div className="no-image">no image</div>}
+      {showHeatmap && heatmapArtifactId && (
+        <img src={artifactUrl(heatmapArtifactId)} alt="" aria-hidden="true" className="overlay heat" style={{ opacity }} loading="lazy" />
+      )}
+      {showMask && maskSha256 && <img src={blobUrl(maskSha256)} alt="" aria-hidden="true" className="overlay mask" loading="lazy" />}
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+/** Display formatting shared by every page (no metric is computed here). */
+
+/** A rate as a percentage with two decimals, or "n/a" for an undefined rate. */
+export function formatPercent(rate: number | null | undefined, digits = 2): string {
+  if (rate === null || rate === undefined || !Number.isFinite(rate)) return 'n/a';
+  return `${(rate * 100).toFixed(digits)} %`;
+}
+
+/** A 95 % interval of a rate, e.g. "[0.12 %, 4.50 %]". */
+export function formatInterval(iv: { low: number; high: number } | null | undefined): string {
+  if (!iv) return '';
+  return `[${formatPercent(iv.low)}, ${formatPercent(iv.high)}]`;
+}
+
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined) return 'n/a';
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = bytes / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`;
+}
+
+/** Seconds as "1 h 02 min", "3 min 05 s" or "12 s". */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return 'n/a';
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+}
+
+export function formatMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return 'n/a';
+  return ms < 10 ? `${ms.toFixed(2)} ms` : `${ms.toFixed(1)} ms`;
+}
+
+/** A threshold for display; the exact value is kept in data attributes. */
+export function formatThreshold(t: number | '+Infinity'): string {
+  if (t === '+Infinity' || t === Infinity) return '+∞';
+  if (t === -Infinity) return '−∞';
+  const a = Math.abs(t);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? t.toExponential(4) : t.toPrecision(6);
+}
+
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  return iso.slice(0, 16).replace('T', ' ');
+}
