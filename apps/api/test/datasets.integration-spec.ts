@@ -266,8 +266,14 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('datas
           score: l.imageId === a.imageId ? 6.1 : l.imageId === b.imageId ? (flip ? 1 : 11) : i % 2 === 0 ? 0 : 12,
         })),
       });
-      await p.operatingPoint.create({
-        data: { evaluationId: evaluation.id, name: 'miss<=1%', rule: {}, fitSplit: 'validation', reportSplit: 'test', datasetVersionId: v1, threshold: 6, counts: {} },
+      // the default is the headline point miss<=0.5 %, whatever else the evaluation has
+      const point = { evaluationId: evaluation.id, rule: {}, fitSplit: 'validation' as const, reportSplit: 'test' as const, datasetVersionId: v1, counts: {} };
+      await p.operatingPoint.createMany({
+        data: [
+          { ...point, name: 'f1-max', threshold: 100 },
+          { ...point, name: 'miss<=0.5%', threshold: 6 },
+          { ...point, name: 'oracle:f1-max', threshold: 6.1, oracle: true },
+        ],
       });
     }
     // a failed evaluation is ignored
@@ -277,7 +283,7 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('datas
     expect(queue.evaluationsConsidered).toBe(2);
     expect(queue.items[0]).toMatchObject({ relPath: 'test/good/002.png', reasons: { disagreement: { defective: 1, good: 1 } } });
     expect(queue.items[0].priority).toBeCloseTo(2, 5);
-    const near = ZReviewQueue.parse((await api.http.get(`/api/versions/${head.id}/review-queue?split=test&defectType=good&operatingPoint=miss%3C%3D1%25`).set(viewer).expect(200)).body);
+    const near = ZReviewQueue.parse((await api.http.get(`/api/versions/${head.id}/review-queue?split=test&defectType=good&operatingPoint=miss%3C%3D0.5%25`).set(viewer).expect(200)).body);
     const nearA = near.items.find((i) => i.relPath === 'test/good/001.png');
     expect(nearA?.reasons.nearThreshold).toHaveLength(2);
     expect(nearA?.reasons.nearThreshold[0]).toMatchObject({ score: 6.1, threshold: 6 });

@@ -6,6 +6,9 @@ import { Prisma } from '../generated/prisma/client';
 import { toLabelState } from '../versions/label-state';
 import { VersionsService } from '../versions/versions.service';
 
+/** The headline operating point (DESIGN.md: "at miss rate <= m, what overkill do we get?"), used when present. */
+export const DEFAULT_OPERATING_POINT = 'miss<=0.5%';
+
 export interface ReviewQueueQuery {
   page: number;
   pageSize: number;
@@ -39,7 +42,8 @@ interface Row {
  * Ranks the images of a version for review, in one SQL query:
  * - uncertain labels (+1);
  * - labels set by a change within `recentDays` (+0.5);
- * - scores near an operating threshold: for the latest succeeded evaluation of every run on any version of the
+ * - scores near an operating threshold (the named operating point, by default DEFAULT_OPERATING_POINT or else the
+ *   earliest non-oracle one): for the latest succeeded evaluation of every run on any version of the
  *   dataset (scores do not depend on labels), the distance |score - threshold| in units of that evaluation's score
  *   standard deviation; within `margin` it adds 1 - distance / margin for the nearest;
  * - disagreement: among those evaluations (two or more), how many put the image at or above their threshold and
@@ -76,7 +80,7 @@ export class ReviewQueueService {
         SELECT DISTINCT ON (op."evaluationId") op."evaluationId", op."threshold"
         FROM "OperatingPoint" op JOIN evals ON evals."id" = op."evaluationId"
         WHERE ${operatingPoint}
-        ORDER BY op."evaluationId", op."createdAt", op."name"
+        ORDER BY op."evaluationId", (op."name" = ${DEFAULT_OPERATING_POINT}) DESC, op."createdAt", op."name"
       ),
       spread AS (
         SELECT p."evaluationId", stddev_pop(p."score") AS sd

@@ -90,7 +90,7 @@ export type TImageHistory = z.infer<typeof ZImageHistory>;
 export const ZReviewQueueQuery = ZPageQuery.extend(ZLabelFilter.shape).extend({
   /**
    * Name of the operating point whose threshold "near the threshold" refers to (per evaluation);
-   * default: each evaluation's earliest non-oracle operating point.
+   * default: "miss<=0.5%" where an evaluation has it, else its earliest non-oracle operating point.
    */
   operatingPoint: z.string().min(1).max(200).optional(),
   /** How near counts as near: |score - threshold| <= margin x (std. deviation of that evaluation's scores). */
