@@ -22,6 +22,7 @@ import {
 import { anomalyMaps } from './anomaly-map';
 import { flowParameterCount, resolveConfig, type TCsflowConfig } from './config';
 import { buildFlowOnnx } from './export-onnx';
+import { mergeBackboneAndHead } from './merge-backbone';
 import { defaultFeatureLayer, extractScales } from './features';
 import { CsFlowNet, type FlowShape } from './model';
 import { fitPcaReduction, toFlowInput, type Reduction } from './reduction';
@@ -308,8 +309,23 @@ export class CsFlowModel implements AnomalyModel {
     return model;
   }
 
+  /**
+   * Backbone + flow as one graph (inputs image0..2: normalised images at S, S/2, S/4; outputs pos0..2),
+   * or null when the extractor exposes no ONNX file.
+   */
+  async onnxBytesWithBackbone(): Promise<Uint8Array | null> {
+    const t = this.requireTrained();
+    if (!this.extractor.modelPath) return null;
+    const backbone = await fs.promises.readFile(this.extractor.modelPath);
+    return mergeBackboneAndHead(backbone, this.onnxBytes(), t.layer);
+  }
+
+  /**
+   * Writes backbone + flow as one self-contained graph when the extractor exposes its ONNX file
+   * (`modelPath`), else the flow head alone (inputs feat0..2). Returns the byte size.
+   */
   async exportOnnx(file: string): Promise<number> {
-    const bytes = this.onnxBytes();
+    const bytes = (await this.onnxBytesWithBackbone()) ?? this.onnxBytes();
     await fs.promises.mkdir(path.dirname(file), { recursive: true });
     await fs.promises.writeFile(file, bytes);
     return bytes.byteLength;

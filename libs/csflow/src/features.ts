@@ -2,7 +2,7 @@
  * Backbone features at the three CS-Flow input scales: each image is resized to S, S/2 and S/4
  * (S = inputSize) and passed through the same frozen backbone layer.
  */
-import type { DecodedImage, FeatureExtractor, FitProgress, LayerInfo, Tensor } from '@defectlab/ml-core';
+import type { DecodedImage, FeatureExtractor, FitProgress, InputNormalization, LayerInfo, Tensor } from '@defectlab/ml-core';
 import { resizeImage, toNormalizedBatch } from '@defectlab/datasets';
 
 /** Smallest finest-map side the default layer choice accepts (the paper's is 24: 768 px / stride 32). */
@@ -28,6 +28,17 @@ export function scaleSides(inputSize: number, stride: number): [number, number, 
     throw new RangeError(`csflow: inputSize ${inputSize} must be a multiple of 4 x the layer stride (${4 * stride})`);
   }
   return [inputSize, inputSize / 2, inputSize / 4];
+}
+
+/**
+ * Resizes (stretch) and normalises images into one backbone input batch.
+ * @returns [N, 3, side, side]
+ */
+export async function normalizedBatchAt(images: readonly DecodedImage[], side: number, normalization: InputNormalization): Promise<Tensor> {
+  const resized = await Promise.all(
+    images.map((im) => (im.width === side && im.height === side ? im : resizeImage(im, { width: side, height: side }))),
+  );
+  return toNormalizedBatch(resized, normalization);
 }
 
 /**
@@ -57,10 +68,7 @@ export async function extractScales(
     const chunk = images.slice(start, start + batchSize);
     for (let si = 0; si < 3; si++) {
       const side = sides[si];
-      const resized = await Promise.all(
-        chunk.map((im) => (im.width === side && im.height === side ? im : resizeImage(im, { width: side, height: side }))),
-      );
-      const batch = toNormalizedBatch(resized, extractor.normalization);
+      const batch = await normalizedBatchAt(chunk, side, extractor.normalization);
       const res = await extractor.extract(batch, [layer]);
       const t = res[layer];
       const per = out[si].data.length / n;
