@@ -189,6 +189,26 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('runs 
     expect(failed.finishedAt).not.toBeNull();
   });
 
+  it('gives each run its own artifact row when two runs upload identical bytes (content-addressed storage)', async () => {
+    const a = ZRun.parse((await submit().expect(201)).body);
+    const b = ZRun.parse((await submit().expect(201)).body);
+    expect((await claim('wa'))?.runId).toBe(a.id);
+    expect((await claim('wb'))?.runId).toBe(b.id);
+    const bytes = Buffer.from('byte-identical weights of a reproduced run');
+    const up = async (runId: string, workerId: string) =>
+      ZArtifact.parse((await api.http.post(`/api/worker/runs/${runId}/artifacts?workerId=${workerId}&kind=weights`).set(engineer).set('content-type', 'application/octet-stream').send(bytes).expect(201)).body);
+    const [ia, ib, again] = [await up(a.id, 'wa'), await up(b.id, 'wb'), await up(a.id, 'wa')];
+    expect(ia.runId).toBe(a.id);
+    expect(ib.runId).toBe(b.id);
+    expect(ib.id).not.toBe(ia.id);
+    expect(ib.sha256).toBe(ia.sha256);
+    expect(again.id).toBe(ia.id); // the same upload again is the same artifact
+    for (const [run, worker] of [[a, 'wa'], [b, 'wb']] as const) {
+      expect((await api.http.get(`/api/runs/${run.id}/artifacts`).set(viewer).expect(200)).body.items).toHaveLength(1);
+      await api.http.post(`/api/worker/runs/${run.id}/fail`).set(engineer).send({ workerId: worker, error: 'test over' }).expect(200);
+    }
+  });
+
   it('recomputes an evaluation under relabeled data from stored scores, as libs/metrics says', async () => {
     const run = ZRun.parse((await submit().expect(201)).body);
     expect((await claim('w4'))?.runId).toBe(run.id);

@@ -160,8 +160,9 @@ export class WorkersService {
       if ((await fs.stat(file)).size === 0) throw new RunsError('EMPTY_ARTIFACT', 'the upload body is empty (send the bytes as application/octet-stream)');
       const stored = await this.store.putFile(file);
       const prisma = this.repo.prisma;
-      // Storage is content-addressed and Artifact.storageKey is unique: identical bytes are recorded once.
-      const existing = await prisma.artifact.findUnique({ where: { storageKey: stored.key }, select: ARTIFACT_SELECT });
+      // storage is content-addressed: the same bytes uploaded again for this run and kind are the same artifact
+      // (identical anomaly maps, a retried upload); another run gets a row of its own on the same stored object
+      const existing = await prisma.artifact.findFirst({ where: { storageKey: stored.key, runId, kind: q.kind }, select: ARTIFACT_SELECT });
       if (existing) return toArtifact(existing);
       const a = await prisma.artifact.create({
         data: { runId, kind: q.kind, storageKey: stored.key, bytes: BigInt(stored.bytes), sha256: stored.sha256, contentType: q.contentType },
