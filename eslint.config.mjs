@@ -32,6 +32,8 @@ export default [
               sourceTag: 'scope:trainer',
               onlyDependOnLibsWithTags: ['type:contracts', 'type:metrics', 'type:data', 'type:ml-core', 'type:backbone', 'type:model'],
             },
+            // the end-to-end tests drive the platform with the typed client, check figures with libs/metrics and generate demo data
+            { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['type:contracts', 'type:metrics', 'type:data'] },
             { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['type:contracts', 'type:metrics', 'type:data', 'type:ml-core', 'type:backbone', 'type:model'] },
           ],
         },

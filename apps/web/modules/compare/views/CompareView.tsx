@@ -1,0 +1,215 @@
+'use client';
+
+import type { TEvaluation, TPredictionRow, TRun } from '@defectlab/contracts';
+import Link from 'next/link';
+import { useMemo } from 'react';
+import { useQueries } from '@tanstack/react-query';
+import { useApi } from '../../auth/hooks/useAuth';
+import { LineChart, SERIES_STYLES } from '../../charts/LineChart';
+import { assess } from '../../compliance/lib/compliance';
+import { VerdictBadge } from '../../compliance/components/VerdictBadge';
+import { useTargets } from '../../compliance/hooks/useTargets';
+import { useDatasets } from '../../datasets/hooks/useDatasets';
+import { evaluationKeys } from '../../evaluations/api/evaluation-keys';
+import { runKeys } from '../../runs/api/run-keys';
+import { chosenPoint } from '../../runs/lib/run-summary';
+import { formatBytes, formatInterval, formatMs, formatPercent } from '../../ui/format';
+import { BarChart } from '../components/BarChart';
+import { curvesOf } from '../lib/curves';
+import { getEvaluation, getRun, listEvaluationPredictions } from '@defectlab/contracts';
+
+interface Loaded {
+  evaluation: TEvaluation;
+  run: TRun;
+  predictions: TPredictionRow[];
+}
+
+/** Several evaluations side by side: operating curves, ROC, size and speed, figures with intervals. */
+export function CompareView({ evaluationIds }: { evaluationIds: readonly string[] }) {
+  const api = useApi();
+  const evaluations = useQueries({
+    queries: evaluationIds.map((id) => ({ queryKey: evaluationKeys.detail(id), queryFn: () => api(getEvaluation, { params: { evaluationId: id } }), staleTime: 60_000 })),
+  });
+  const runs = useQueries({
+    queries: evaluations.map((e) => ({
+      queryKey: runKeys.detail(e.data?.runId ?? ''),
+      queryFn: () => api(getRun, { params: { runId: e.data?.runId as string } }),
+      enabled: !!e.data,
+      staleTime: 30_000,
+    })),
+  });
+  const predictions = useQueries({
+    queries: evaluationIds.map((id) => ({
+      queryKey: evaluationKeys.predictions(id, 'test'),
+      staleTime: 10 * 60_000,
+      queryFn: async () => {
+        const first = await api(listEvaluationPredictions, { params: { evaluationId: id }, query: { page: 1, pageSize: 500, split: 'test' } });
+        const rest = await Promise.all(
+          Array.from({ length: Math.max(0, Math.ceil(first.total / 500) - 1) }, (_, i) =>
+            api(listEvaluationPredictions, { params: { evaluationId: id }, query: { page: i + 2, pageSize: 500, split: 'test' } }),
+          ),
+        );
+        return [first, ...rest].flatMap((p) => p.items);
+      },
+    })),
+  });
+  const datasets = useDatasets();
+  const targets = useTargets();
+  const loaded: Loaded[] = evaluationIds
+    .map((_, i) => ({ evaluation: evaluations[i]?.data, run: runs[i]?.data, predictions: predictions[i]?.data }))
+    .filter((x): x is Loaded => !!x.evaluation && !!x.run && !!x.predictions);
+  const loadedKey = loaded.map((l) => l.evaluation.id).join();
+  const curves = useMemo(() => loaded.map((l) => curvesOf(l.predictions)), [loadedKey, loaded.length]);
+
+  if (evaluationIds.length === 0) {
+    return (
+      <p className="card">
+        Select runs in the <Link href="/runs">runs table</Link> and press “Compare selected”.
+      </p>
+    );
+  }
+  if (loaded.length < evaluationIds.length) return <p aria-busy="true">Loading {evaluationIds.length} evaluations and their scores…</p>;
+  const versions = new Set(loaded.map((l) => l.evaluation.datasetVersion.id));
+  const line = datasets.data?.find((d) => d.id === loaded[0].run.datasetVersion.datasetId)?.productLine ?? null;
+  const target = targets.data?.find((t) => t.productLine === line) ?? null;
+  const name = (l: Loaded, i: number) => `${l.run.kind} ${l.run.preset ?? ''} #${i + 1}`;
+  const style = (i: number) => SERIES_STYLES[i % SERIES_STYLES.length];
+
+  return (
+    <div className="stack">
+      <h1>Compare</h1>
+      {versions.size > 1 && (
+        <p role="alert" className="card status-warn">
+          These evaluations are on different dataset versions: their figures are not directly comparable.
+        </p>
+      )}
+      <p className="muted">
+        Product line {line ?? 'unknown'}
+        {target ? `: targets miss ≤ ${formatPercent(target.maxMissRate)}, overkill ≤ ${formatPercent(target.maxOverkillRate)}` : ' (no targets set)'}. Curves
+        from the stored test scores; marks at each evaluation&apos;s operating point fitted on validation.
+      </p>
+      <div className="two-col">
+        <section className="card" aria-label="Miss vs overkill">
+          <LineChart
+            title="miss rate vs overkill rate (test split)"
+            xLabel="overkill rate"
+            yLabel="miss rate"
+            xDomain={[0, 1]}
+            yDomain={[0, 1]}
+            formatX={(v) => `${Math.round(v * 100)} %`}
+            formatY={(v) => `${Math.round(v * 100)} %`}
+            testId="miss-overkill-chart"
+            series={loaded.map((l, i) => ({ name: name(l, i), points: curves[i]?.missVsOverkill ?? [], ...style(i) }))}
+            overlay={(sx, sy) => (
+              <>
+                {target && (
+                  <rect
+                    x={sx(0)}
+                    y={sy(target.maxMissRate)}
+                    width={sx(target.maxOverkillRate) - sx(0)}
+                    height={sy(0) - sy(target.maxMissRate)}
+                    fill="rgba(26,127,55,0.15)"
+                    stroke="#1a7f37"
+                    strokeDasharray="4 2"
+                  >
+                    <title>target box</title>
+                  </rect>
+                )}
+                {loaded.map((l, i) => {
+                  const p = chosenPoint(l.evaluation);
+                  if (!p || p.overkillRate === null || p.missRate === null) return null;
+                  return (
+                    <g key={l.evaluation.id}>
+                      <circle cx={sx(p.overkillRate)} cy={sy(p.missRate)} r={6} fill="#fff" stroke={style(i).color} strokeWidth={3} />
+                      <text x={sx(p.overkillRate) + 8} y={sy(p.missRate) - 6} className="tick">
+                        {i + 1}
+                      </text>
+                    </g>
+                  );
+                })}
+              </>
+            )}
+          />
+          {target && <p className="muted small">Green box: the product line&apos;s targets. Numbered circles: the chosen operating points.</p>}
+        </section>
+        <section className="card" aria-label="ROC curves">
+          <LineChart
+            title="ROC (test split)"
+            xLabel="false positive rate (overkill)"
+            yLabel="true positive rate (1 − miss)"
+            xDomain={[0, 1]}
+            yDomain={[0, 1]}
+            testId="roc-chart"
+            series={loaded.map((l, i) => ({ name: name(l, i), points: curves[i]?.roc ?? [], ...style(i) }))}
+          />
+        </section>
+      </div>
+      <div className="two-col">
+        <section className="card" aria-label="Size">
+          <BarChart
+            title="exported model size (backbone separate)"
+            bars={loaded.map((l, i) => ({ label: name(l, i), value: l.evaluation.sizeBytes, color: style(i).color }))}
+            format={(v) => formatBytes(v)}
+            limit={target?.maxSizeBytes ?? null}
+            testId="size-bars"
+          />
+        </section>
+        <section className="card" aria-label="Speed">
+          <BarChart
+            title="ms per image, p50 at batch 1"
+            bars={loaded.map((l, i) => ({ label: name(l, i), value: l.evaluation.latency?.p50 ?? null, color: style(i).color }))}
+            format={(v) => formatMs(v)}
+            limit={target?.maxLatencyMs ?? null}
+            testId="speed-bars"
+          />
+        </section>
+      </div>
+      <section className="card" aria-label="Figures">
+        <table className="data-table" data-testid="compare-table">
+          <thead>
+            <tr>
+              <th scope="col">Model</th>
+              <th scope="col">Operating point</th>
+              <th scope="col">Miss (95 % CI)</th>
+              <th scope="col">Overkill (95 % CI)</th>
+              <th scope="col">Accuracy (95 % CI)</th>
+              <th scope="col">Image AUROC</th>
+              <th scope="col">Size</th>
+              <th scope="col">p50 / p95</th>
+              <th scope="col">Targets</th>
+            </tr>
+          </thead>
+          <tbody>
+            {loaded.map((l, i) => {
+              const p = chosenPoint(l.evaluation);
+              const verdict = target ? assess(l.run, l.evaluation, target).overall : 'none';
+              return (
+                <tr key={l.evaluation.id}>
+                  <th scope="row">
+                    <Link href={`/evaluations/${l.evaluation.id}`}>{name(l, i)}</Link>
+                  </th>
+                  <td>{p?.name ?? ''}</td>
+                  <td>
+                    {formatPercent(p?.missRate)} <span className="muted small">{formatInterval(p?.missRateInterval)}</span>
+                  </td>
+                  <td>
+                    {formatPercent(p?.overkillRate)} <span className="muted small">{formatInterval(p?.overkillRateInterval)}</span>
+                  </td>
+                  <td>
+                    {formatPercent(p?.accuracy)} <span className="muted small">{formatInterval(p?.accuracyInterval)}</span>
+                  </td>
+                  <td>{l.evaluation.metrics.find((m) => m.name === 'image_auroc' && m.split === 'test')?.value?.toFixed(3) ?? ''}</td>
+                  <td>{formatBytes(l.evaluation.sizeBytes)}</td>
+                  <td>
+                    {formatMs(l.evaluation.latency?.p50)} / {formatMs(l.evaluation.latency?.p95)}
+                  </td>
+                  <td>{target ? <VerdictBadge verdict={verdict} label={verdict === 'green' ? 'meets all targets' : undefined} /> : 'no targets'}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </section>
+    </div>
+  );
+}

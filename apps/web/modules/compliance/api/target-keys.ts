@@ -1,0 +1,1 @@
+export const targetKeys = { all: ['targets'] as const };

@@ -1,0 +1,36 @@
+import type { TLabelChangeProposal, TLabelState } from '@defectlab/contracts';
+
+/** A curator's decision not yet committed: what the image was and what it should become. */
+export interface PendingChange {
+  readonly imageId: string;
+  readonly relPath: string;
+  readonly from: TLabelState;
+  readonly proposal: TLabelChangeProposal;
+}
+
+export type Decision = 'good' | 'defective' | 'uncertain';
+
+/**
+ * The proposal a keyboard decision makes for an image: good (no defect type), defective (the given
+ * type, or the image's current one), or the current label flagged uncertain.
+ */
+export function proposalFor(decision: Decision, imageId: string, current: TLabelState, reason: string, defectType: string): TLabelChangeProposal {
+  switch (decision) {
+    case 'good':
+      return { imageId, value: 'good', defectType: null, reason, uncertain: false };
+    case 'defective':
+      return { imageId, value: 'defective', defectType: defectType || current.defectType || 'unknown', reason, uncertain: false };
+    case 'uncertain':
+      return { imageId, value: current.value, defectType: current.value === 'defective' ? current.defectType : null, reason, uncertain: true };
+  }
+}
+
+/** Adds or replaces the pending change of one image (one change per image in a commit). */
+export function upsertPending(list: readonly PendingChange[], change: PendingChange): PendingChange[] {
+  return [...list.filter((c) => c.imageId !== change.imageId), change];
+}
+
+/** True when a proposal would change nothing. */
+export function isNoop(from: TLabelState, p: TLabelChangeProposal): boolean {
+  return from.value === p.value && (from.defectType ?? null) === (p.defectType ?? null) && from.uncertain === (p.uncertain ?? false);
+}
