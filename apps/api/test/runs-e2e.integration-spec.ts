@@ -180,6 +180,21 @@ describe('runs end to end on PostgreSQL with real worker processes', () => {
     }
   }, 120_000);
 
+  it('reproduces the scores when the same config runs again on the same data version', async () => {
+    const first = await getRun(evaluation.runId);
+    const again = await submit(first.config['config'] as Record<string, unknown>, { maxAttempts: 1 });
+    await waitFor(again.id, 'finished', (r) => r.status === 'succeeded', 300, 'e2e-w2');
+    const ev = ZEvaluation.parse((await api.http.get(`/api/runs/${again.id}/evaluations`).set(engineer).expect(200)).body.items[0]);
+    type Row = { imageId: string; score: number };
+    const scores = async (id: string) =>
+      new Map(((await api.http.get(`/api/evaluations/${id}/predictions?pageSize=500`).set(engineer).expect(200)).body.items as Row[]).map((p) => [p.imageId, p.score]));
+    const [a, b] = [await scores(evaluation.id), await scores(ev.id)];
+    expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+    const worst = Math.max(...[...a].map(([id, s]) => Math.abs(s - (b.get(id) as number)) / Math.max(1e-12, Math.abs(s))));
+    process.stderr.write(`e2e reproducibility: largest relative score difference ${worst.toExponential(2)}\n`);
+    expect(worst).toBeLessThanOrEqual(1e-4);
+  }, 400_000);
+
   it('cancels a running job within seconds, and fails a run whose model config the library rejects with the field named', async () => {
     const run = await submit({ ...CONFIG, epochs: 50 });
     await waitFor(run.id, 'training', (r) => r.status === 'running' && r.progress !== null && /train/.test(r.progress.phase), 240, 'e2e-w2');
