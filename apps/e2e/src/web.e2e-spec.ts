@@ -59,15 +59,15 @@ describe('the web app on the embedded platform', () => {
     runId = page.url().split('/').pop() as string;
     await page.getByTestId('run-status').waitFor();
     await shot('run-queued');
-    // a real trainer worker, when the platform runs one, may take it; otherwise the scripted worker does
+    // the platform's embedded trainer worker takes it; when a platform runs none, the scripted worker does
     await finishRunAsWorker(platform.apiUrl, runId, dataset.headVersion.id);
-    const run = await waitForRunEnd(api, runId, 600_000);
+    const run = await waitForRunEnd(api, runId, 540_000);
     expect(run.status).toBe('succeeded');
     await page.locator('[data-testid="run-status"][data-status="succeeded"]').waitFor({ timeout: 30_000 });
     await page.getByTestId('evaluation').first().waitFor();
     await shot('run-page');
     evaluationId = (await api(listRunEvaluations, { params: { runId } })).items[0].id;
-  });
+  }, 600_000);
 
   it('lists the run in the runs table with its figures', async () => {
     await page.goto(`${platform.webUrl}/runs`);
@@ -126,7 +126,8 @@ describe('the web app on the embedded platform', () => {
     expect(seenRates.size).toBeGreaterThan(1);
     // verdict flips against the stored operating point are listed
     expect(Number(await page.getByTestId('flip-count').textContent())).toBeGreaterThanOrEqual(0);
-    await page.getByTestId('grid-filter').selectOption('fp');
+    await page.getByTestId('grid-filter').selectOption('wrong');
+    await page.getByTestId('image-tile').first().waitFor();
     await shot('simulator');
   });
 
@@ -138,6 +139,7 @@ describe('the web app on the embedded platform', () => {
     expect(await overall.getAttribute('data-verdict')).toBe('green');
     await shot('compliance-green');
     // tighten the size target below the model's size through the page's own form
+    await page.getByText('Edit targets').click();
     await page.getByLabel('Max size (MB) for lens').fill('0.5');
     await page.getByRole('button', { name: 'Save targets for lens' }).click();
     await page.locator('[data-testid="compliance-overall"][data-verdict="red"]').first().waitFor();

@@ -35,7 +35,7 @@ export function labClient(apiUrl: string, token = E2E_ADMIN_TOKEN): ApiClient {
 /** Writes a small lens demo set under `<dataDir>/imports/<name>` and imports it; answers the dataset. */
 export async function importDemoDataset(api: ApiClient, dataDir: string, name: string, productLine: 'lens' | 'flex' | 'smt') {
   const folder = path.join(dataDir, 'imports', name);
-  await generateDemoDataset({ productLine, seed: 7, size: 64, counts: { trainGood: 16, testGood: 30, testDefective: 30 } }, folder);
+  await generateDemoDataset({ productLine, seed: 7, size: 64, subtleFraction: 0.6, counts: { trainGood: 16, testGood: 30, testDefective: 30 } }, folder);
   const res = await api(importDataset, { body: { path: folder, name, productLine } });
   return res.dataset;
 }

@@ -10,7 +10,8 @@ describe('format', () => {
 
   it('writes sizes, durations and thresholds', () => {
     expect(formatBytes(512)).toBe('512 B');
-    expect(formatBytes(3 * 1024 * 1024)).toBe('3.00 MiB');
+    expect(formatBytes(3_000_000)).toBe('3.00 MB');
+    expect(formatBytes(953_700_000)).toBe('953.7 MB');
     expect(formatDuration(65)).toBe('1 min 05 s');
     expect(formatDuration(3725)).toBe('1 h 02 min');
     expect(formatThreshold('+Infinity')).toBe('+∞');

@@ -88,7 +88,8 @@ function ProductLine({
       )}
       {target && models.length === 0 && <p className="muted">No finished run on this product line yet.</p>}
       {models.length > 0 && (
-        <table className="data-table">
+        <div className="table-wrap">
+        <table className="data-table wrap-cells">
           <thead>
             <tr>
               <th scope="col">Model</th>
@@ -122,6 +123,7 @@ function ProductLine({
             ))}
           </tbody>
         </table>
+        </div>
       )}
       {auth.can('admin') && <TargetForm line={line} target={target} />}
     </section>
@@ -174,7 +176,7 @@ function TargetForm({ line, target }: { line: string; target: TTarget | null }) 
           Max overkill (%) <input aria-label={`Max overkill (%) for ${line}`} size={6} value={overkill} onChange={(e) => setOverkill(e.target.value)} />
         </label>
         <label>
-          Max size (MB) <input aria-label={`Max size (MB) for ${line}`} size={8} value={size} onChange={(e) => setSize(e.target.value)} />
+          Max size (MB, 10⁶ bytes) <input aria-label={`Max size (MB) for ${line}`} size={8} value={size} onChange={(e) => setSize(e.target.value)} />
         </label>
         <label>
           Max ms / image <input aria-label={`Max ms per image for ${line}`} size={6} value={latency} onChange={(e) => setLatency(e.target.value)} />

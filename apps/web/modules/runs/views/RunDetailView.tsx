@@ -1,12 +1,15 @@
 'use client';
 
+import type { TArtifact } from '@defectlab/contracts';
+import { useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
+import { useEffect } from 'react';
 import { useAuth } from '../../auth/hooks/useAuth';
 import { LineChart } from '../../charts/LineChart';
 import { formatBytes, formatDateTime, formatDuration, formatMs, formatPercent, formatInterval } from '../../ui/format';
 import { RunStatus } from '../components/RunStatus';
 import { useCancelRun, useRun, useRunArtifacts, useRunEvaluations, useRunProgress } from '../hooks/useRun';
-import { ACTIVE_STATUSES } from '../api/run-keys';
+import { ACTIVE_STATUSES, runKeys } from '../api/run-keys';
 
 /** One run: config, loss curve, progress log, artifacts and evaluations; cancel while active. */
 export function RunDetailView({ runId }: { runId: string }) {
@@ -17,6 +20,12 @@ export function RunDetailView({ runId }: { runId: string }) {
   const artifacts = useRunArtifacts(runId, active);
   const evaluations = useRunEvaluations(runId, active);
   const cancel = useCancelRun();
+  const qc = useQueryClient();
+  const status = run.data?.status;
+  // when the run changes state (e.g. finishes), its evaluations, artifacts and log have changed too
+  useEffect(() => {
+    if (status) void qc.invalidateQueries({ queryKey: runKeys.detail(runId), predicate: (q) => q.queryKey.length > 3 });
+  }, [status, runId, qc]);
   if (run.isError) return <p role="alert">Could not load the run: {run.error.message}</p>;
   if (!run.data) return <p aria-busy="true">Loading the run…</p>;
   const r = run.data;
@@ -141,16 +150,16 @@ export function RunDetailView({ runId }: { runId: string }) {
       <div className="two-col">
         <section className="card" aria-label="Artifacts">
           <h2>Artifacts</h2>
-          <ul>
-            {(artifacts.data?.items ?? []).map((a) => (
-              <li key={a.id}>
-                {a.kind} · {formatBytes(a.bytes)} · {a.contentType}{' '}
-                <a href={`/api/artifacts/${a.id}/content`} onClick={(ev) => downloadWithToken(ev, a.id, auth.token)}>
-                  download
-                </a>
-              </li>
-            ))}
-          </ul>
+          <ArtifactList items={(artifacts.data?.items ?? []).filter((a) => a.kind !== 'anomaly_map')} token={auth.token} />
+          {(() => {
+            const maps = (artifacts.data?.items ?? []).filter((a) => a.kind === 'anomaly_map');
+            return maps.length > 0 ? (
+              <details>
+                <summary>{maps.length} anomaly maps (shown over the images in the simulator)</summary>
+                <ArtifactList items={maps} token={auth.token} />
+              </details>
+            ) : null;
+          })()}
           {(artifacts.data?.items ?? []).length === 0 && <p className="muted">None.</p>}
         </section>
         <section className="card" aria-label="Progress log">
@@ -171,6 +180,21 @@ export function RunDetailView({ runId }: { runId: string }) {
         </section>
       </div>
     </div>
+  );
+}
+
+function ArtifactList({ items, token }: { items: readonly TArtifact[]; token: string | null }) {
+  return (
+    <ul>
+      {items.map((a) => (
+        <li key={a.id}>
+          {a.kind} · {formatBytes(a.bytes)} · {a.contentType}{' '}
+          <a href={`/api/artifacts/${a.id}/content`} onClick={(ev) => downloadWithToken(ev, a.id, token)}>
+            download
+          </a>
+        </li>
+      ))}
+    </ul>
   );
 }
 

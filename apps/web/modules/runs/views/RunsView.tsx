@@ -5,15 +5,15 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useMemo, useState } from 'react';
 import { useAuth } from '../../auth/hooks/useAuth';
+import { useDatasets } from '../../datasets/hooks/useDatasets';
 import { formatBytes, formatDateTime, formatDuration, formatMs, formatPercent } from '../../ui/format';
 import { RunStatus } from '../components/RunStatus';
 import { useEvaluationsOfRuns, useRuns } from '../hooks/useRuns';
 import { sortSummaries, summarizeRun, type SortKey } from '../lib/run-summary';
 
 const COLUMNS: { key: SortKey | null; label: string }[] = [
-  { key: 'kind', label: 'Model' },
-  { key: null, label: 'Preset' },
-  { key: 'version', label: 'Dataset version' },
+  { key: 'kind', label: 'Model · preset' },
+  { key: 'version', label: 'Dataset' },
   { key: null, label: 'Backbone' },
   { key: 'status', label: 'Status' },
   { key: 'imageAuroc', label: 'Image AUROC' },
@@ -35,6 +35,8 @@ export function RunsView() {
   const [sort, setSort] = useState<{ key: SortKey; dir: 'asc' | 'desc' }>({ key: 'started', dir: 'desc' });
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const runs = useRuns({ status: status || undefined, kind: kind || undefined });
+  const datasets = useDatasets();
+  const datasetNames = new Map((datasets.data ?? []).map((d) => [d.id, d.name]));
   const items = useMemo(() => runs.data?.items ?? [], [runs.data]);
   const evals = useEvaluationsOfRuns(items);
   const rows = useMemo(() => {
@@ -138,10 +140,11 @@ export function RunsView() {
                     />
                   </td>
                   <td>
-                    <Link href={`/runs/${s.run.id}`}>{s.run.kind}</Link>
+                    <Link href={`/runs/${s.run.id}`}>{s.run.kind}</Link> · {s.run.preset ?? 'default'}
                   </td>
-                  <td>{s.run.preset ?? 'default'}</td>
-                  <td>v{s.run.datasetVersion.number}</td>
+                  <td>
+                    {datasetNames.get(s.run.datasetVersion.datasetId) ?? 'dataset'} v{s.run.datasetVersion.number}
+                  </td>
                   <td>{s.run.backbone?.name ?? (s.run.config['backbone'] as string | undefined) ?? 'default'}</td>
                   <td>
                     <RunStatus run={s.run} />
