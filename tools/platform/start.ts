@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { populateDemo } from './demo-population';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const WEB_DIR = path.join(ROOT, 'apps', 'web');
@@ -131,6 +132,11 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
+  // first start of a data folder: demo datasets and runs, in the background (tools/platform/demo-population.ts)
+  if (embeddedWorker && process.env['DEFECTLAB_DEMO'] !== '0') {
+    const dataDir = path.resolve(process.env['DEFECTLAB_DATA_DIR'] ?? path.join(ROOT, '.data'));
+    populateDemo({ apiUrl, token: workerToken, adminToken: process.env['DEFECTLAB_ADMIN_TOKEN'], dataDir, queueRuns: true, log }).catch((e: unknown) => log(`demo: not populated: ${(e as Error).message}`));
+  }
 }
 
 main().catch((err: unknown) => {

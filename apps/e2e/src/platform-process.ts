@@ -38,7 +38,8 @@ export async function startPlatform(options: { dataDir?: string; env?: NodeJS.Pr
   let out = '';
   const child: ChildProcess = spawn('npm', ['start', '--silent'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, DATABASE_URL: '', DEFECTLAB_DATA_DIR: dataDir, API_PORT: String(apiPort), WEB_PORT: String(webPort), ...options.env },
+    // DEFECTLAB_DEMO=0: no demo datasets and runs (they would compete with a test's own); a test may turn it on
+    env: { ...process.env, DATABASE_URL: '', DEFECTLAB_DEMO: '0', DEFECTLAB_DATA_DIR: dataDir, API_PORT: String(apiPort), WEB_PORT: String(webPort), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

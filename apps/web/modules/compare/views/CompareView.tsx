@@ -72,7 +72,8 @@ export function CompareView({ evaluationIds }: { evaluationIds: readonly string[
   const versions = new Set(loaded.map((l) => l.evaluation.datasetVersion.id));
   const line = datasets.data?.find((d) => d.id === loaded[0].run.datasetVersion.datasetId)?.productLine ?? null;
   const target = targets.data?.find((t) => t.productLine === line) ?? null;
-  const name = (l: Loaded, i: number) => `${l.run.kind} ${l.run.preset ?? ''} #${i + 1}`;
+  const name = (l: Loaded, i: number) =>
+    `#${i + 1} ${l.run.kind} ${l.run.preset ?? ''} · ${datasets.data?.find((d) => d.id === l.run.datasetVersion.datasetId)?.name ?? 'dataset'} v${l.evaluation.datasetVersion.number}`;
   const style = (i: number) => SERIES_STYLES[i % SERIES_STYLES.length];
 
   return (

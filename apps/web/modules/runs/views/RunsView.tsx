@@ -16,11 +16,11 @@ const COLUMNS: { key: SortKey | null; label: string }[] = [
   { key: 'version', label: 'Dataset' },
   { key: null, label: 'Backbone' },
   { key: 'status', label: 'Status' },
-  { key: 'imageAuroc', label: 'Image AUROC' },
+  { key: 'imageAuroc', label: 'AUROC' },
   { key: 'missRate', label: 'Miss' },
   { key: 'overkillRate', label: 'Overkill' },
   { key: 'sizeBytes', label: 'Size' },
-  { key: 'msPerImage', label: 'ms / image (p50)' },
+  { key: 'msPerImage', label: 'ms/img p50' },
   { key: 'started', label: 'Started' },
   { key: 'durationSeconds', label: 'Duration' },
 ];
@@ -124,7 +124,9 @@ export function RunsView() {
                     )}
                   </th>
                 ))}
-                <th scope="col">Simulator</th>
+                <th scope="col">
+                  <span className="sr-only">Simulator</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -156,9 +158,9 @@ export function RunsView() {
                   <td className="num">{s.point ? formatPercent(s.overkillRate) : ''}</td>
                   <td className="num">{s.sizeBytes === null ? '' : formatBytes(s.sizeBytes)}</td>
                   <td className="num">{s.msPerImage === null ? '' : formatMs(s.msPerImage)}</td>
-                  <td>{formatDateTime(s.run.startedAt)}</td>
+                  <td title={s.run.startedAt ?? undefined}>{formatDateTime(s.run.startedAt).slice(5)}</td>
                   <td className="num">{s.durationSeconds === null ? '' : formatDuration(s.durationSeconds)}</td>
-                  <td>{s.evaluation && <Link href={`/evaluations/${s.evaluation.id}`}>open</Link>}</td>
+                  <td>{s.evaluation && <Link href={`/evaluations/${s.evaluation.id}`}>simulator</Link>}</td>
                 </tr>
               ))}
             </tbody>
