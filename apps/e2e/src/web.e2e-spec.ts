@@ -5,13 +5,24 @@
  * commit a new version, and watch compliance change colour when a target is edited. Screenshots of
  * every page go to SCREENSHOT_DIR.
  */
-import { createTarget, getVersion, listEvaluationPredictions, listRunEvaluations, listRuns, type ApiClient, type TDataset } from '@defectlab/contracts';
+import {
+  commitLabelChanges,
+  createTarget,
+  getDataset,
+  getVersion,
+  listEvaluationPredictions,
+  listRunEvaluations,
+  listRuns,
+  type ApiClient,
+  type TDataset,
+  type TVersionLabel,
+} from '@defectlab/contracts';
 import { confusionAtThreshold } from '@defectlab/metrics';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, SCREENSHOT_DIR } from './browser';
 import { removeDataDir, startPlatform, type RunningPlatform } from './platform-process';
-import { E2E_ADMIN_TOKEN, finishRunAsWorker, importDemoDataset, labClient, waitForRunEnd } from './support/lab-fixture';
+import { allLabels, E2E_ADMIN_TOKEN, finishRunAsWorker, importDemoDataset, labClient, waitForRunEnd } from './support/lab-fixture';
 
 const pct = (r: number | null) => (r === null ? 'n/a' : `${(r * 100).toFixed(2)} %`);
 
@@ -163,5 +174,34 @@ describe('the web app on the embedded platform', () => {
     const v = await api(getVersion, { params: { versionId: dataset.headVersion.id } });
     expect(v.isHead).toBe(false);
     await shot('curation-committed');
+
+    // someone else commits on top of version 2 meanwhile: this page's next commit gets a 409 and offers a rebase
+    const labels = await allLabels(api, (await api(getDataset, { params: { datasetId: dataset.id } })).headVersion.id);
+    const other = labels.find((l) => l.split === 'train') as TVersionLabel;
+    const head = (await api(getDataset, { params: { datasetId: dataset.id } })).headVersion;
+    await api(commitLabelChanges, { params: { versionId: head.id }, body: { changes: [{ imageId: other.imageId, value: 'good', reason: 'parallel curator', uncertain: true }] } });
+    await page.getByTestId('curation-source').selectOption('all');
+    await page.getByTestId('queue-item').nth(3).click();
+    await page.getByLabel('Reason').fill('second look');
+    await page.getByTestId('curation-image').focus();
+    await page.keyboard.press('u');
+    await page.getByTestId('pending-change').first().waitFor();
+    await page.getByRole('button', { name: /Commit/ }).click();
+    await page.getByTestId('commit-conflict').waitFor();
+    await shot('curation-conflict');
+    await page.getByRole('button', { name: /Apply on top of the newest version/ }).click();
+    await page.getByTestId('commit-result').waitFor();
+    expect(await page.getByTestId('commit-result').textContent()).toContain('version 4');
+  });
+
+  it('compares runs selected in the runs table', async () => {
+    await page.goto(`${platform.webUrl}/runs`);
+    await page.getByRole('checkbox', { name: /select patchcore run/ }).first().check();
+    await page.getByRole('button', { name: /Compare selected \(1\)/ }).click();
+    await page.waitForURL(/\/compare\?evaluations=/);
+    await page.getByTestId('miss-overkill-chart').waitFor();
+    await page.getByTestId('roc-chart').waitFor();
+    expect(await page.getByTestId('compare-table').locator('tbody tr').count()).toBe(1);
+    await shot('compare');
   });
 });
