@@ -139,6 +139,11 @@ describe('the web app on the embedded platform', () => {
     expect(Number(await page.getByTestId('flip-count').textContent())).toBeGreaterThanOrEqual(0);
     await page.getByTestId('grid-filter').selectOption('wrong');
     await page.getByTestId('image-tile').first().waitFor();
+    // the test images and their anomaly maps load through the web app's /api forwarder (cookie-authorised GETs)
+    await page.waitForFunction(() => {
+      const imgs = Array.from(document.querySelectorAll<HTMLImageElement>('[data-testid="image-tile"] img'));
+      return imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth > 0);
+    }, undefined, { timeout: 30_000 });
     await shot('simulator');
   });
 

@@ -39,11 +39,11 @@ export interface HeatmapImageProps {
 export function HeatmapImage({ sha256, alt, heatmapArtifactId, showHeatmap, opacity, maskSha256, showMask, zoom = 1 }: HeatmapImageProps) {
   return (
     <div className="heatmap-image" style={zoom !== 1 ? { transform: `scale(${zoom})`, transformOrigin: 'top left' } : undefined}>
-      {sha256 ? <img src={blobUrl(sha256)} alt={alt} loading="lazy" decoding="async" /> : <div className="no-image">no image</div>}
+      {sha256 ? <img src={blobUrl(sha256)} alt={alt} decoding="async" /> : <div className="no-image">no image</div>}
       {showHeatmap && heatmapArtifactId && (
-        <img src={artifactUrl(heatmapArtifactId)} alt="" aria-hidden="true" className="overlay heat" style={{ opacity }} loading="lazy" />
+        <img src={artifactUrl(heatmapArtifactId)} alt="" aria-hidden="true" className="overlay heat" style={{ opacity }} />
       )}
-      {showMask && maskSha256 && <img src={blobUrl(maskSha256)} alt="" aria-hidden="true" className="overlay mask" loading="lazy" />}
+      {showMask && maskSha256 && <img src={blobUrl(maskSha256)} alt="" aria-hidden="true" className="overlay mask" />}
     </div>
   );
 }
