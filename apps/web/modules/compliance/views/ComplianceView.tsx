@@ -48,11 +48,11 @@ function describe(c: CriterionResult): string {
   switch (c.criterion) {
     case 'miss':
     case 'overkill':
-      return `${formatPercent(c.value)} ${formatInterval(c.interval)} ≤ ${formatPercent(c.target)}`;
+      return `${formatPercent(c.value)} ${formatInterval(c.interval)} (target ≤ ${formatPercent(c.target)})`;
     case 'size':
-      return `${formatBytes(c.value)} ≤ ${formatBytes(c.target)}`;
+      return `${formatBytes(c.value)} (target ≤ ${formatBytes(c.target)})`;
     case 'latency':
-      return `${formatMs(c.value)} ≤ ${formatMs(c.target)}`;
+      return `${formatMs(c.value)} p50 (target ≤ ${formatMs(c.target)})`;
   }
 }
 

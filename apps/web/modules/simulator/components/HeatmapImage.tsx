@@ -11,7 +11,7 @@ export function HeatmapFilterDefs() {
           <feFuncR type="table" tableValues="0 0 0.2 1 1" />
           <feFuncG type="table" tableValues="0 0.4 1 0.8 0" />
           <feFuncB type="table" tableValues="0.5 1 0.2 0 0" />
-          <feFuncA type="table" tableValues="0 0.35 0.7 0.9 1" />
+          <feFuncA type="table" tableValues="0 0.15 0.6 0.85 1" />
         </feComponentTransfer>
       </filter>
     </svg>
