@@ -7,6 +7,7 @@
  */
 import {
   commitLabelChanges,
+  createRun,
   createTarget,
   getDataset,
   getVersion,
@@ -199,14 +200,42 @@ describe('the web app on the embedded platform', () => {
     expect(await page.getByTestId('commit-result').textContent()).toContain('version 4');
   });
 
-  it('compares runs selected in the runs table', async () => {
+  it('compares two models chosen in the runs table and shows one image under both heatmaps', async () => {
+    // a second model on the same dataset version
+    const second = await api(createRun, { body: { kind: 'patchcore', datasetVersionId: dataset.headVersion.id, config: { preset: 'small' }, seed: 1 } });
+    await finishRunAsWorker(platform.apiUrl, second.id, dataset.headVersion.id, 1);
+    expect((await waitForRunEnd(api, second.id, 540_000)).status).toBe('succeeded');
+
     await page.goto(`${platform.webUrl}/runs`);
-    await page.getByRole('checkbox', { name: /select patchcore run/ }).first().check();
-    await page.getByRole('button', { name: /Compare selected \(1\)/ }).click();
+    await page.locator(`[data-testid="run-row"][data-run-id="${second.id}"] [data-status="succeeded"]`).waitFor();
+    const boxes = page.getByRole('checkbox', { name: /select patchcore run/ });
+    await boxes.nth(0).check();
+    await boxes.nth(1).check();
+    await page.getByRole('button', { name: /Compare selected \(2\)/ }).click();
     await page.waitForURL(/\/compare\?evaluations=/);
     await page.getByTestId('miss-overkill-chart').waitFor();
     await page.getByTestId('roc-chart').waitFor();
-    expect(await page.getByTestId('compare-table').locator('tbody tr').count()).toBe(1);
+    expect(await page.getByTestId('compare-table').locator('tbody tr').count()).toBe(2);
+    expect(await page.getByTestId('miss-overkill-chart').locator('polyline').count()).toBe(2);
     await shot('compare');
+
+    // side by side: the same image under this model's and the other model's anomaly map
+    await page.goto(`${platform.webUrl}/evaluations/${evaluationId}`);
+    await page.getByTestId('image-tile').first().click();
+    const other = page.getByLabel('Compare with');
+    await other.waitFor();
+    await page.waitForFunction(() => (document.querySelector('select[data-testid="compare-with"]') as HTMLSelectElement | null)?.options.length === 2);
+    await other.selectOption({ index: 1 });
+    await page.getByTestId('side-by-side').locator('figure').nth(1).getByText(/other model: score/).waitFor();
+    await page.getByTestId('side-by-side').scrollIntoViewIfNeeded();
+    await shot('side-by-side');
+  });
+
+  it('re-evaluates the run on the curated version from its stored scores', async () => {
+    await page.goto(`${platform.webUrl}/runs/${runId}`);
+    await page.getByRole('button', { name: /Re-evaluate on v4/ }).click();
+    await page.getByText('(re-evaluated from stored scores)').waitFor();
+    expect(await page.getByTestId('evaluation').count()).toBe(2);
+    await shot('run-reevaluated');
   });
 });

@@ -1,4 +1,4 @@
-import { cancelRun, createRun, getRun, listRunArtifacts, listRunEvaluations, listRunProgress, type TCreateRunInput } from '@defectlab/contracts';
+import { cancelRun, createRun, getRun, listRunArtifacts, listRunEvaluations, listRunProgress, reevaluate, type TCreateRunInput } from '@defectlab/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../../auth/hooks/useAuth';
 import { ACTIVE_STATUSES, runKeys } from '../api/run-keys';
@@ -63,5 +63,16 @@ export function useCancelRun() {
       qc.setQueryData(runKeys.detail(run.id), run);
       return qc.invalidateQueries({ queryKey: runKeys.all });
     },
+  });
+}
+
+/** Recomputes an evaluation's figures on another version's labels from its stored scores (no retraining). */
+export function useReevaluate(runId: string) {
+  const api = useApi();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ evaluationId, datasetVersionId }: { evaluationId: string; datasetVersionId: string }) =>
+      api(reevaluate, { params: { evaluationId }, body: { datasetVersionId } }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: runKeys.evaluations(runId) }),
   });
 }

@@ -8,7 +8,9 @@ import { useAuth } from '../../auth/hooks/useAuth';
 import { LineChart } from '../../charts/LineChart';
 import { formatBytes, formatDateTime, formatDuration, formatMs, formatPercent, formatInterval } from '../../ui/format';
 import { RunStatus } from '../components/RunStatus';
-import { useCancelRun, useRun, useRunArtifacts, useRunEvaluations, useRunProgress } from '../hooks/useRun';
+import { useDatasets } from '../../datasets/hooks/useDatasets';
+import { latestEvaluation } from '../lib/run-summary';
+import { useCancelRun, useReevaluate, useRun, useRunArtifacts, useRunEvaluations, useRunProgress } from '../hooks/useRun';
 import { ACTIVE_STATUSES, runKeys } from '../api/run-keys';
 
 /** One run: config, loss curve, progress log, artifacts and evaluations; cancel while active. */
@@ -20,6 +22,8 @@ export function RunDetailView({ runId }: { runId: string }) {
   const artifacts = useRunArtifacts(runId, active);
   const evaluations = useRunEvaluations(runId, active);
   const cancel = useCancelRun();
+  const reeval = useReevaluate(runId);
+  const datasets = useDatasets();
   const qc = useQueryClient();
   const status = run.data?.status;
   // when the run changes state (e.g. finishes), its evaluations, artifacts and log have changed too
@@ -100,6 +104,26 @@ export function RunDetailView({ runId }: { runId: string }) {
       </div>
       <section className="card" aria-label="Evaluations">
         <h2>Evaluations</h2>
+        {(() => {
+          const head = datasets.data?.find((d) => d.id === r.datasetVersion.datasetId)?.headVersion;
+          const evals = evaluations.data?.items ?? [];
+          const latest = latestEvaluation(evals);
+          if (!head || !latest || !auth.can('engineer') || evals.some((e) => e.datasetVersion.id === head.id)) return null;
+          return (
+            <p>
+              The dataset has a newer label version (v{head.number}).{' '}
+              <button type="button" onClick={() => reeval.mutate({ evaluationId: latest.id, datasetVersionId: head.id })} disabled={reeval.isPending}>
+                Re-evaluate on v{head.number} from the stored scores
+              </button>
+              {reeval.isError && (
+                <span role="alert" className="status-bad">
+                  {' '}
+                  {reeval.error.message}
+                </span>
+              )}
+            </p>
+          );
+        })()}
         {(evaluations.data?.items ?? []).length === 0 && <p className="muted">None yet.</p>}
         {(evaluations.data?.items ?? []).map((e) => (
           <article key={e.id} className="evaluation" data-testid="evaluation">

@@ -223,11 +223,11 @@ function SideBySide({
   const sha = labels?.get(imageId)?.sha256 ?? null;
   if (!row) return null;
   return (
-    <section className="card" aria-label="Side by side">
+    <section className="card" aria-label="Side by side" data-testid="side-by-side">
       <h2>{row.relPath}</h2>
       <label>
         Compare with{' '}
-        <select value={other ?? ''} onChange={(e) => setOther(e.target.value || null)}>
+        <select value={other ?? ''} onChange={(e) => setOther(e.target.value || null)} data-testid="compare-with">
           <option value="">choose another model&apos;s evaluation</option>
           {options.map((o) => (
             <option key={o.id} value={o.id}>
