@@ -9,6 +9,8 @@ import {
   commitLabelChanges,
   createRun,
   createTarget,
+  createUser,
+  createUserToken,
   getDataset,
   getVersion,
   listEvaluationPredictions,
@@ -237,5 +239,35 @@ describe('the web app on the embedded platform', () => {
     await page.getByText('(re-evaluated from stored scores)').waitFor();
     expect(await page.getByTestId('evaluation').count()).toBe(2);
     await shot('run-reevaluated');
+  });
+
+  it('shows a viewer only what a viewer may do', async () => {
+    const user = await api(createUser, { body: { email: 'viewer@example.com', name: 'Vera Viewer', role: 'viewer' } });
+    const { token } = await api(createUserToken, { params: { userId: user.id }, body: { name: 'e2e' } });
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const viewer = await context.newPage();
+    try {
+      await viewer.goto(`${platform.webUrl}/sign-in`);
+      await viewer.getByLabel('API token').fill(token);
+      await viewer.getByRole('button', { name: 'Sign in' }).click();
+      await viewer.getByTestId('signed-in-as').waitFor();
+      await viewer.goto(`${platform.webUrl}/runs`);
+      await viewer.getByTestId('run-row').first().waitFor();
+      expect(await viewer.getByRole('link', { name: 'New run' }).count()).toBe(0);
+      await viewer.goto(`${platform.webUrl}/runs/new`);
+      await viewer.getByText('This page needs the role').waitFor();
+      await viewer.goto(`${platform.webUrl}/compliance`);
+      await viewer.getByTestId('compliance-row').first().waitFor();
+      expect(await viewer.getByText('Edit targets').count()).toBe(0);
+      await viewer.goto(`${platform.webUrl}/curation`);
+      await viewer.getByTestId('curation-source').selectOption('all');
+      await viewer.getByTestId('queue-item').first().click();
+      await viewer.getByTestId('curation-image').waitFor();
+      expect(await viewer.getByRole('button', { name: /Commit/ }).count()).toBe(0);
+      expect(await viewer.getByLabel('Reason').count()).toBe(0);
+      await viewer.screenshot({ path: path.join(SCREENSHOT_DIR, 'web-viewer-curation.png'), fullPage: true });
+    } finally {
+      await context.close();
+    }
   });
 });
