@@ -1,5 +1,6 @@
 import { listRuns, listRunEvaluations, type TEvaluation, type TRun } from '@defectlab/contracts';
 import { useQueries, useQuery } from '@tanstack/react-query';
+import { useCallback } from 'react';
 import { useApi } from '../../auth/hooks/useAuth';
 import { ACTIVE_STATUSES, runKeys, type RunListFilters } from '../api/run-keys';
 
@@ -14,18 +15,23 @@ export function useRuns(filters: RunListFilters = {}) {
   });
 }
 
-/** The evaluations of each given run (one request per run, cached per run). */
+/** The evaluations of each given run (one request per run, cached per run); a stable Map while nothing changed. */
 export function useEvaluationsOfRuns(runs: readonly TRun[]): Map<string, TEvaluation[]> {
   const api = useApi();
-  const results = useQueries({
+  return useQueries({
     queries: runs.map((r) => ({
       queryKey: runKeys.evaluations(r.id),
       queryFn: () => api(listRunEvaluations, { params: { runId: r.id } }),
       staleTime: 30_000,
       enabled: r.status === 'succeeded',
     })),
+    combine: useCallback(
+      (results: { data?: { items: TEvaluation[] } }[]) => {
+        const out = new Map<string, TEvaluation[]>();
+        runs.forEach((r, i) => out.set(r.id, results[i]?.data?.items ?? []));
+        return out;
+      },
+      [runs],
+    ),
   });
-  const out = new Map<string, TEvaluation[]>();
-  runs.forEach((r, i) => out.set(r.id, results[i]?.data?.items ?? []));
-  return out;
 }

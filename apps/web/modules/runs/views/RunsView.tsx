@@ -39,13 +39,18 @@ export function RunsView() {
   const datasetNames = new Map((datasets.data ?? []).map((d) => [d.id, d.name]));
   const items = useMemo(() => runs.data?.items ?? [], [runs.data]);
   const evals = useEvaluationsOfRuns(items);
+  const [pointName, setPointName] = useState('');
+  const pointNames = useMemo(
+    () => [...new Set([...evals.values()].flat().flatMap((e) => e.operatingPoints.filter((p) => p.reportSplit === 'test').map((p) => p.name)))].sort(),
+    [evals],
+  );
   const rows = useMemo(() => {
     const needle = text.trim().toLowerCase();
     const all = items
       .filter((r) => !needle || `${r.kind} ${r.preset ?? ''} ${r.backbone?.name ?? ''} ${r.id}`.toLowerCase().includes(needle))
-      .map((r) => summarizeRun(r, evals.get(r.id) ?? []));
+      .map((r) => summarizeRun(r, evals.get(r.id) ?? [], pointName || undefined));
     return sortSummaries(all, sort.key, sort.dir);
-  }, [items, evals, text, sort]);
+  }, [items, evals, text, sort, pointName]);
 
   const toggle = (id: string) =>
     setSelected((s) => {
@@ -82,6 +87,15 @@ export function RunsView() {
             <option value="">any</option>
             {MODEL_KINDS.map((k) => (
               <option key={k}>{k}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Operating point{' '}
+          <select value={pointName} onChange={(e) => setPointName(e.target.value)}>
+            <option value="">first fitted on validation</option>
+            {pointNames.map((n) => (
+              <option key={n}>{n}</option>
             ))}
           </select>
         </label>
@@ -167,7 +181,10 @@ export function RunsView() {
           </table>
         </div>
       )}
-      <p className="muted small">Miss and overkill at each evaluation&apos;s first operating point fitted on validation, reported on test.</p>
+      <p className="muted small">
+        Miss and overkill at {pointName ? `the operating point “${pointName}”` : 'each evaluation’s first operating point fitted on validation'}, reported on
+        test (an evaluation without that point shows the first one fitted on validation; hover a figure to see which).
+      </p>
     </div>
   );
 }
