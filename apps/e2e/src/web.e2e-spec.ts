@@ -263,6 +263,8 @@ describe('the web app on the embedded platform', () => {
       await viewer.getByTestId('curation-source').selectOption('all');
       await viewer.getByTestId('queue-item').first().click();
       await viewer.getByTestId('curation-image').waitFor();
+      // the image's score (and map) from the newest evaluation of a run on this dataset, though it was trained on version 1
+      await viewer.getByText(/patchcore, score/).waitFor();
       expect(await viewer.getByRole('button', { name: /Commit/ }).count()).toBe(0);
       expect(await viewer.getByLabel('Reason').count()).toBe(0);
       await viewer.screenshot({ path: path.join(SCREENSHOT_DIR, 'web-viewer-curation.png'), fullPage: true });

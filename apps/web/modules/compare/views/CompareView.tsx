@@ -149,7 +149,7 @@ export function CompareView({ evaluationIds }: { evaluationIds: readonly string[
         <section className="card" aria-label="Size">
           <BarChart
             title="exported model size (backbone separate)"
-            bars={loaded.map((l, i) => ({ label: name(l, i), value: l.evaluation.sizeBytes, color: style(i).color }))}
+            bars={loaded.map((l, i) => ({ label: `#${i + 1} ${l.run.kind}`, value: l.evaluation.sizeBytes, color: style(i).color }))}
             format={(v) => formatBytes(v)}
             limit={target?.maxSizeBytes ?? null}
             testId="size-bars"
@@ -158,14 +158,14 @@ export function CompareView({ evaluationIds }: { evaluationIds: readonly string[
         <section className="card" aria-label="Speed">
           <BarChart
             title="ms per image, p50 at batch 1"
-            bars={loaded.map((l, i) => ({ label: name(l, i), value: l.evaluation.latency?.p50 ?? null, color: style(i).color }))}
+            bars={loaded.map((l, i) => ({ label: `#${i + 1} ${l.run.kind}`, value: l.evaluation.latency?.p50 ?? null, color: style(i).color }))}
             format={(v) => formatMs(v)}
             limit={target?.maxLatencyMs ?? null}
             testId="speed-bars"
           />
         </section>
       </div>
-      <section className="card" aria-label="Figures">
+      <section className="card table-wrap" aria-label="Figures">
         <table className="data-table" data-testid="compare-table">
           <thead>
             <tr>

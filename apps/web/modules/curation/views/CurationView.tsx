@@ -178,7 +178,7 @@ export function CurationView() {
           {current ? (
             <ImagePanel
               label={current}
-              versionId={baseVersionId as string}
+              datasetId={dataset?.id as string}
               zoom={zoom}
               setZoom={setZoom}
               showMask={showMask}
@@ -287,7 +287,7 @@ export function CurationView() {
 
 function ImagePanel({
   label,
-  versionId,
+  datasetId,
   zoom,
   setZoom,
   showMask,
@@ -295,14 +295,14 @@ function ImagePanel({
   onKey,
 }: {
   label: TVersionLabel;
-  versionId: string;
+  datasetId: string;
   zoom: number;
   setZoom: (z: number) => void;
   showMask: boolean;
   setShowMask: (m: boolean) => void;
   onKey: (e: KeyboardEvent<HTMLDivElement>) => void;
 }) {
-  const heat = useLatestHeatmap(versionId, label.imageId);
+  const heat = useLatestHeatmap(datasetId, label.imageId);
   const [showHeat, setShowHeat] = useState(true);
   return (
     <section className="card" aria-label="Image">
@@ -343,15 +343,19 @@ function ImagePanel({
   );
 }
 
-/** The anomaly map and score of the newest evaluation on this version for one image. */
-function useLatestHeatmap(versionId: string, imageId: string): { artifactId: string | null; what: string } | null {
-  const runs = useRuns({ datasetVersionId: versionId, status: 'succeeded' });
-  const evals = useEvaluationsOfRuns(runs.data?.items ?? []);
-  const latest = latestEvaluation([...evals.values()].flat().filter((e) => e.datasetVersion.id === versionId));
+/**
+ * The anomaly map and score of one image from the newest evaluation of any run on this dataset
+ * (scores and maps do not depend on labels, so a run trained on an older version still applies).
+ */
+function useLatestHeatmap(datasetId: string, imageId: string): { artifactId: string | null; what: string } | null {
+  const runs = useRuns({ status: 'succeeded' });
+  const mine = useMemo(() => (runs.data?.items ?? []).filter((r) => r.datasetVersion.datasetId === datasetId), [runs.data, datasetId]);
+  const evals = useEvaluationsOfRuns(mine);
+  const latest = latestEvaluation([...evals.values()].flat());
   const preds = usePredictions(latest?.id ?? null, 'test');
   if (!latest) return null;
   const p = preds.data?.find((x) => x.imageId === imageId);
-  const run = runs.data?.items.find((r) => r.id === latest.runId);
+  const run = mine.find((r) => r.id === latest.runId);
   return { artifactId: p?.anomalyMapArtifactId ?? null, what: `${run?.kind ?? 'model'}${p ? `, score ${formatThreshold(p.score)}` : ', not scored'}` };
 }
 
