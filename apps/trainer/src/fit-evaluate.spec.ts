@@ -82,9 +82,25 @@ describe('trainer CLI on generated demo data', () => {
     await runEvaluate(evCmd, log);
     const report = await readAndCheckReport(json, path.join(out, 'model.onnx'));
     expect(report.model.kind).toBe('csflow');
-    expect(report.exportIncludesBackbone).toBe(false);
+    expect(report.exportIncludesBackbone).toBe(true);
     expect(report.latencyMs.n).toBe(5);
     expect(report.backend).toMatch(/tfjs/);
+  }, 180_000);
+
+  it('fits and evaluates CFA (small preset, one epoch) through the same command functions', async () => {
+    const out = path.join(tmp, 'cfa');
+    const json = path.join(tmp, 'cfa.json');
+    const lines: string[] = [];
+    const log = (l: string) => lines.push(l);
+    const fitCmd = parseArgs(['fit', '--model', 'cfa', '--data', data, '--backbone', 'default', '--config', '{"preset":"small","epochs":1}', '--image-size', '128', '--out', out]) as FitCommand;
+    const fitted = await runFit(fitCmd, log);
+    expect(fitted.manifest.runConfig.modelConfig).toMatchObject({ preset: 'small', epochs: 1 });
+    const evCmd = parseArgs(['evaluate', '--model-dir', out, '--data', data, '--json', json, '--latency-runs', '3']) as EvaluateCommand;
+    await runEvaluate(evCmd, log);
+    const report = await readAndCheckReport(json, path.join(out, 'model.onnx'));
+    expect(report.model.kind).toBe('cfa');
+    expect(report.backend).toMatch(/tfjs/);
+    expect(report.imageAuroc).not.toBeNull();
   }, 180_000);
 
   it('exits with code 2 and one clear line on bad input', async () => {
@@ -95,7 +111,7 @@ describe('trainer CLI on generated demo data', () => {
 
     const unknown = cli(['fit', '--model', 'resnet', '--data', data, ...base]);
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toContain('unknown model "resnet"; available: csflow, patchcore');
+    expect(unknown.stderr).toContain('unknown model "resnet"; available: csflow, patchcore, cfa');
 
     const badConfig = cli(['fit', '--model', 'csflow', '--data', data, '--config', '{"epochs":-2}', ...base]);
     expect(badConfig.status).toBe(2);

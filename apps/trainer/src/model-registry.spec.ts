@@ -17,12 +17,11 @@ const MOBILENET = {
 
 describe('model registry', () => {
   it('registers the kinds whose libraries export a model', () => {
-    expect(registeredKinds()).toEqual(['csflow', 'patchcore']);
+    expect(registeredKinds()).toEqual(['csflow', 'patchcore', 'cfa']);
   });
 
   it('names unknown and unimplemented kinds', () => {
-    expect(() => modelEntry('resnet')).toThrow(new UserError('unknown model "resnet"; available: csflow, patchcore'));
-    expect(() => modelEntry('cfa')).toThrow(/cfa is not implemented yet/);
+    expect(() => modelEntry('resnet')).toThrow(new UserError('unknown model "resnet"; available: csflow, patchcore, cfa'));
   });
 
   it('rejects an invalid config naming the field', () => {
@@ -30,6 +29,16 @@ describe('model registry', () => {
     expect(() => modelEntry('csflow').resolveConfig({ optimizer: { lr: 'fast' } }, undefined, RESNET)).toThrow(/config\.optimizer\.lr/);
     expect(() => modelEntry('patchcore').resolveConfig({ coresetRatio: 2 }, undefined, RESNET)).toThrow(/invalid patchcore config: config\.coresetRatio/);
     expect(() => modelEntry('patchcore').resolveConfig({ preset: 'huge' }, undefined, RESNET)).toThrow(/config\.preset/);
+    expect(() => modelEntry('cfa').resolveConfig({ K: 0 }, undefined, RESNET)).toThrow(/invalid cfa config: config\.K/);
+  });
+
+  it('keeps the cfa stages on the ResNet and takes the three finest taps of another backbone', () => {
+    const onResnet = modelEntry('cfa').resolveConfig({ preset: 'small' }, 3, RESNET);
+    expect(onResnet.config.layers).toEqual(['stage1', 'stage2_act', 'stage3_act']);
+    expect(onResnet.config.seed).toBe(3);
+    const onMobile = modelEntry('cfa').resolveConfig({ preset: 'small' }, undefined, MOBILENET);
+    expect(onMobile.config.layers).toEqual(['block_2_add', 'block_5_add', 'block_6_expand_relu']);
+    expect(onMobile.notes[0]).toMatch(/three finest taps/);
   });
 
   it('expands the csflow preset with the user keys on top, and applies the seed', () => {

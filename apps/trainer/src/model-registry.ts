@@ -1,14 +1,15 @@
 /**
  * The models the trainer can run, behind the shared `AnomalyModel` interface (libs/ml-core). A kind is
- * registered only once its library exports a working factory; today: csflow and patchcore (libs/cfa has
- * no implementation yet). Each entry validates its config with the library's own zod schema, so an invalid
- * config fails with the field named before any work starts.
+ * registered only once its library exports a working factory: csflow, patchcore and cfa. Each entry validates
+ * its config with the library's own zod schema, so an invalid config fails with the field named before any
+ * work starts.
  */
-import { CSFLOW_PRESETS, CsFlowModel, PRESETS as CSFLOW_PRESET_VALUES, ZCsflowConfig, ZCsflowConfigInput, resolveConfig } from '@defectlab/csflow';
+import { CfaModel, ZCfaConfig, createCfa, resolveCfaConfig } from '@defectlab/cfa';
+import { CsFlowModel, ZCsflowConfigInput, resolveConfig } from '@defectlab/csflow';
 import type { TModelKind } from '@defectlab/contracts';
 import type { AnomalyModel, FeatureExtractor } from '@defectlab/ml-core';
 import { PatchcoreModel, ZPatchcoreConfig, createPatchcore, resolvePatchcoreConfig } from '@defectlab/patchcore';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { UserError } from './cli/user-error';
 
 /** What the registry needs to know about the backbone to adapt a config to it. */
@@ -34,43 +35,31 @@ export interface ModelEntry {
   load(dir: string, extractor: FeatureExtractor): Promise<AnomalyModel>;
 }
 
-/** Throws a UserError listing every issue of a failed zod parse as `config.<path>: message`. */
+/** A UserError listing every issue of a failed zod parse as `config.<path>: message`. */
+function configError(kind: string, error: z.ZodError): UserError {
+  const issues = error.issues.map((i) => `config.${i.path.join('.') || '(root)'}: ${i.message}`);
+  return new UserError(`invalid ${kind} config: ${issues.join('; ')}`);
+}
+
+/** Parses `input` with `schema`, throwing {@link configError} on failure. */
 function validate<T>(schema: z.ZodType<T>, input: unknown, kind: string): T {
   const r = schema.safeParse(input ?? {});
   if (r.success) return r.data;
-  const issues = r.error.issues.map((i) => `config.${i.path.join('.') || '(root)'}: ${i.message}`);
-  throw new UserError(`invalid ${kind} config: ${issues.join('; ')}`);
-}
-
-function asObject(input: unknown): Record<string, unknown> {
-  return input && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
+  throw configError(kind, r.error);
 }
 
 const csflow: ModelEntry = {
   kind: 'csflow',
   smallestConfig: { preset: 'small' },
-  exportIncludesBackbone: false,
+  // the trainer hands models an extractor with `modelPath`, so CsFlowModel exports backbone + flow as one graph
+  exportIncludesBackbone: true,
   resolveConfig(input, seed) {
-    validate(ZCsflowConfigInput, input, 'csflow');
-    const raw = asObject(input);
-    const preset = (raw.preset as (typeof CSFLOW_PRESETS)[number] | undefined) ?? 'paper';
-    const base = CSFLOW_PRESET_VALUES[preset];
-    // Workaround: libs/csflow's resolveConfig lets schema defaults override preset values (zod 4 fills
-    // defaults inside .partial()), so { preset: 'small' } resolves to the paper's sizes. Expanding the preset
-    // here, with only the user's own keys on top, gives the intended config.
-    const merged = {
-      ...base,
-      ...raw,
-      preset,
-      optimizer: { ...(base.optimizer ?? {}), ...asObject(raw.optimizer) },
-      ...(seed !== undefined ? { seed } : {}),
-    };
-    // ZCsflowConfigInput lets some out-of-range values through (its .partial() skips the checks under
-    // defaults), so the merged config is checked against the full schema too.
-    validate(ZCsflowConfig, merged, 'csflow');
+    const parsed = validate(ZCsflowConfigInput, input, 'csflow');
+    // libs/csflow expands the preset (user keys on top) and checks the merged config against the full schema
     try {
-      return { config: { ...resolveConfig(merged) }, notes: [] };
+      return { config: { ...resolveConfig({ ...parsed, ...(seed !== undefined ? { seed } : {}) }) }, notes: [] };
     } catch (e) {
+      if (e instanceof z.ZodError) throw configError('csflow', e);
       throw new UserError(`invalid csflow config: ${(e as Error).message}`);
     }
   },
@@ -115,7 +104,30 @@ export function pickPatchcoreLayers(backbone: BackboneLayers): string[] {
   return pool.slice(0, 2).map((l) => l.name);
 }
 
-const REGISTRY: Partial<Record<TModelKind, ModelEntry>> = { csflow, patchcore };
+const cfa: ModelEntry = {
+  kind: 'cfa',
+  smallestConfig: { preset: 'small' },
+  exportIncludesBackbone: true,
+  resolveConfig(input, seed, backbone) {
+    const parsed = validate(ZCfaConfig, input, 'cfa');
+    const notes: string[] = [];
+    let config: Record<string, unknown> = { ...resolveCfaConfig({ ...parsed, ...(seed !== undefined ? { seed } : {}) }) };
+    const known = new Set(backbone.layers.map((l) => l.name));
+    const wanted = config.layers as string[];
+    if (!parsed.layers && wanted.some((l) => !known.has(l))) {
+      // CFA uses the first three stages, fine to coarse: on another backbone, its three finest taps
+      const layers = [...backbone.layers].sort((a, b) => a.stride - b.stride).slice(0, 3).map((l) => l.name);
+      notes.push(`cfa layers ${wanted.join(', ')} are not in this backbone; using ${layers.join(', ')} (its three finest taps)`);
+      config = { ...config, layers };
+    }
+    return { config, notes };
+  },
+  defaultImageSize: () => 224,
+  create: (extractor, config) => createCfa(extractor, config),
+  load: (dir, extractor) => CfaModel.load(dir, extractor),
+};
+
+const REGISTRY: Partial<Record<TModelKind, ModelEntry>> = { csflow, patchcore, cfa };
 
 /** Kinds with a working implementation, in a stable order. */
 export function registeredKinds(): TModelKind[] {
@@ -130,8 +142,7 @@ export function modelEntry(kind: string): ModelEntry {
   const entry = (REGISTRY as Record<string, ModelEntry | undefined>)[kind];
   if (!entry) {
     const known = registeredKinds().join(', ');
-    const why = kind === 'cfa' ? 'cfa is not implemented yet (libs/cfa exports no model)' : `unknown model "${kind}"`;
-    throw new UserError(`${why}; available: ${known}`);
+    throw new UserError(`unknown model "${kind}"; available: ${known}`);
   }
   return entry;
 }
