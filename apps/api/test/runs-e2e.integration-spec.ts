@@ -94,11 +94,16 @@ describe('runs end to end on PostgreSQL with real worker processes', () => {
 
   let evaluation: TEvaluation;
 
-  it('trains a run through a worker; a worker killed mid-training loses the run to a retry that succeeds', async () => {
-    const run = await submit({ ...CONFIG, epochs: 3 }, { maxAttempts: 2 });
+  it('trains a run through a worker; a worker killed mid-training loses the run to a retry that resumes from its checkpoint and succeeds', async () => {
+    const run = await submit({ ...CONFIG, epochs: 6 }, { maxAttempts: 2 });
     const first = startWorker('e2e-w1');
-    // wait until training reports progress, then kill the worker without warning
+    // wait until training has stored a checkpoint, then kill the worker without warning
     await waitFor(run.id, 'training', (r) => r.status === 'running' && r.progress !== null && /train|features/.test(r.progress.phase), 240, 'e2e-w1');
+    const checkpointStored = async () =>
+      ((await api.http.get(`/api/runs/${run.id}/artifacts`).set(engineer).expect(200)).body.items as { kind: string }[]).some((a) => a.kind === 'checkpoint');
+    for (const until = Date.now() + 240_000; !(await checkpointStored()); await sleep(200)) {
+      if (Date.now() > until) throw new Error(`no checkpoint stored:\n${logsOf('e2e-w1')}`);
+    }
     first.kill('SIGKILL');
     const killedAt = Date.now();
     const requeued = await waitFor(run.id, 'taken back', (r) => r.status === 'queued', HEARTBEAT_TIMEOUT_S + 10, 'e2e-w1');
@@ -109,8 +114,9 @@ describe('runs end to end on PostgreSQL with real worker processes', () => {
     startWorker('e2e-w2');
     const done = await waitFor(run.id, 'finished', (r) => r.status === 'succeeded', 300, 'e2e-w2');
     expect(done).toMatchObject({ status: 'succeeded', attempts: 2, workerId: 'e2e-w2', error: null });
+    expect(workerLogs.get('e2e-w2')?.join('\n')).toMatch(/resuming from checkpoint \S+ of an earlier attempt \(epoch [1-6] completed\)/);
     expect(done.trainingBackend).toMatch(/tfjs/);
-    expect(done.resolvedConfig).toMatchObject({ epochs: 3, inputSize: 128 });
+    expect(done.resolvedConfig).toMatchObject({ epochs: 6, inputSize: 128 });
     expect(done.backbone?.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(done.codeVersion).toMatch(/^[0-9a-f]{40}/);
     expect(done.hardware).toMatchObject({ logicalCores: expect.any(Number) });

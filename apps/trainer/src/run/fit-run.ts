@@ -34,6 +34,11 @@ export interface FitRunOptions {
   readonly out: string;
   /** Backbone cache folder (default libs/backbones' `.data/backbones`). */
   readonly backboneCacheDir?: string;
+  /**
+   * Folder for training checkpoints: a model that supports them (CS-Flow) resumes from the checkpoint found
+   * there and keeps writing new ones; the others ignore it.
+   */
+  readonly checkpointDir?: string;
 }
 
 export interface FitRunResult {
@@ -67,7 +72,7 @@ export async function fitRun(options: FitRunOptions, log: Log): Promise<FitRunRe
     for (const r of splits.train) images.push(await loadInputImage(r, input));
     log(`decoded ${images.length} training images`);
     model = await entry.create(backbone.extractor, config);
-    const report = await model.fit(images, { onProgress: throttledProgress(log) });
+    const report = await model.fit(images, { onProgress: throttledProgress(log), checkpointDir: options.checkpointDir });
     const outDir = path.resolve(options.out);
     await fs.mkdir(outDir, { recursive: true });
     await model.save(path.join(outDir, MODEL_SUBDIR));

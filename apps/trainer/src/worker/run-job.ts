@@ -1,4 +1,4 @@
-import { execFile, fork, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -20,8 +20,10 @@ import type { TRunManifest } from '../run/run-manifest';
 import type { JobChildMessage, JobChildRequest } from './job-child';
 import type { AnomalyMapFile } from './write-anomaly-maps';
 import type { OperatingPointTargets } from '../evaluation/operating-point-specs';
+import { CheckpointSync } from './checkpoint-sync';
 import { materializeDataset } from './materialize-dataset';
 import { parseProgressLine } from './parse-progress';
+import { tarFolder } from './tar';
 import type { WorkerApi } from './worker-api';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
@@ -81,12 +83,21 @@ export async function runJob(job: TWorkerJob, o: RunJobOptions): Promise<JobOutc
     const points = pending.splice(0);
     onAck(await api.call(reportProgress, { params: { runId: job.runId }, body: { workerId, points } }));
   };
+  const checkpoints = new CheckpointSync(path.join(dir, 'checkpoint'), path.join(dir, 'checkpoint.tar'), async (bytes) => {
+    await api.uploadArtifact(job.runId, workerId, 'checkpoint', bytes, 'application/x-tar');
+  });
   const beat = async () => {
     try {
       if (pending.length) await flush();
       else onAck(await api.call(heartbeat, { params: { runId: job.runId }, body: { workerId } }));
     } catch (e) {
       log(`heartbeat failed: ${(e as Error).message}`);
+    }
+    try {
+      const epoch = await checkpoints.syncIfChanged();
+      if (epoch !== null) log(`checkpoint after epoch ${epoch} stored`);
+    } catch (e) {
+      log(`checkpoint upload failed (training goes on): ${(e as Error).message}`);
     }
   };
   const timer = setInterval(() => void beat(), Math.min(MAX_HEARTBEAT_MS, job.heartbeatIntervalSeconds * 1000));
@@ -98,7 +109,8 @@ export async function runJob(job: TWorkerJob, o: RunJobOptions): Promise<JobOutc
     await fs.mkdir(dir, { recursive: true });
     log(`attempt ${job.attempt}: ${job.kind} on dataset version ${job.datasetVersionId}, backbone ${job.backbone}, seed ${job.seed}`);
     if (job.resumeCheckpointArtifactId) {
-      log(`note: checkpoint ${job.resumeCheckpointArtifactId} of an earlier attempt exists, but the fit pipeline takes no checkpoint folder yet; training starts afresh`);
+      const epoch = await checkpoints.restore(await api.downloadArtifact(job.resumeCheckpointArtifactId));
+      log(`resuming from checkpoint ${job.resumeCheckpointArtifactId} of an earlier attempt (epoch ${epoch ?? '?'} completed)`);
     }
     phase({ phase: 'download', message: 'downloading the dataset version' });
     const data = await materializeDataset(api, job.datasetVersionId, path.join(dir, 'data'), log);
@@ -115,6 +127,7 @@ export async function runJob(job: TWorkerJob, o: RunJobOptions): Promise<JobOutc
         splitRule: job.splitRule ?? undefined,
         out: path.join(dir, 'out'),
         backboneCacheDir: o.backboneCacheDir,
+        checkpointDir: checkpoints.dir,
       },
       evaluate: { data: data.dir, json: path.join(dir, 'evaluation.json'), backboneCacheDir: o.backboneCacheDir, targets: await productLineTargets(api, job, log) },
       anomalyMapsDir: path.join(dir, 'maps'),
@@ -236,10 +249,4 @@ function runChild(
     });
     c.send(request);
   });
-}
-
-/** A tar of a folder (the saved model and its run.json), made by the system's tar. */
-async function tarFolder(folder: string, file: string): Promise<Buffer> {
-  await new Promise<void>((resolve, reject) => execFile('tar', ['-cf', file, '-C', folder, '.'], (err) => (err ? reject(err) : resolve())));
-  return fs.readFile(file);
 }

@@ -1,10 +1,12 @@
 import { ApiRequestError, createApiClient, ZApiError, ZArtifact, type ApiClient, type TArtifact, type TArtifactKind } from '@defectlab/contracts';
 
-/** The typed API client plus the two binary calls the JSON client does not make (blob download, artifact upload). */
+/** The typed API client plus the binary calls the JSON client does not make (blob and artifact download, artifact upload). */
 export interface WorkerApi {
   readonly call: ApiClient;
   /** Bytes and content type of a stored image or mask. */
   downloadBlob(sha256: string): Promise<{ bytes: Buffer; contentType: string }>;
+  /** Bytes of a stored artifact (e.g. an earlier attempt's checkpoint). */
+  downloadArtifact(artifactId: string): Promise<Buffer>;
   uploadArtifact(runId: string, workerId: string, kind: TArtifactKind, bytes: Uint8Array, contentType: string): Promise<TArtifact>;
 }
 
@@ -29,6 +31,11 @@ export function createWorkerApi(baseUrl: string, token: string): WorkerApi {
       const res = await fetch(`${baseUrl}/api/blobs/${sha256}`, { headers: auth });
       if (!res.ok) throw await errorOf(res);
       return { bytes: Buffer.from(await res.arrayBuffer()), contentType: res.headers.get('content-type') ?? 'application/octet-stream' };
+    },
+    async downloadArtifact(artifactId) {
+      const res = await fetch(`${baseUrl}/api/artifacts/${artifactId}/content`, { headers: auth });
+      if (!res.ok) throw await errorOf(res);
+      return Buffer.from(await res.arrayBuffer());
     },
     async uploadArtifact(runId, workerId, kind, bytes, contentType) {
       const qs = new URLSearchParams({ workerId, kind, contentType });
