@@ -1,8 +1,8 @@
 import { loadQueueConfig } from './queue-config';
 
 describe('loadQueueConfig', () => {
-  it('defaults to a 60 s heartbeat timeout, heartbeats every 20 s and a reaper every 5 s', () => {
-    expect(loadQueueConfig({})).toEqual({ heartbeatTimeoutSeconds: 60, heartbeatIntervalSeconds: 20, reaperIntervalSeconds: 5 });
+  it('defaults to a 45 s heartbeat timeout (detection within a minute with the 5 s reaper), heartbeats every 15 s (a third of it) and a reaper every 5 s', () => {
+    expect(loadQueueConfig({})).toEqual({ heartbeatTimeoutSeconds: 45, heartbeatIntervalSeconds: 15, reaperIntervalSeconds: 5 });
   });
 
   it('derives the interval and reaper period from a shorter timeout unless they are set', () => {

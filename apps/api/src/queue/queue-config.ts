@@ -18,13 +18,13 @@ function seconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number
 
 /**
  * Reads the queue timing from the environment:
- * - `DEFECTLAB_RUN_HEARTBEAT_TIMEOUT_S` (default 60): a run silent this long is retried or failed;
+ * - `DEFECTLAB_RUN_HEARTBEAT_TIMEOUT_S` (default 45, so that with the 5 s reaper a dead worker is detected within a minute): a run silent this long is retried or failed;
  * - `DEFECTLAB_RUN_HEARTBEAT_INTERVAL_S` (default timeout / 3);
  * - `DEFECTLAB_RUN_REAPER_INTERVAL_S` (default min(5, timeout / 4)).
- * A dead worker is therefore noticed within timeout + reaper interval (65 s by default).
+ * A dead worker is therefore noticed within timeout + reaper interval (50 s by default).
  */
 export function loadQueueConfig(env: NodeJS.ProcessEnv = process.env): QueueConfig {
-  const heartbeatTimeoutSeconds = seconds(env, 'DEFECTLAB_RUN_HEARTBEAT_TIMEOUT_S', 60);
+  const heartbeatTimeoutSeconds = seconds(env, 'DEFECTLAB_RUN_HEARTBEAT_TIMEOUT_S', 45);
   return {
     heartbeatTimeoutSeconds,
     heartbeatIntervalSeconds: seconds(env, 'DEFECTLAB_RUN_HEARTBEAT_INTERVAL_S', heartbeatTimeoutSeconds / 3),
