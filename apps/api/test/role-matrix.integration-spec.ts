@@ -63,6 +63,7 @@ const CALLS: Record<string, Call> = {
   getEvaluation: { url: `/api/evaluations/${NONE}`, allowed: 404 },
   listEvaluationPredictions: { url: `/api/evaluations/${NONE}/predictions`, allowed: 404 },
   reevaluate: { url: `/api/evaluations/${NONE}/reevaluate`, body: { datasetVersionId: NONE }, allowed: 404 },
+  saveOperatingPoint: { url: `/api/evaluations/${NONE}/operating-points`, body: { name: 'line 3', threshold: 0.5 }, allowed: 404 },
   claimJob: { url: '/api/worker/claim', body: {}, allowed: 400 },
   heartbeat: { url: `/api/worker/runs/${NONE}/heartbeat`, body: {}, allowed: 400 },
   reportProgress: { url: `/api/worker/runs/${NONE}/progress`, body: {}, allowed: 400 },

@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { ZArtifact, ZClaimResult, ZEvaluation, ZRun, ZWorkerAck, type TWorkerJob } from '@defectlab/contracts';
+import { confusionAtThreshold } from '@defectlab/metrics';
 import { startTestApi, type TestApi } from './support/api-harness';
 import { writeFixtureDataset } from './support/mvtec-fixtures';
 import { dropQueueSchema, fakeReport, pairwiseAuroc, type FakePrediction } from './support/run-fixtures';
@@ -255,6 +256,21 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('runs 
         defective: testSet.filter((x) => x.label === 'defective').length,
       });
     }
+    // a threshold chosen in the simulator is saved with its test figures from libs/metrics, marked oracle
+    const chosen = testSet[Math.floor(testSet.length / 2)].score;
+    const saved = (await api.http.post(`/api/evaluations/${re.id}/operating-points`).set(engineer).send({ name: 'line 3 go-live', threshold: chosen }).expect(201)).body;
+    const expectedAt = confusionAtThreshold(testSet.map((p) => p.score), testSet.map((p) => (p.label === 'defective' ? 1 : 0)), chosen);
+    expect(saved).toMatchObject({ name: 'line 3 go-live', rule: { kind: 'fixed', threshold: chosen }, oracle: true, fitSplit: 'test', reportSplit: 'test', datasetVersionId: v2 });
+    expect(saved.counts).toEqual({ tp: expectedAt.tp, fp: expectedAt.fp, tn: expectedAt.tn, fn: expectedAt.fn, good: expectedAt.nGood, defective: expectedAt.nDefective });
+    expect(saved.missRate).toBe(expectedAt.missRate);
+    expect(saved.overkillRate).toBe(expectedAt.overkillRate);
+    expect(saved.missRateInterval).toMatchObject({ method: 'clopper-pearson', confidence: 0.95 });
+    expect(ZEvaluation.parse((await api.http.get(`/api/evaluations/${re.id}`).set(viewer).expect(200)).body).operatingPoints.map((p) => p.name)).toContain('line 3 go-live');
+    const dup = await api.http.post(`/api/evaluations/${re.id}/operating-points`).set(engineer).send({ name: 'line 3 go-live', threshold: 0.1 }).expect(409);
+    expect(dup.body.code).toBe('OPERATING_POINT_EXISTS');
+    await api.http.post(`/api/evaluations/${re.id}/operating-points`).set(engineer).send({ name: 'x', threshold: 'high' }).expect(400);
+    await api.http.post(`/api/evaluations/${re.id}/operating-points`).set(curator).send({ name: 'y', threshold: 0.5 }).expect(403);
+
     // and the new version's labels show in its predictions
     const page = (await api.http.get(`/api/evaluations/${re.id}/predictions?pageSize=100`).set(viewer).expect(200)).body;
     expect(page.items.find((p: { relPath: string }) => p.relPath === flipped[0]).label).toBe('defective');

@@ -12,6 +12,7 @@ import {
   createUser,
   createUserToken,
   getDataset,
+  getEvaluation,
   getVersion,
   listEvaluationPredictions,
   listRunEvaluations,
@@ -148,6 +149,15 @@ describe('the web app on the embedded platform', () => {
       return imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth > 0);
     }, undefined, { timeout: 30_000 });
     await shot('simulator');
+
+    // the threshold being simulated is saved as a named operating point, with libs/metrics' test figures
+    const chosen = Number(await slider.getAttribute('data-threshold'));
+    await page.getByPlaceholder('operating point name').fill('e2e go-live');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByTestId('saved-point').waitFor();
+    const stored = (await api(getEvaluation, { params: { evaluationId } })).operatingPoints.find((p) => p.name === 'e2e go-live');
+    const want = confusionAtThreshold(scores, labels, chosen);
+    expect(stored).toMatchObject({ oracle: true, fitSplit: 'test', threshold: chosen, missRate: want.missRate, overkillRate: want.overkillRate });
   });
 
   it('compliance shows the model against a target and changes colour when the target is edited', async () => {

@@ -4,8 +4,11 @@ import {
   listEvaluationPredictions,
   listRunEvaluations,
   reevaluate,
+  saveOperatingPoint,
   ZListPredictionsQuery,
   type TEvaluation,
+  type TSaveOperatingPointInput,
+  type TStoredOperatingPoint,
 } from '@defectlab/contracts';
 import type { z } from 'zod';
 import { Route, ValidBody, ValidParams, ValidQuery } from '../auth/route.decorator';
@@ -32,6 +35,14 @@ export class EvaluationsController {
     @ValidQuery(listEvaluationPredictions) query: z.output<typeof ZListPredictionsQuery>,
   ) {
     return this.evaluations.predictions(params.evaluationId, query);
+  }
+
+  @Route(saveOperatingPoint)
+  saveOperatingPoint(
+    @ValidParams(saveOperatingPoint) params: { evaluationId: string },
+    @ValidBody(saveOperatingPoint) body: TSaveOperatingPointInput,
+  ): Promise<TStoredOperatingPoint> {
+    return this.evaluations.saveOperatingPoint(params.evaluationId, body.name, body.threshold);
   }
 
   @Route(reevaluate)

@@ -121,6 +121,36 @@ export class EvaluationsService {
   }
 
   /**
+   * Stores `threshold` as operating point `name` of evaluation `id`: a fixed-threshold rule whose figures
+   * (counts, rates, 95 % Clopper-Pearson intervals) are computed by libs/metrics on the test split under the
+   * evaluation's own label version. Marked `oracle` and fitted on `test`, because a threshold picked in the
+   * simulator was chosen while looking at test scores.
+   */
+  async saveOperatingPoint(id: string, name: string, threshold: number): Promise<TStoredOperatingPoint> {
+    const prisma = this.db.prisma;
+    const ev = await prisma.evaluation.findUnique({
+      where: { id },
+      select: { datasetVersionId: true, operatingPoints: { where: { name }, select: { id: true } }, predictions: { select: { imageId: true, split: true, score: true } } },
+    });
+    if (!ev) throw new RunsError('EVALUATION_NOT_FOUND', `no evaluation ${id}`);
+    if (ev.operatingPoints.length > 0) {
+      throw new RunsError('OPERATING_POINT_EXISTS', `evaluation ${id} already has an operating point named "${name}"`, [{ path: 'body.name', message: 'already used' }]);
+    }
+    const labels = await prisma.label.findMany({ where: { versionId: ev.datasetVersionId }, select: { imageId: true, value: true } });
+    const labelOf = new Map(labels.map((l) => [l.imageId, l.value]));
+    const labelled: LabelledPrediction[] = ev.predictions
+      .filter((p) => p.split === 'test' && labelOf.has(p.imageId))
+      .map((p) => ({ split: 'test', score: p.score, label: labelOf.get(p.imageId) === 'defective' ? 1 : 0 }));
+    const rule: PointRule = { name, rule: { kind: 'fixed', threshold }, oracle: true, intervalMethod: 'clopper-pearson', confidence: 0.95 };
+    const [point] = recomputeFigures(labelled, [rule]).points;
+    if (!point) throw new RunsError('NOTHING_TO_RECOMPUTE', `evaluation ${id} has no scored test images to report a threshold on`);
+    await prisma.$transaction((tx) => writeFigures(tx, id, ev.datasetVersionId, [point], []));
+    const stored = (await this.get(id)).operatingPoints.find((p) => p.name === name);
+    if (!stored) throw new Error(`operating point "${name}" of evaluation ${id} was not stored`);
+    return stored;
+  }
+
+  /**
    * Recomputes evaluation `id` on the labels of `datasetVersionId` (a version of the same dataset, e.g. one
    * created by relabeling) from its stored scores, without retraining or re-scoring: a new Evaluation with
    * `sourceEvaluationId = id`, its predictions copied (same scores, same splits), image AUROC and every

@@ -11,7 +11,8 @@ export type RunsErrorCode =
   | 'EMPTY_ARTIFACT'
   | 'IMAGE_NOT_IN_VERSION'
   | 'VERSIONS_OF_DIFFERENT_DATASETS'
-  | 'NOTHING_TO_RECOMPUTE';
+  | 'NOTHING_TO_RECOMPUTE'
+  | 'OPERATING_POINT_EXISTS';
 
 /** The HTTP status of each code (exhaustive: an unmapped new code does not compile). */
 export function runsHttpStatus(code: RunsErrorCode): number {
@@ -23,6 +24,7 @@ export function runsHttpStatus(code: RunsErrorCode): number {
       return 404;
     case 'RUN_FINISHED':
     case 'RUN_NOT_YOURS':
+    case 'OPERATING_POINT_EXISTS':
       return 409;
     case 'EMPTY_ARTIFACT':
     case 'IMAGE_NOT_IN_VERSION':

@@ -70,5 +70,16 @@ export type TPredictionRow = z.infer<typeof ZPredictionRow>;
 export const ZListPredictionsQuery = ZPageQuery.extend({ split: ZSplit.optional() });
 export const ZPredictionPage = zPage(ZPredictionRow);
 
+/**
+ * POST /api/evaluations/:id/operating-points: a threshold chosen in the simulator, saved under a name. It is
+ * stored as a fixed-threshold rule with its figures on the test split, and marked `oracle` because it was
+ * chosen while looking at test scores.
+ */
+export const ZSaveOperatingPointInput = z.strictObject({
+  name: z.string().trim().min(1).max(80),
+  threshold: z.number().refine(Number.isFinite, 'must be a finite number'),
+});
+export type TSaveOperatingPointInput = z.infer<typeof ZSaveOperatingPointInput>;
+
 /** POST /api/evaluations/:id/reevaluate: recompute the figures on another version's labels from stored scores. */
 export const ZReevaluateInput = z.strictObject({ datasetVersionId: z.uuid() });

@@ -7,6 +7,8 @@ import {
   ZListPredictionsQuery,
   ZPredictionPage,
   ZReevaluateInput,
+  ZSaveOperatingPointInput,
+  ZStoredOperatingPoint,
 } from './evaluations.schema';
 import {
   ZArtifactIdParams,
@@ -145,6 +147,19 @@ export const reevaluate = defineEndpoint({
   successStatus: 201,
 });
 
+export const saveOperatingPoint = defineEndpoint({
+  id: 'saveOperatingPoint',
+  method: 'POST',
+  path: '/api/evaluations/:evaluationId/operating-points',
+  summary: 'Save a threshold chosen in the simulator as a named operating point (test-split figures, marked oracle)',
+  tag: 'evaluations',
+  minRole: 'engineer',
+  params: ZEvaluationIdParams,
+  body: ZSaveOperatingPointInput,
+  response: ZStoredOperatingPoint,
+  successStatus: 201,
+});
+
 export const RUN_ENDPOINTS = [
   createRun,
   listRuns,
@@ -156,5 +171,6 @@ export const RUN_ENDPOINTS = [
   listRunEvaluations,
   getEvaluation,
   listEvaluationPredictions,
+  saveOperatingPoint,
   reevaluate,
 ] as const;

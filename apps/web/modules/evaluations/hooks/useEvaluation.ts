@@ -1,5 +1,5 @@
-import { getEvaluation, listEvaluationPredictions, type TPredictionRow, type TSplit } from '@defectlab/contracts';
-import { useQuery } from '@tanstack/react-query';
+import { getEvaluation, listEvaluationPredictions, saveOperatingPoint, type TPredictionRow, type TSplit } from '@defectlab/contracts';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../../auth/hooks/useAuth';
 import { evaluationKeys } from '../api/evaluation-keys';
 
@@ -36,5 +36,15 @@ export function usePredictions(evaluationId: string | null, split: TSplit = 'tes
       );
       return [first, ...rest].flatMap((p) => p.items);
     },
+  });
+}
+
+/** Saves a threshold as a named operating point of an evaluation (engineer role), then refreshes the evaluation. */
+export function useSaveOperatingPoint(evaluationId: string) {
+  const api = useApi();
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { name: string; threshold: number }) => api(saveOperatingPoint, { params: { evaluationId }, body: input }),
+    onSuccess: () => client.invalidateQueries({ queryKey: evaluationKeys.detail(evaluationId) }),
   });
 }

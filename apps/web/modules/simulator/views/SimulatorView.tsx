@@ -4,7 +4,8 @@ import type { TStoredOperatingPoint } from '@defectlab/contracts';
 import Link from 'next/link';
 import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { useVersionLabels } from '../../datasets/hooks/useDatasets';
-import { useEvaluation, usePredictions } from '../../evaluations/hooks/useEvaluation';
+import { useAuth } from '../../auth/hooks/useAuth';
+import { useEvaluation, usePredictions, useSaveOperatingPoint } from '../../evaluations/hooks/useEvaluation';
 import { useRun } from '../../runs/hooks/useRun';
 import { useEvaluationsOfRuns, useRuns } from '../../runs/hooks/useRuns';
 import { formatPercent, formatThreshold } from '../../ui/format';
@@ -125,9 +126,7 @@ function Simulator({
           <span id="threshold-now">
             now <strong data-testid="sim-threshold">{formatThreshold(threshold)}</strong>
           </span>
-          <button type="button" disabled title="The API has no endpoint to store an operating point yet (reported to the lead).">
-            Save as operating point…
-          </button>
+          <SaveOperatingPoint evaluationId={evaluation.id} threshold={threshold} />
         </div>
         <ScoreHistogram histogram={sim.histogram} threshold={threshold} reference={reference} onChange={setThreshold} onStep={onStep} />
         <FiguresPanel m={m} />
@@ -252,5 +251,45 @@ function SideBySide({
         )}
       </div>
     </section>
+  );
+}
+
+/**
+ * Saves the threshold being simulated as a named operating point (engineers and admins). The API stores it
+ * with its test figures and marks it oracle: it was chosen while looking at test scores.
+ */
+function SaveOperatingPoint({ evaluationId, threshold }: { evaluationId: string; threshold: number }) {
+  const auth = useAuth();
+  const save = useSaveOperatingPoint(evaluationId);
+  const [name, setName] = useState('');
+  if (!auth.can('engineer')) return null;
+  return (
+    <form
+      aria-label="Save the threshold as an operating point"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (name.trim() !== '' && Number.isFinite(threshold)) save.mutate({ name: name.trim(), threshold }, { onSuccess: () => setName('') });
+      }}
+    >
+      <label>
+        Save as{' '}
+        <input type="text" size={14} value={name} onChange={(e) => setName(e.target.value)} placeholder="operating point name" maxLength={80} />
+      </label>{' '}
+      <button type="submit" disabled={save.isPending || name.trim() === '' || !Number.isFinite(threshold)}>
+        Save
+      </button>
+      {save.isError && (
+        <span role="alert" className="status-bad">
+          {' '}
+          {save.error.message}
+        </span>
+      )}
+      {save.isSuccess && (
+        <span role="status" data-testid="saved-point">
+          {' '}
+          saved “{save.data.name}” (oracle: chosen on test scores)
+        </span>
+      )}
+    </form>
   );
 }
