@@ -20,7 +20,7 @@ export function toMarkdown(r: TBenchReport): string {
   out.push(`- measured: ${r.createdAt} in ${(r.wallSeconds / 60).toFixed(1)} min; \`${r.command}\``);
   out.push(`- machine: ${m.cpu}, ${m.cores} logical cores, ${(m.memoryBytes / 2 ** 30).toFixed(1)} GiB, ${m.platform} ${m.arch}, Node ${m.node}; load average ${m.loadAverageStart.toFixed(1)} at start, ${m.loadAverageEnd.toFixed(1)} at end`);
   out.push(`- runtime: ${Object.entries(r.runtimeVersions).map(([k, v]) => `${k} ${v ?? 'not installed'}`).join(', ')}`);
-  out.push(`- training backend(s): ${r.trainingBackends.join('; ') || 'n/a'}`);
+  out.push(`- training backend(s): ${r.trainingBackends.map((b) => `\`${b}\``).join(', ') || 'n/a'}`);
   out.push(`- backbone: ${r.backbone.name}${r.backbone.path ? ` (${r.backbone.path})` : ''}; git ${r.git.commit?.slice(0, 10) ?? 'n/a'}${r.git.dirty ? ' (uncommitted changes)' : ''}`);
   for (const n of r.notes) out.push(`- note: ${n}`);
   for (const x of r.reductions) out.push(`- reduction: ${x}`);
