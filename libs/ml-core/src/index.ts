@@ -7,3 +7,4 @@ export * from './onnx';
 export * from './filters';
 export * from './random';
 export * from './testing';
+export * from './runtime/machine-info';

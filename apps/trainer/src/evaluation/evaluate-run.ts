@@ -10,7 +10,7 @@ import { ZEvaluationReport, type TEvaluationReport } from '@defectlab/contracts'
 import type { AnomalyModel, DecodedImage } from '@defectlab/ml-core';
 import type { IntervalMethod } from '@defectlab/metrics';
 import { UserError } from '../cli/user-error';
-import { describeMachine, runtimeVersions } from '../machine-info';
+import { describeMachine, runtimeVersions } from '@defectlab/ml-core';
 import { modelEntry } from '../model-registry';
 import { loadInputImage } from '../run/load-images';
 import type { Log } from '../run/progress';

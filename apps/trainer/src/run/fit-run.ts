@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { ZSplitRule, type TImageInput, type TRunConfig, type TSplitRule } from '@defectlab/contracts';
 import type { AnomalyModel, DecodedImage } from '@defectlab/ml-core';
 import { descriptorFor, openBackbone } from '../backbone/resolve-backbone';
-import { describeMachine, runtimeVersions } from '../machine-info';
+import { describeMachine, runtimeVersions } from '@defectlab/ml-core';
 import { modelEntry } from '../model-registry';
 import { loadInputImage } from './load-images';
 import { throttledProgress, type Log } from './progress';

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { claimJob, type TWorkerInfo } from '@defectlab/contracts';
-import { describeMachine, runtimeVersions } from '../machine-info';
+import { describeMachine, runtimeVersions } from '@defectlab/ml-core';
 import { runJob, type JobOutcome } from './run-job';
 import type { WorkerApi } from './worker-api';
 

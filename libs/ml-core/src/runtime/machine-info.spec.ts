@@ -12,9 +12,10 @@ describe('describeMachine', () => {
 });
 
 describe('runtimeVersions', () => {
-  it('reads installed package versions and marks missing ones null', () => {
-    const v = runtimeVersions(['onnxruntime-node', 'no-such-package-defectlab']);
+  it('reads installed package versions, also of packages whose exports hide package.json, and marks missing ones null', () => {
+    const v = runtimeVersions(['onnxruntime-node', 'sharp', 'no-such-package-defectlab']);
     expect(v['onnxruntime-node']).toMatch(/^\d+\.\d+\.\d+/);
+    expect(v['sharp']).toMatch(/^\d+\.\d+\.\d+/);
     expect(v['no-such-package-defectlab']).toBeNull();
   });
 });
