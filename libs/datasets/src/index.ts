@@ -12,3 +12,5 @@ export * from './geometry';
 export * from './augment';
 export * from './sha256';
 export * from './demo/generate-demo-dataset';
+export * from './benchmark/magnetic-tile';
+export * from './benchmark/bench-figures';

@@ -11,13 +11,11 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadBackbone, SHIPPED_BACKBONES } from '@defectlab/backbones';
-import { toNormalizedBatch } from '@defectlab/datasets';
+import { benchFigures, loadMagneticTile, MAGNETIC_TILE_DIR, SHARED_DIR, toNormalizedBatch } from '@defectlab/datasets';
 import { latencySummary } from '@defectlab/metrics';
 import { createSession } from '@defectlab/ml-core';
 import { createPatchcore } from '../src/model';
 import { createJsKnn, createOrtKnn } from '../src/nearest-neighbours';
-import { evaluate } from './evaluate';
-import { loadMagneticTile, MAGNETIC_TILE_DIR, SHARED_DIR } from './magnetic-tile-data';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -61,7 +59,7 @@ async function main(): Promise<void> {
     const scoreSeconds = (Date.now() - t1) / 1000;
     const nScored = data.validation.length + data.test.length;
     log(`scored ${nScored} images in ${scoreSeconds.toFixed(1)} s`);
-    const figures = evaluate(data.validation, valScores, data.test, testScores);
+    const figures = benchFigures(data.validation, valScores, data.test, testScores);
     log(JSON.stringify(figures));
 
     // latency at batch 1 (first 20 test images, after one warm-up)

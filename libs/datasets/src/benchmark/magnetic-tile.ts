@@ -1,19 +1,22 @@
 /**
- * Loads ../shared/datasets/magnetic_tile for the benchmarks: the documented split rule, images
- * stretched to one size (no crop, so no defect is cut away), masks resized alike.
+ * Loads ../shared/datasets/magnetic_tile for the model libraries' benchmarks (PatchCore, CFA): the
+ * documented split rule, images stretched to one size (no crop, so no defect is cut away), masks resized alike.
  */
 import * as path from 'node:path';
-import { loadSample, readMvtecFolder, resizeImage, resizeMask, splitDataset, type MvtecRecord, type TSplitRule } from '@defectlab/datasets';
 import type { BinaryMask, DecodedImage } from '@defectlab/ml-core';
+import { loadSample, readMvtecFolder, type MvtecRecord } from '../mvtec-folder';
+import { resizeImage, resizeMask } from '../resize';
+import { splitDataset, type TSplitRule } from '../splits';
 
-export const SHARED_DIR = path.resolve(__dirname, '..', '..', '..', '..', 'shared');
+/** The `shared/` folder beside the repository checkout. */
+export const SHARED_DIR = path.resolve(__dirname, '..', '..', '..', '..', '..', 'shared');
 export const MAGNETIC_TILE_DIR = path.join(SHARED_DIR, 'datasets', 'magnetic_tile');
 
 /**
  * Validation = 10 % of train/good plus 20 % of each defect type (hash-v1, seed 0): the threshold for
  * "miss <= 0.5 %" needs defective images to be fitted on; the test split keeps the other 80 %.
  */
-export const SPLIT_RULE: Partial<TSplitRule> = { kind: 'hash-v1', seed: 0, validationFractionGood: 0.1, validationFractionDefective: 0.2 };
+export const MAGNETIC_TILE_BENCH_SPLIT_RULE: Partial<TSplitRule> = { kind: 'hash-v1', seed: 0, validationFractionGood: 0.1, validationFractionDefective: 0.2 };
 
 export interface BenchSample {
   readonly record: MvtecRecord;
@@ -51,7 +54,7 @@ function thin<T>(xs: readonly T[], limit: number): T[] {
 
 /** Reads, splits and resizes the data set. `limit` caps each split (smoke runs); default all. */
 export async function loadMagneticTile(size = 224, limit = Infinity): Promise<BenchData> {
-  const split = splitDataset(await readMvtecFolder(MAGNETIC_TILE_DIR), SPLIT_RULE);
+  const split = splitDataset(await readMvtecFolder(MAGNETIC_TILE_DIR), MAGNETIC_TILE_BENCH_SPLIT_RULE);
   return {
     train: await load(thin(split.train, limit), size, Infinity),
     validation: await load(thin(split.validation, limit), size, Infinity),

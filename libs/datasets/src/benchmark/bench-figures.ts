@@ -1,9 +1,9 @@
-/** The benchmark figures from scores: image/pixel AUROC and overkill at miss <= 0.5 % (fit on validation, applied to test). */
+/** The model benchmarks' figures from scores: image/pixel AUROC and overkill at miss <= 0.5 % (fit on validation, applied to test). */
 import { auroc, confusionIntervals, fitAndApplyOperatingPoints, pixelAuroc } from '@defectlab/metrics';
 import type { ScoreResult } from '@defectlab/ml-core';
-import type { BenchSample } from './magnetic-tile-data';
+import type { BenchSample } from './magnetic-tile';
 
-export function evaluate(validation: readonly BenchSample[], valScores: ScoreResult, test: readonly BenchSample[], testScores: ScoreResult) {
+export function benchFigures(validation: readonly BenchSample[], valScores: ScoreResult, test: readonly BenchSample[], testScores: ScoreResult) {
   const testLabels = test.map((s) => s.label);
   const [point] = fitAndApplyOperatingPoints(
     { predScores: valScores.imageScores, gtLabels: validation.map((s) => s.label) },
