@@ -15,10 +15,10 @@
  * The result is `null` when all pixels are normal or all are defective.
  */
 import { aurocFromBinnedCounts, aurocFromSorted } from './roc';
+import { ScoreBins } from './score-bins';
 import {
   assertBinaryLabels,
   assertFiniteValues,
-  assertInteger,
   assertSameLength,
   MetricsInputError,
   NumericArray,
@@ -93,21 +93,13 @@ export class PixelAurocAccumulator {
   readonly goodCounts: Float64Array;
   /** shape [bins]: defective pixels per bin */
   readonly defectiveCounts: Float64Array;
-  private readonly min: number;
-  private readonly scale: number;
+  private readonly bins: ScoreBins;
   private added = 0;
 
   constructor(options: BinningOptions) {
-    const bins = options.bins ?? 65536;
-    assertInteger(bins, 1, 1 << 26, 'bins');
-    const { min, max } = options;
-    if (!Number.isFinite(min) || !Number.isFinite(max) || max < min) {
-      throw new MetricsInputError('invalid-argument', `bin range [${min}, ${max}] must be finite with min <= max`);
-    }
-    this.min = min;
-    this.scale = max > min ? bins / (max - min) : 0;
-    this.goodCounts = new Float64Array(bins);
-    this.defectiveCounts = new Float64Array(bins);
+    this.bins = new ScoreBins(options);
+    this.goodCounts = new Float64Array(this.bins.count);
+    this.defectiveCounts = new Float64Array(this.bins.count);
   }
 
   /**
@@ -117,11 +109,8 @@ export class PixelAurocAccumulator {
    */
   add(anomalyMap: NumericArray, gtMask: NumericArray): this {
     validatePair(anomalyMap, gtMask, this.added);
-    const last = this.goodCounts.length - 1;
     for (let p = 0; p < anomalyMap.length; p++) {
-      let b = Math.floor((anomalyMap[p] - this.min) * this.scale);
-      if (b < 0) b = 0;
-      else if (b > last) b = last;
+      const b = this.bins.indexOf(anomalyMap[p]);
       if (gtMask[p] === 1) this.defectiveCounts[b]++;
       else this.goodCounts[b]++;
     }

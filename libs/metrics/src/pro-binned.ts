@@ -13,7 +13,8 @@
  */
 import { assertPixelMap, labelConnectedComponents, PixelMap } from './connected-components';
 import { areaUpTo, ProCurve } from './pro';
-import { assertFiniteValues, assertInRange, assertInteger, MetricsInputError } from './validate';
+import { ScoreBins } from './score-bins';
+import { assertFiniteValues, assertInRange, MetricsInputError } from './validate';
 
 export interface BinnedAuproOptions {
   readonly min: number;
@@ -43,20 +44,12 @@ export class AuproAccumulator {
   readonly regionWeights: Float64Array;
   private regions = 0;
   private added = 0;
-  private readonly min: number;
-  private readonly scale: number;
+  private readonly bins: ScoreBins;
 
   constructor(options: BinnedAuproOptions) {
-    const bins = options.bins ?? 65536;
-    assertInteger(bins, 1, 1 << 26, 'bins');
-    const { min, max } = options;
-    if (!Number.isFinite(min) || !Number.isFinite(max) || max < min) {
-      throw new MetricsInputError('invalid-argument', `bin range [${min}, ${max}] must be finite with min <= max`);
-    }
-    this.min = min;
-    this.scale = max > min ? bins / (max - min) : 0;
-    this.goodCounts = new Float64Array(bins);
-    this.regionWeights = new Float64Array(bins);
+    this.bins = new ScoreBins(options);
+    this.goodCounts = new Float64Array(this.bins.count);
+    this.regionWeights = new Float64Array(this.bins.count);
   }
 
   /**
@@ -76,12 +69,9 @@ export class AuproAccumulator {
     }
     assertFiniteValues(anomalyMap.data, `anomalyMaps[${i}].data`);
     const { labels, sizes, count } = labelConnectedComponents(gtMask);
-    const last = this.goodCounts.length - 1;
     const data = anomalyMap.data;
     for (let p = 0; p < data.length; p++) {
-      let b = Math.floor((data[p] - this.min) * this.scale);
-      if (b < 0) b = 0;
-      else if (b > last) b = last;
+      const b = this.bins.indexOf(data[p]);
       const r = labels[p];
       if (r === 0) this.goodCounts[b]++;
       else this.regionWeights[b] += 1 / sizes[r];
@@ -106,7 +96,7 @@ export class AuproAccumulator {
     for (let b = bins - 1, k = 1; b >= 0; b--, k++) {
       fp += this.goodCounts[b];
       overlap += this.regionWeights[b];
-      thresholds[k] = this.scale > 0 ? this.min + b / this.scale : this.min;
+      thresholds[k] = this.bins.lowerEdge(b);
       fpr[k] = fp / nGood;
       pro[k] = Math.min(1, overlap / this.regions);
     }
