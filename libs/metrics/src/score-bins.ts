@@ -32,7 +32,7 @@ export class ScoreBins {
   /** The bin of `score`, clamped to the first and last bin. */
   indexOf(score: number): number {
     const b = Math.floor((score - this.min) * this.scale);
-    return b < 0 ? 0 : b >= this.count ? this.count - 1 : b;
+    return b <= 0 ? 0 : b >= this.count ? this.count - 1 : b;
   }
 
   /** The lower edge of bin `b` (every bin's edge is `min` when the range is a single value). */
