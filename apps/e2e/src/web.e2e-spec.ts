@@ -26,7 +26,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, SCREENSHOT_DIR } from './browser';
 import { removeDataDir, startPlatform, type RunningPlatform } from './platform-process';
-import { allLabels, E2E_ADMIN_TOKEN, finishRunAsWorker, importDemoDataset, labClient, waitForRunEnd } from './support/lab-fixture';
+import { allLabels, E2E_ADMIN_TOKEN, importDemoDataset, labClient, waitForRunEnd } from './support/lab-fixture';
 
 const pct = (r: number | null) => (r === null ? 'n/a' : `${(r * 100).toFixed(2)} %`);
 
@@ -74,8 +74,7 @@ describe('the web app on the embedded platform', () => {
     runId = page.url().split('/').pop() as string;
     await page.getByTestId('run-status').waitFor();
     await shot('run-queued');
-    // the platform's embedded trainer worker takes it; when a platform runs none, the scripted worker does
-    await finishRunAsWorker(platform.apiUrl, runId, dataset.headVersion.id);
+    // the platform's embedded trainer worker takes it and trains a real PatchCore
     const run = await waitForRunEnd(api, runId, 540_000);
     expect(run.status).toBe('succeeded');
     await page.locator('[data-testid="run-status"][data-status="succeeded"]').waitFor({ timeout: 30_000 });
@@ -213,16 +212,14 @@ describe('the web app on the embedded platform', () => {
   });
 
   it('compares two models chosen in the runs table and shows one image under both heatmaps', async () => {
-    // a second model on the same dataset version
-    const second = await api(createRun, { body: { kind: 'patchcore', datasetVersionId: dataset.headVersion.id, config: { preset: 'small' }, seed: 1 } });
-    await finishRunAsWorker(platform.apiUrl, second.id, dataset.headVersion.id, 1);
+    // a second model (CS-Flow, small preset, a few epochs) on the same dataset version, trained by the embedded worker
+    const second = await api(createRun, { body: { kind: 'csflow', datasetVersionId: dataset.headVersion.id, config: { preset: 'small', epochs: 3 }, seed: 1 } });
     expect((await waitForRunEnd(api, second.id, 540_000)).status).toBe('succeeded');
 
     await page.goto(`${platform.webUrl}/runs`);
     await page.locator(`[data-testid="run-row"][data-run-id="${second.id}"] [data-status="succeeded"]`).waitFor();
-    const boxes = page.getByRole('checkbox', { name: /select patchcore run/ });
-    await boxes.nth(0).check();
-    await boxes.nth(1).check();
+    await page.getByRole('checkbox', { name: new RegExp(`select patchcore run ${runId.slice(0, 8)}`) }).check();
+    await page.getByRole('checkbox', { name: new RegExp(`select csflow run ${second.id.slice(0, 8)}`) }).check();
     await page.getByRole('button', { name: /Compare selected \(2\)/ }).click();
     await page.waitForURL(/\/compare\?evaluations=/);
     await page.getByTestId('miss-overkill-chart').waitFor();
