@@ -118,7 +118,8 @@ async function main(): Promise<void> {
       stopAll(code ?? 1);
     });
   }
-  const database = process.env['DATABASE_URL'] ? 'PostgreSQL (DATABASE_URL)' : 'PGlite (embedded, .data/pglite)';
+  const dataDir = path.resolve(process.env['DEFECTLAB_DATA_DIR'] ?? path.join(ROOT, '.data'));
+  const database = process.env['DATABASE_URL'] ? 'PostgreSQL (DATABASE_URL)' : `PGlite (embedded, ${path.join(dataDir, 'pglite')})`;
   process.stdout.write(
     [
       '',
@@ -134,7 +135,6 @@ async function main(): Promise<void> {
   );
   // first start of a data folder: demo datasets and runs, in the background (tools/platform/demo-population.ts)
   if (embeddedWorker && process.env['DEFECTLAB_DEMO'] !== '0') {
-    const dataDir = path.resolve(process.env['DEFECTLAB_DATA_DIR'] ?? path.join(ROOT, '.data'));
     populateDemo({ apiUrl, token: workerToken, adminToken: process.env['DEFECTLAB_ADMIN_TOKEN'], dataDir, queueRuns: true, log }).catch((e: unknown) => log(`demo: not populated: ${(e as Error).message}`));
   }
 }
