@@ -13,9 +13,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadBackbone, SHIPPED_BACKBONES } from '@defectlab/backbones';
-import { benchFigures, loadMagneticTile, MAGNETIC_TILE_DIR, SHARED_DIR, toNormalizedBatch } from '@defectlab/datasets';
-import { latencySummary } from '@defectlab/metrics';
-import { createSession } from '@defectlab/ml-core';
+import { loadMagneticTile, MAGNETIC_TILE_DIR, measureModel, SHARED_DIR } from '@defectlab/datasets';
 import { createCfa } from '../src/model';
 
 function arg(name: string, fallback: string): string {
@@ -57,36 +55,8 @@ async function main(): Promise<void> {
     const trainSeconds = (Date.now() - t0) / 1000;
     log(`trained in ${trainSeconds.toFixed(1)} s`);
 
-    const t1 = Date.now();
-    const valScores = await model.score(data.validation.map((s) => s.image));
-    const testScores = await model.score(data.test.map((s) => s.image));
-    const scoreSeconds = (Date.now() - t1) / 1000;
-    const nScored = data.validation.length + data.test.length;
-    const figures = benchFigures(data.validation, valScores, data.test, testScores);
-    log(JSON.stringify(figures));
-
-    const timings: number[] = [];
-    await model.score([data.test[0].image]);
-    for (const s of data.test.slice(0, 20)) {
-      const t = performance.now();
-      await model.score([s.image]);
-      timings.push(performance.now() - t);
-    }
     const onnxFile = path.join(outDir, 'cfa-magnetic-tile.onnx');
-    const onnxBytes = await model.exportOnnx(onnxFile);
-    const exported = await createSession(onnxFile);
-    const onnxTimings: number[] = [];
-    try {
-      await exported.run({ input: toNormalizedBatch([data.test[0].image], backbone.normalization) });
-      for (const s of data.test.slice(0, 20)) {
-        const batch = toNormalizedBatch([s.image], backbone.normalization);
-        const t = performance.now();
-        await exported.run({ input: batch });
-        onnxTimings.push(performance.now() - t);
-      }
-    } finally {
-      await exported.release();
-    }
+    const measured = await measureModel(model, data, { normalization: backbone.normalization, onnxFile, log });
 
     const result = {
       model: 'cfa',
@@ -98,11 +68,11 @@ async function main(): Promise<void> {
       machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, training: report.backend, note: 'shared with other engineers during the run' },
       resolvedConfig: report.resolvedConfig,
       trainSeconds,
-      scoreMsPerImageBatched: (scoreSeconds * 1000) / nScored,
-      latencyBatch1Ms: latencySummary(timings),
-      exportedOnnx: { bytes: onnxBytes, latencyBatch1Ms: latencySummary(onnxTimings) },
+      scoreMsPerImageBatched: (measured.scoreSeconds * 1000) / measured.nScored,
+      latencyBatch1Ms: measured.latencyBatch1Ms,
+      exportedOnnx: measured.exportedOnnx,
       sizeBytes: model.sizeBytes(),
-      ...figures,
+      ...measured.figures,
     };
     const file = path.join(outDir, `cfa-magnetic-tile-${preset}-e${epochs}-p${perEpoch}.json`);
     await fs.writeFile(file, JSON.stringify(result, null, 2));

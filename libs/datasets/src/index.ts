@@ -14,3 +14,4 @@ export * from './sha256';
 export * from './demo/generate-demo-dataset';
 export * from './benchmark/magnetic-tile';
 export * from './benchmark/bench-figures';
+export * from './benchmark/measure-model';

@@ -11,9 +11,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadBackbone, SHIPPED_BACKBONES } from '@defectlab/backbones';
-import { benchFigures, loadMagneticTile, MAGNETIC_TILE_DIR, SHARED_DIR, toNormalizedBatch } from '@defectlab/datasets';
-import { latencySummary } from '@defectlab/metrics';
-import { createSession } from '@defectlab/ml-core';
+import { loadMagneticTile, MAGNETIC_TILE_DIR, measureModel, SHARED_DIR } from '@defectlab/datasets';
 import { createPatchcore } from '../src/model';
 import { createJsKnn, createOrtKnn } from '../src/nearest-neighbours';
 
@@ -53,41 +51,8 @@ async function main(): Promise<void> {
     const trainSeconds = (Date.now() - t0) / 1000;
     log(`fitted in ${trainSeconds.toFixed(1)} s; bank ${model.memoryBank?.size} x ${model.memoryBank?.dim}`);
 
-    const t1 = Date.now();
-    const valScores = await model.score(data.validation.map((s) => s.image));
-    const testScores = await model.score(data.test.map((s) => s.image));
-    const scoreSeconds = (Date.now() - t1) / 1000;
-    const nScored = data.validation.length + data.test.length;
-    log(`scored ${nScored} images in ${scoreSeconds.toFixed(1)} s`);
-    const figures = benchFigures(data.validation, valScores, data.test, testScores);
-    log(JSON.stringify(figures));
-
-    // latency at batch 1 (first 20 test images, after one warm-up)
-    await model.score([data.test[0].image]);
-    const timings: number[] = [];
-    for (const s of data.test.slice(0, 20)) {
-      const t = performance.now();
-      await model.score([s.image]);
-      timings.push(performance.now() - t);
-    }
-
-    // exported single graph: size and latency at batch 1
     const onnxFile = path.join(outDir, 'patchcore-magnetic-tile.onnx');
-    const onnxBytes = await model.exportOnnx(onnxFile);
-    const exported = await createSession(onnxFile, { threads });
-    const onnxTimings: number[] = [];
-    try {
-      const first = toNormalizedBatch([data.test[0].image], backbone.normalization);
-      await exported.run({ input: first });
-      for (const s of data.test.slice(0, 20)) {
-        const batch = toNormalizedBatch([s.image], backbone.normalization);
-        const t = performance.now();
-        await exported.run({ input: batch });
-        onnxTimings.push(performance.now() - t);
-      }
-    } finally {
-      await exported.release();
-    }
+    const measured = await measureModel(model, data, { normalization: backbone.normalization, onnxFile, threads, log });
 
     // kNN engines on one image's patches against the fitted bank
     const bank = model.memoryBank;
@@ -117,12 +82,12 @@ async function main(): Promise<void> {
       machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, runtime: backbone.runtime, note: 'shared with other engineers during the run' },
       resolvedConfig: report.resolvedConfig,
       trainSeconds,
-      scoreMsPerImageBatched: (scoreSeconds * 1000) / nScored,
-      latencyBatch1Ms: latencySummary(timings),
-      exportedOnnx: { bytes: onnxBytes, latencyBatch1Ms: latencySummary(onnxTimings) },
+      scoreMsPerImageBatched: (measured.scoreSeconds * 1000) / measured.nScored,
+      latencyBatch1Ms: measured.latencyBatch1Ms,
+      exportedOnnx: measured.exportedOnnx,
       sizeBytes: model.sizeBytes(),
       knnQueriesPerSecond: knnFigures,
-      ...figures,
+      ...measured.figures,
     };
     const file = path.join(outDir, `patchcore-magnetic-tile-${preset}-${ratio}.json`);
     await fs.writeFile(file, JSON.stringify(result, null, 2));
