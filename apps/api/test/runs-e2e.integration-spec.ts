@@ -15,7 +15,7 @@ import { ZEvaluation, ZRun, type TEvaluation, type TRun } from '@defectlab/contr
 import { generateDemoDataset } from '@defectlab/datasets';
 import { auroc, fitAndApplyOperatingPoints } from '@defectlab/metrics';
 import { startTestApi, type TestApi } from './support/api-harness';
-import { dropQueueSchema } from './support/run-fixtures';
+import { dropQueueSchema, overrideEnv } from './support/run-fixtures';
 import { assertPostgresReachable, TEST_DATABASES } from './support/test-databases';
 
 beforeAll(assertPostgresReachable);
@@ -37,13 +37,10 @@ describe('runs end to end on PostgreSQL with real worker processes', () => {
   let versionId: string;
   const workers: ChildProcess[] = [];
   const workerLogs = new Map<string, string[]>();
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv: () => void = () => undefined;
 
   beforeAll(async () => {
-    for (const [k, v] of Object.entries({ DEFECTLAB_RUN_HEARTBEAT_TIMEOUT_S: String(HEARTBEAT_TIMEOUT_S), DEFECTLAB_RUN_REAPER_INTERVAL_S: '0.5' })) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
+    restoreEnv = overrideEnv({ DEFECTLAB_RUN_HEARTBEAT_TIMEOUT_S: String(HEARTBEAT_TIMEOUT_S), DEFECTLAB_RUN_REAPER_INTERVAL_S: '0.5' });
     api = await startTestApi(testDb.fresh());
     await api.created.app.listen(0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${(api.created.app.getHttpServer().address() as AddressInfo).port}`;
@@ -60,10 +57,7 @@ describe('runs end to end on PostgreSQL with real worker processes', () => {
     await api?.close();
     if (api?.config.database.kind === 'postgres') await dropQueueSchema(api.config.database.schema);
     await testDb.cleanup();
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    restoreEnv();
   });
 
   function startWorker(id: string): ChildProcess {

@@ -9,7 +9,7 @@ import { ZArtifact, ZClaimResult, ZEvaluation, ZRun, ZWorkerAck, type TWorkerJob
 import { confusionAtThreshold } from '@defectlab/metrics';
 import { startTestApi, type TestApi } from './support/api-harness';
 import { writeFixtureDataset } from './support/mvtec-fixtures';
-import { dropQueueSchema, fakeReport, pairwiseAuroc, type FakePrediction } from './support/run-fixtures';
+import { dropQueueSchema, overrideEnv, fakeReport, pairwiseAuroc, type FakePrediction } from './support/run-fixtures';
 import { assertPostgresReachable, TEST_DATABASES } from './support/test-databases';
 
 
@@ -27,13 +27,10 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('runs 
   let viewer: Record<string, string>;
   let versionId: string;
   let labels: Map<string, { imageId: string; value: string; split: string }>;
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv: () => void = () => undefined;
 
   beforeAll(async () => {
-    for (const [k, v] of Object.entries({ DEFECTLAB_RUN_HEARTBEAT_TIMEOUT_S: String(HEARTBEAT_TIMEOUT_S), DEFECTLAB_RUN_REAPER_INTERVAL_S: '0.25' })) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
+    restoreEnv = overrideEnv({ DEFECTLAB_RUN_HEARTBEAT_TIMEOUT_S: String(HEARTBEAT_TIMEOUT_S), DEFECTLAB_RUN_REAPER_INTERVAL_S: '0.25' });
     api = await startTestApi(testDb.fresh());
     engineer = await api.auth('engineer');
     curator = await api.auth('curator');
@@ -48,10 +45,7 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('runs 
     await api?.close();
     if (api?.config.database.kind === 'postgres') await dropQueueSchema(api.config.database.schema);
     await testDb.cleanup();
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    restoreEnv();
   });
 
   const submit = (body: Record<string, unknown> = {}) =>
@@ -258,13 +252,13 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('runs 
     }
     // a threshold chosen in the simulator is saved with its test figures from libs/metrics, marked oracle
     const chosen = testSet[Math.floor(testSet.length / 2)].score;
-    const saved = (await api.http.post(`/api/evaluations/${re.id}/operating-points`).set(engineer).send({ name: 'line 3 go-live', threshold: chosen }).expect(201)).body;
+    const stored = (await api.http.post(`/api/evaluations/${re.id}/operating-points`).set(engineer).send({ name: 'line 3 go-live', threshold: chosen }).expect(201)).body;
     const expectedAt = confusionAtThreshold(testSet.map((p) => p.score), testSet.map((p) => (p.label === 'defective' ? 1 : 0)), chosen);
-    expect(saved).toMatchObject({ name: 'line 3 go-live', rule: { kind: 'fixed', threshold: chosen }, oracle: true, fitSplit: 'test', reportSplit: 'test', datasetVersionId: v2 });
-    expect(saved.counts).toEqual({ tp: expectedAt.tp, fp: expectedAt.fp, tn: expectedAt.tn, fn: expectedAt.fn, good: expectedAt.nGood, defective: expectedAt.nDefective });
-    expect(saved.missRate).toBe(expectedAt.missRate);
-    expect(saved.overkillRate).toBe(expectedAt.overkillRate);
-    expect(saved.missRateInterval).toMatchObject({ method: 'clopper-pearson', confidence: 0.95 });
+    expect(stored).toMatchObject({ name: 'line 3 go-live', rule: { kind: 'fixed', threshold: chosen }, oracle: true, fitSplit: 'test', reportSplit: 'test', datasetVersionId: v2 });
+    expect(stored.counts).toEqual({ tp: expectedAt.tp, fp: expectedAt.fp, tn: expectedAt.tn, fn: expectedAt.fn, good: expectedAt.nGood, defective: expectedAt.nDefective });
+    expect(stored.missRate).toBe(expectedAt.missRate);
+    expect(stored.overkillRate).toBe(expectedAt.overkillRate);
+    expect(stored.missRateInterval).toMatchObject({ method: 'clopper-pearson', confidence: 0.95 });
     expect(ZEvaluation.parse((await api.http.get(`/api/evaluations/${re.id}`).set(viewer).expect(200)).body).operatingPoints.map((p) => p.name)).toContain('line 3 go-live');
     const dup = await api.http.post(`/api/evaluations/${re.id}/operating-points`).set(engineer).send({ name: 'line 3 go-live', threshold: 0.1 }).expect(409);
     expect(dup.body.code).toBe('OPERATING_POINT_EXISTS');

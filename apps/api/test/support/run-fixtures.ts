@@ -110,3 +110,18 @@ export async function dropQueueSchema(appSchema: string): Promise<void> {
     await client.end();
   }
 }
+
+/**
+ * Sets environment variables for the API a suite starts (e.g. short heartbeat timeouts) and returns a
+ * function that puts the previous values back.
+ */
+export function overrideEnv(vars: Record<string, string>): () => void {
+  const previous = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  return () => {
+    for (const [k, v] of Object.entries(previous)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+}
