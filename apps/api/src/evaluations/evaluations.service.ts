@@ -69,6 +69,16 @@ function toEvaluation(e: EvaluationRow): TEvaluation {
   };
 }
 
+/** Stored validation/test scores with their labels under one version (images without a label are left out). */
+function labelledPredictions(
+  predictions: readonly { imageId: string; split: string; score: number }[],
+  labelOf: ReadonlyMap<string, 'good' | 'defective'>,
+): LabelledPrediction[] {
+  return predictions
+    .filter((p) => (p.split === 'validation' || p.split === 'test') && labelOf.has(p.imageId))
+    .map((p) => ({ split: p.split as 'validation' | 'test', score: p.score, label: labelOf.get(p.imageId) === 'defective' ? 1 : 0 }));
+}
+
 /** Reading evaluations and recomputing them under new labels from stored scores. */
 @Injectable()
 export class EvaluationsService {
@@ -120,6 +130,12 @@ export class EvaluationsService {
     return { items, page: q.page, pageSize: q.pageSize, total };
   }
 
+  /** The label value of every image of a dataset version, by image id. */
+  private async labelsOf(versionId: string): Promise<Map<string, 'good' | 'defective'>> {
+    const labels = await this.db.prisma.label.findMany({ where: { versionId }, select: { imageId: true, value: true } });
+    return new Map(labels.map((l) => [l.imageId, l.value]));
+  }
+
   /**
    * Stores `threshold` as operating point `name` of evaluation `id`: a fixed-threshold rule whose figures
    * (counts, rates, 95 % Clopper-Pearson intervals) are computed by libs/metrics on the test split under the
@@ -136,11 +152,8 @@ export class EvaluationsService {
     if (ev.operatingPoints.length > 0) {
       throw new RunsError('OPERATING_POINT_EXISTS', `evaluation ${id} already has an operating point named "${name}"`, [{ path: 'body.name', message: 'already used' }]);
     }
-    const labels = await prisma.label.findMany({ where: { versionId: ev.datasetVersionId }, select: { imageId: true, value: true } });
-    const labelOf = new Map(labels.map((l) => [l.imageId, l.value]));
-    const labelled: LabelledPrediction[] = ev.predictions
-      .filter((p) => p.split === 'test' && labelOf.has(p.imageId))
-      .map((p) => ({ split: 'test', score: p.score, label: labelOf.get(p.imageId) === 'defective' ? 1 : 0 }));
+    const labelOf = await this.labelsOf(ev.datasetVersionId);
+    const labelled = labelledPredictions(ev.predictions.filter((p) => p.split === 'test'), labelOf);
     const rule: PointRule = { name, rule: { kind: 'fixed', threshold }, oracle: true, intervalMethod: 'clopper-pearson', confidence: 0.95 };
     const [point] = recomputeFigures(labelled, [rule]).points;
     if (!point) throw new RunsError('NOTHING_TO_RECOMPUTE', `evaluation ${id} has no scored test images to report a threshold on`);
@@ -175,13 +188,12 @@ export class EvaluationsService {
     if (target.datasetId !== source.datasetVersion.datasetId) {
       throw new RunsError('VERSIONS_OF_DIFFERENT_DATASETS', `version ${datasetVersionId} belongs to another dataset than evaluation ${id}`);
     }
-    const labels = await prisma.label.findMany({ where: { versionId: datasetVersionId }, select: { imageId: true, value: true } });
-    const labelOf = new Map(labels.map((l) => [l.imageId, l.value]));
+    const labelOf = await this.labelsOf(datasetVersionId);
     const scored = source.predictions.filter((p) => p.split !== 'train' && labelOf.has(p.imageId));
     if (scored.length === 0) throw new RunsError('NOTHING_TO_RECOMPUTE', `evaluation ${id} has no stored scores of images in version ${datasetVersionId}`);
     const scoredIds = new Set(source.predictions.map((p) => p.imageId));
-    const unscoredImages = labels.filter((l) => !scoredIds.has(l.imageId)).length;
-    const labelled: LabelledPrediction[] = scored.map((p) => ({ split: p.split as 'validation' | 'test', score: p.score, label: labelOf.get(p.imageId) === 'defective' ? 1 : 0 }));
+    const unscoredImages = [...labelOf.keys()].filter((imageId) => !scoredIds.has(imageId)).length;
+    const labelled = labelledPredictions(scored, labelOf);
     const rules: PointRule[] = source.operatingPoints.map((p) => {
       const ci = (p.missRateCi ?? p.overkillRateCi) as TRateInterval | null;
       return { name: p.name, rule: p.rule as TOperatingPointRule, oracle: p.oracle, intervalMethod: ci?.method ?? 'clopper-pearson', confidence: ci?.confidence ?? 0.95 };
