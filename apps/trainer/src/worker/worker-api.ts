@@ -1,4 +1,4 @@
-import { ApiRequestError, createApiClient, ZApiError, ZArtifact, type ApiClient, type TArtifact, type TArtifactKind } from '@defectlab/contracts';
+import { apiRequestError, createApiClient, ZArtifact, type ApiRequestError, type ApiClient, type TArtifact, type TArtifactKind } from '@defectlab/contracts';
 
 /** The typed API client plus the binary calls the JSON client does not make (blob and artifact download, artifact upload). */
 export interface WorkerApi {
@@ -11,15 +11,7 @@ export interface WorkerApi {
 }
 
 async function errorOf(res: Response): Promise<ApiRequestError> {
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  const parsed = ZApiError.safeParse(body);
-  return new ApiRequestError(res.status, parsed.success ? parsed.data : { statusCode: res.status, code: 'HTTP_ERROR', message: text.slice(0, 500) });
+  return apiRequestError(res.status, await res.text());
 }
 
 /** A client for `baseUrl` authenticated with a worker's API token (role engineer). */

@@ -29,6 +29,12 @@ describe('createApiClient against a real HTTP server', () => {
         res.end(JSON.stringify({ statusCode: 404, code: 'ITEM_NOT_FOUND', message: 'no item "missing"' }));
         return;
       }
+      if (url.pathname === '/api/items/html') {
+        res.statusCode = 502;
+        res.setHeader('content-type', 'text/html');
+        res.end('<html><body>Bad gateway</body></html>');
+        return;
+      }
       if (url.pathname === '/api/items/drifted') {
         res.end(JSON.stringify({ id: 42 }));
         return;
@@ -49,6 +55,11 @@ describe('createApiClient against a real HTTP server', () => {
     const api = createApiClient({ baseUrl });
     await expect(api(getItem, { params: { itemId: 'missing' } })).rejects.toMatchObject({ status: 404, body: { code: 'ITEM_NOT_FOUND' } });
     await expect(api(getItem, { params: { itemId: 'missing' } })).rejects.toBeInstanceOf(ApiRequestError);
+  });
+
+  it('turns an error page that is not JSON into an HTTP_ERROR carrying the start of the page', async () => {
+    const api = createApiClient({ baseUrl });
+    await expect(api(getItem, { params: { itemId: 'html' } })).rejects.toMatchObject({ status: 502, body: { code: 'HTTP_ERROR', message: expect.stringContaining('Bad gateway') } });
   });
 
   it('rejects a response that does not match the contract', async () => {

@@ -13,6 +13,22 @@ export class ApiRequestError extends Error {
   }
 }
 
+/**
+ * The error for a failed response: its ApiError body when it has one, else a generic `HTTP_ERROR` with
+ * the start of the body (a proxy's HTML page, say). For callers that make requests the typed client
+ * does not (binary downloads and uploads).
+ */
+export function apiRequestError(status: number, bodyText: string): ApiRequestError {
+  let json: unknown;
+  try {
+    json = bodyText ? JSON.parse(bodyText) : undefined;
+  } catch {
+    json = undefined;
+  }
+  const parsed = ZApiError.safeParse(json);
+  return new ApiRequestError(status, parsed.success ? parsed.data : { statusCode: status, code: 'HTTP_ERROR', message: bodyText.slice(0, 500) });
+}
+
 export interface ApiClientOptions {
   /** Origin of the API, e.g. "http://127.0.0.1:3333"; "" for same-origin requests in a browser. */
   readonly baseUrl: string;
@@ -46,14 +62,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       body: i.body === undefined ? undefined : JSON.stringify(i.body),
     });
     const text = await res.text();
+    if (!res.ok) throw apiRequestError(res.status, text);
     const json: unknown = text ? JSON.parse(text) : undefined;
-    if (!res.ok) {
-      const parsed = ZApiError.safeParse(json);
-      throw new ApiRequestError(
-        res.status,
-        parsed.success ? parsed.data : { statusCode: res.status, code: 'HTTP_ERROR', message: text.slice(0, 500) },
-      );
-    }
     return (endpoint.response as z.ZodType).parse(json) as EndpointResponse<typeof endpoint>;
   };
 }
