@@ -23,7 +23,7 @@ import { loadBackbone, SHIPPED_BACKBONES } from '@defectlab/backbones';
 import { auroc, fitAndApplyOperatingPoints, latencySummary, pixelAuroc, rateInterval } from '@defectlab/metrics';
 import { initTrainingBackend } from '@defectlab/ml-core';
 import { CsFlowModel, flowParameterCount, resolveConfig, type TCsflowConfigInput } from '../src';
-import { loadMagneticTile, MAGNETIC_TILE_DIR, RESNET_ONNX, type Sample } from './magnetic-tile-data';
+import { loadMagneticTile, MAGNETIC_TILE_DIR, SHARED_DIR, type BenchSample } from '@defectlab/datasets';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -32,8 +32,8 @@ function arg(name: string, fallback: string): string {
 const flag = (name: string): boolean => process.argv.includes(`--${name}`);
 const log = (m: string): void => console.log(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
 
-async function evaluate(model: CsFlowModel, validation: readonly Sample[], test: readonly Sample[]) {
-  const score = async (xs: readonly Sample[]) => {
+async function evaluate(model: CsFlowModel, validation: readonly BenchSample[], test: readonly BenchSample[]) {
+  const score = async (xs: readonly BenchSample[]) => {
     const scores = new Float32Array(xs.length);
     const maps: Float32Array[] = [];
     for (let i = 0; i < xs.length; i += 16) {
@@ -77,7 +77,7 @@ async function evaluate(model: CsFlowModel, validation: readonly Sample[], test:
   };
 }
 
-async function latency(model: CsFlowModel, images: readonly Sample[], n: number) {
+async function latency(model: CsFlowModel, images: readonly BenchSample[], n: number) {
   const times: number[] = [];
   await model.score([images[0].image]); // warm-up (session creation)
   for (let i = 0; i < Math.min(n, images.length); i++) {
@@ -175,7 +175,7 @@ async function main(): Promise<void> {
   await fs.mkdir(path.dirname(out), { recursive: true });
   await fs.writeFile(
     out,
-    JSON.stringify({ date: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, loadavg: os.loadavg() }, dataset: MAGNETIC_TILE_DIR, backbone: RESNET_ONNX, quick, results }, null, 2),
+    JSON.stringify({ date: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, loadavg: os.loadavg() }, dataset: MAGNETIC_TILE_DIR, backbone: { name: extractor.name, sha256: extractor.sha256 }, sharedDir: SHARED_DIR, quick, results }, null, 2),
   );
   log(`wrote ${out}`);
 }

@@ -30,13 +30,22 @@ export interface BenchData {
   readonly train: BenchSample[];
   readonly validation: BenchSample[];
   readonly test: BenchSample[];
+  /** Sizes of the full splits, before any limit thinned them. */
+  readonly sizes: { readonly train: number; readonly validation: number; readonly test: number };
   readonly rule: TSplitRule;
   readonly size: number;
 }
 
-async function load(records: readonly MvtecRecord[], size: number, limit: number): Promise<BenchSample[]> {
+/** Caps on the number of images loaded per split (smoke runs and timing-only runs). */
+export interface SplitLimits {
+  readonly train: number;
+  readonly validation: number;
+  readonly test: number;
+}
+
+async function load(records: readonly MvtecRecord[], size: number): Promise<BenchSample[]> {
   const out: BenchSample[] = [];
-  for (const record of records.slice(0, limit)) {
+  for (const record of records) {
     const s = await loadSample(record);
     const image = await resizeImage(s.image, { width: size, height: size, mode: 'stretch' });
     const mask = s.mask ? resizeMask(s.mask, { width: size, height: size, mode: 'stretch' }) : null;
@@ -52,13 +61,18 @@ function thin<T>(xs: readonly T[], limit: number): T[] {
   return Array.from({ length: limit }, (_, i) => xs[Math.floor(i * step)]);
 }
 
-/** Reads, splits and resizes the data set. `limit` caps each split (smoke runs); default all. */
-export async function loadMagneticTile(size = 224, limit = Infinity): Promise<BenchData> {
+/**
+ * Reads, splits and resizes the data set. `limit` caps each split (one number for all, or one per
+ * split), thinning it evenly; default all.
+ */
+export async function loadMagneticTile(size = 224, limit: number | SplitLimits = Infinity): Promise<BenchData> {
   const split = splitDataset(await readMvtecFolder(MAGNETIC_TILE_DIR), MAGNETIC_TILE_BENCH_SPLIT_RULE);
+  const caps: SplitLimits = typeof limit === 'number' ? { train: limit, validation: limit, test: limit } : limit;
   return {
-    train: await load(thin(split.train, limit), size, Infinity),
-    validation: await load(thin(split.validation, limit), size, Infinity),
-    test: await load(thin(split.test, limit), size, Infinity),
+    train: await load(thin(split.train, caps.train), size),
+    validation: await load(thin(split.validation, caps.validation), size),
+    test: await load(thin(split.test, caps.test), size),
+    sizes: { train: split.train.length, validation: split.validation.length, test: split.test.length },
     rule: split.rule,
     size,
   };
