@@ -1,4 +1,4 @@
-import { flowParameterCount, resolveConfig } from './config';
+import { flowParameterCount, resolveConfig, trainingDeviations } from './config';
 
 describe('resolveConfig', () => {
   it('fills every default with the paper values (optimizer included)', () => {
@@ -47,5 +47,14 @@ describe('resolveConfig', () => {
     expect(bytes).toBeGreaterThan(340e6);
     expect(bytes).toBeLessThan(400e6);
     expect(4 * flowParameterCount(resolveConfig({ preset: 'small' }))).toBeLessThan(20e6);
+  });
+
+  it('lists every training setting that differs from the reference code, and none for the paper preset', () => {
+    expect(trainingDeviations(resolveConfig({ preset: 'paper' }))).toEqual([]);
+    expect(trainingDeviations(resolveConfig({ preset: 'seed' }))).toEqual([]);
+    expect(trainingDeviations(resolveConfig({ preset: 'small' }))).toEqual(['Adam lr 0.002 (paper: 0.0002)']);
+    expect(
+      trainingDeviations(resolveConfig({ preset: 'seed', batchSize: 8, clamp: 2, optimizer: { eps: 1e-8, gradClipNorm: 0 } })),
+    ).toEqual(['batch size 8 (paper: 16)', 'soft clamp 2 (paper: 3)', 'Adam eps 1e-8 (paper: 0.0001)', 'gradient-norm clipping off (issue 5: at 1)']);
   });
 });

@@ -151,3 +151,31 @@ export function flowParameterCount(cfg: Pick<TCsflowConfig, 'featureChannels' | 
   for (const k of cfg.kernelSizes) total += subnet(c2, 2 * c1, k) + subnet(c1, 2 * c2, k);
   return total;
 }
+
+/** The reference code's optimisation settings, against which a config's training deviations are listed. */
+const PAPER_TRAINING = {
+  batchSize: 16,
+  clamp: 3,
+  leakySlope: 0.1,
+  optimizer: { lr: 2e-4, beta1: 0.9, beta2: 0.999, eps: 1e-4, weightDecay: 1e-5, gradClipNorm: 1 },
+} as const;
+
+/**
+ * Every training setting of `cfg` that differs from the reference code (batch size, clamp, LeakyReLU
+ * slope, each Adam setting, the clipping norm), in words, e.g. "Adam lr 0.002 (paper: 0.0002)".
+ * Architecture, input size and epochs are listed by the model, which knows the backbone.
+ */
+export function trainingDeviations(cfg: Pick<TCsflowConfig, 'batchSize' | 'clamp' | 'leakySlope' | 'optimizer'>): string[] {
+  const out: string[] = [];
+  const p = PAPER_TRAINING;
+  if (cfg.batchSize !== p.batchSize) out.push(`batch size ${cfg.batchSize} (paper: ${p.batchSize})`);
+  if (cfg.clamp !== p.clamp) out.push(`soft clamp ${cfg.clamp} (paper: ${p.clamp})`);
+  if (cfg.leakySlope !== p.leakySlope) out.push(`LeakyReLU slope ${cfg.leakySlope} (paper: ${p.leakySlope})`);
+  for (const key of ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'] as const) {
+    if (cfg.optimizer[key] !== p.optimizer[key]) out.push(`Adam ${key} ${cfg.optimizer[key]} (paper: ${p.optimizer[key]})`);
+  }
+  if (cfg.optimizer.gradClipNorm !== p.optimizer.gradClipNorm) {
+    out.push(`gradient-norm clipping ${cfg.optimizer.gradClipNorm === 0 ? 'off' : `at ${cfg.optimizer.gradClipNorm}`} (issue 5: at ${p.optimizer.gradClipNorm})`);
+  }
+  return out;
+}

@@ -20,7 +20,7 @@ import {
   type Tensor,
 } from '@defectlab/ml-core';
 import { anomalyMaps } from './anomaly-map';
-import { flowParameterCount, resolveConfig, type TCsflowConfig } from './config';
+import { flowParameterCount, resolveConfig, trainingDeviations, type TCsflowConfig } from './config';
 import { buildFlowOnnx } from './export-onnx';
 import { mergeBackboneAndHead } from './merge-backbone';
 import { defaultFeatureLayer, extractScales } from './features';
@@ -95,8 +95,9 @@ export class CsFlowModel implements AnomalyModel {
     if (c.blocks !== 4 || c.kernelSizes.join(',') !== '3,3,3,5') out.push(`blocks ${c.blocks}, kernels ${c.kernelSizes.join(',')} (paper: 4 blocks, 3,3,3,5)`);
     if (c.epochs !== 240) out.push(`epochs ${c.epochs} (paper: 240 = 60 meta-epochs x 4 sub-epochs)`);
     if (c.scoreMode !== 'mean') out.push(`image score '${c.scoreMode}' of the per-position scores (paper: mean of 0.5 z^2)`);
+    out.push(...trainingDeviations(c));
     out.push('one random channel permutation per block shared by the three scales');
-    out.push('gradient-norm clipping at 1 as issue 5 specifies; Adam betas are torch defaults (0.9, 0.999)');
+    if (c.optimizer.gradClipNorm === 1) out.push('gradient-norm clipping at 1 as issue 5 specifies; Adam with torch semantics (L2 weight decay added to the gradient)');
     out.push('training in float32 on TensorFlow.js; inference through an ONNX export of the flow on onnxruntime-node');
     return out;
   }

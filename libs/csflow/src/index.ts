@@ -7,6 +7,7 @@ export {
   ZCsflowConfigInput,
   flowParameterCount,
   resolveConfig,
+  trainingDeviations,
   type CsflowPreset,
   type ScoreMode,
   type TCsflowConfig,
