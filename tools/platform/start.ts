@@ -87,14 +87,17 @@ async function main(): Promise<void> {
   const started = Date.now();
   await buildWebIfNeeded();
 
-  // a fresh token per start for the embedded worker (the API registers it for an engineer user, see
-  // apps/api/src/workers/embedded-worker-token.ts); DEFECTLAB_EMBEDDED_WORKER=0 runs no worker
+  // fresh tokens per start for the embedded worker (role worker) and the demo population (role engineer):
+  // the API registers them (apps/api/src/workers/embedded-worker-token.ts); DEFECTLAB_EMBEDDED_WORKER=0 runs no worker
   const embeddedWorker = process.env['DEFECTLAB_EMBEDDED_WORKER'] !== '0';
+  const demo = embeddedWorker && process.env['DEFECTLAB_DEMO'] !== '0';
   const workerToken = `dl_${randomBytes(24).toString('base64url')}`;
+  const demoToken = `dl_${randomBytes(24).toString('base64url')}`;
   const api = run(process.execPath, ['-r', path.join(ROOT, 'tools', 'scripts', 'register.cjs'), path.join(ROOT, 'apps', 'api', 'src', 'main.ts')], {
     API_PORT: String(API_PORT),
     API_HOST: HOST,
     ...(embeddedWorker ? { DEFECTLAB_EMBEDDED_WORKER_TOKEN: workerToken } : {}),
+    ...(demo ? { DEFECTLAB_EMBEDDED_DEMO_TOKEN: demoToken } : {}),
   });
   const apiUrl = `http://${HOST}:${API_PORT}`;
   await waitForHttp(`${apiUrl}/api/health`, 'the API', api);
@@ -134,8 +137,8 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
   // first start of a data folder: demo datasets and runs, in the background (tools/platform/demo-population.ts)
-  if (embeddedWorker && process.env['DEFECTLAB_DEMO'] !== '0') {
-    populateDemo({ apiUrl, token: workerToken, adminToken: process.env['DEFECTLAB_ADMIN_TOKEN'], dataDir, queueRuns: true, log }).catch((e: unknown) => log(`demo: not populated: ${(e as Error).message}`));
+  if (demo) {
+    populateDemo({ apiUrl, token: demoToken, adminToken: process.env['DEFECTLAB_ADMIN_TOKEN'], dataDir, queueRuns: true, log }).catch((e: unknown) => log(`demo: not populated: ${(e as Error).message}`));
   }
 }
 

@@ -1,10 +1,12 @@
 /**
- * Calls every endpoint of the contracts' API_ENDPOINTS with no token and with a token of each role, and
- * asserts the status: 401 without a token (public endpoints answer as usual), 403 below the endpoint's
- * minRole, and the endpoint's own answer from minRole up. A new endpoint fails this spec until a row for
- * it is added to CALLS below.
+ * Calls every endpoint of the contracts' API_ENDPOINTS with no token and with a token of each role (the
+ * worker role included), and asserts the status: 401 without a token (public endpoints answer as usual),
+ * 403 when the role does not satisfy the endpoint's minRole (a person below it, a person on a worker
+ * endpoint, a worker anywhere else), and the endpoint's own answer otherwise. Worker calls carry a lease
+ * header (of no claim) so that lease endpoints give their own answer; without one they are refused. A new
+ * endpoint fails this spec until a row for it is added to CALLS below.
  */
-import { ROLES, API_ENDPOINTS, type TRole } from '@defectlab/contracts';
+import { API_ENDPOINTS, LEASE_TOKEN_HEADER, ROLES, roleSatisfies, type TRole } from '@defectlab/contracts';
 import { startTestApi, type TestApi } from './support/api-harness';
 import { assertPostgresReachable, TEST_DATABASES } from './support/test-databases';
 
@@ -71,12 +73,16 @@ const CALLS: Record<string, Call> = {
   submitEvaluation: { url: `/api/worker/runs/${NONE}/evaluations`, body: {}, allowed: 400 },
   completeRun: { url: `/api/worker/runs/${NONE}/complete`, body: {}, allowed: 400 },
   failRun: { url: `/api/worker/runs/${NONE}/fail`, body: {}, allowed: 400 },
+  listJobLabels: { url: `/api/worker/runs/${NONE}/labels`, allowed: 404 },
+  getJobBlob: { url: `/api/worker/runs/${NONE}/blobs/${ZERO_SHA}`, allowed: 404 },
+  getJobArtifact: { url: `/api/worker/runs/${NONE}/artifacts/${NONE}/content`, allowed: 404 },
+  getJobTargets: { url: `/api/worker/runs/${NONE}/targets`, allowed: 404 },
 };
 
 function expected(minRole: TRole | null, caller: TRole | null, allowed: number): number {
   if (minRole === null) return allowed;
   if (caller === null) return 401;
-  return ROLES.indexOf(caller) >= ROLES.indexOf(minRole) ? allowed : 403;
+  return roleSatisfies(caller, minRole) ? allowed : 403;
 }
 
 // the guard does not depend on the database kind, so the matrix runs on PostgreSQL only
@@ -88,6 +94,7 @@ describe.each(TEST_DATABASES.map((make) => make()).filter((d) => d.name === 'pos
     api = await startTestApi(testDb.fresh());
     headers.set(null, {});
     for (const role of ROLES) headers.set(role, await api.auth(role));
+    headers.set('worker', { ...headers.get('worker'), [LEASE_TOKEN_HEADER]: 'lease_of-no-claim' });
   });
   afterAll(async () => {
     await api?.close();
@@ -98,7 +105,7 @@ describe.each(TEST_DATABASES.map((make) => make()).filter((d) => d.name === 'pos
     expect(API_ENDPOINTS.map((e) => e.id).filter((id) => !CALLS[id])).toEqual([]);
   });
 
-  it('answers every endpoint x (no token, viewer, curator, engineer, admin) as the contract says', async () => {
+  it('answers every endpoint x (no token, viewer, curator, engineer, admin, worker) as the contract says', async () => {
     const table: string[] = [];
     const mismatches: string[] = [];
     for (const endpoint of API_ENDPOINTS) {
@@ -115,7 +122,20 @@ describe.each(TEST_DATABASES.map((make) => make()).filter((d) => d.name === 'pos
       }
       table.push(`${endpoint.id.padEnd(20)} ${String(endpoint.minRole).padEnd(9)} ${row.join(' ')}`);
     }
-    if (mismatches.length > 0) console.log(`endpoint             minRole   none viewer curator engineer admin\n${table.join('\n')}`);
+    if (mismatches.length > 0) console.log(`endpoint             minRole   none viewer curator engineer admin worker\n${table.join('\n')}`);
     expect(mismatches).toEqual([]);
+  });
+
+  it('gives workers only worker endpoints, and refuses a worker call about a run without a lease token', async () => {
+    expect(API_ENDPOINTS.filter((e) => e.minRole === 'worker').map((e) => e.path).every((p) => p.startsWith('/api/worker/'))).toBe(true);
+    const bare = await api.auth('worker');
+    for (const endpoint of API_ENDPOINTS.filter((e) => e.lease)) {
+      const call = CALLS[endpoint.id];
+      let req = api.http[endpoint.method.toLowerCase() as 'get' | 'post'](call.url).set(bare);
+      if (call.body !== undefined) req = req.send(call.body as object);
+      const res = await req;
+      expect([endpoint.id, res.status, res.body.code]).toEqual([endpoint.id, 403, 'LEASE_TOKEN_REQUIRED']);
+    }
+    expect(API_ENDPOINTS.filter((e) => e.path.startsWith('/api/worker/runs/')).every((e) => e.lease === true)).toBe(true);
   });
 });

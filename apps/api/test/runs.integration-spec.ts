@@ -25,6 +25,11 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('runs 
   let engineer: Record<string, string>;
   let curator: Record<string, string>;
   let viewer: Record<string, string>;
+  let worker: Record<string, string>;
+  /** The lease token of each worker id's latest claim. */
+  const leases = new Map<string, string>();
+  /** Headers of a worker call about the run `workerId` claimed: the worker token and that claim's lease. */
+  const as = (workerId: string) => ({ ...worker, 'x-lease-token': leases.get(workerId) ?? 'lease_of-no-claim' });
   let versionId: string;
   let labels: Map<string, { imageId: string; value: string; split: string }>;
   let restoreEnv: () => void = () => undefined;
@@ -35,6 +40,7 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('runs 
     engineer = await api.auth('engineer');
     curator = await api.auth('curator');
     viewer = await api.auth('viewer');
+    worker = await api.auth('worker');
     await writeFixtureDataset(path.join(api.importRoot, 'lens'));
     const imported = await api.http.post('/api/datasets/import').set(engineer).send({ path: 'lens', name: 'lens', productLine: 'lens' }).expect(201);
     versionId = imported.body.version.id;
@@ -50,10 +56,13 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('runs 
 
   const submit = (body: Record<string, unknown> = {}) =>
     api.http.post('/api/runs').set(engineer).send({ kind: 'csflow', datasetVersionId: versionId, config: { preset: 'small' }, ...body });
-  const claim = async (workerId: string, waitSeconds = 2): Promise<TWorkerJob | null> =>
-    ZClaimResult.parse((await api.http.post('/api/worker/claim').set(engineer).send({ workerId, waitSeconds, worker: WORKER }).expect(200)).body).job;
+  const claim = async (workerId: string, waitSeconds = 2): Promise<TWorkerJob | null> => {
+    const job = ZClaimResult.parse((await api.http.post('/api/worker/claim').set(worker).send({ workerId, waitSeconds, worker: WORKER }).expect(200)).body).job;
+    if (job) leases.set(workerId, job.leaseToken);
+    return job;
+  };
   const beat = async (runId: string, workerId: string) =>
-    ZWorkerAck.parse((await api.http.post(`/api/worker/runs/${runId}/heartbeat`).set(engineer).send({ workerId }).expect(200)).body);
+    ZWorkerAck.parse((await api.http.post(`/api/worker/runs/${runId}/heartbeat`).set(as(workerId)).send({ workerId }).expect(200)).body);
   const getRun = async (runId: string) => ZRun.parse((await api.http.get(`/api/runs/${runId}`).set(viewer).expect(200)).body);
   const waitForStatus = async (runId: string, status: string, seconds: number) => {
     const until = Date.now() + seconds * 1000;
@@ -86,13 +95,13 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('runs 
     expect(running).toMatchObject({ status: 'running', attempts: 1, workerId: 'w1', codeVersion: 'test-commit', hardware: { cpu: 'test' } });
     expect(running.startedAt).not.toBeNull();
     expect(await beat(created.id, 'w1')).toEqual({ stop: false, cancelRequested: false, reason: null });
-    // another worker cannot act on it
-    expect((await api.http.post(`/api/worker/runs/${created.id}/complete`).set(engineer).send({ workerId: 'w2', resolvedConfig: {}, trainingBackend: 'x', backbone: { name: 'b', sha256: 'a'.repeat(64), sizeBytes: null } }).expect(409)).body.code).toBe('RUN_NOT_YOURS');
-    expect((await beat(created.id, 'w2')).stop).toBe(true);
+    // another worker cannot act on it (worker-lease.integration-spec.ts covers every call)
+    expect((await api.http.post(`/api/worker/runs/${created.id}/complete`).set(as('w2')).send({ workerId: 'w2', resolvedConfig: {}, trainingBackend: 'x', backbone: { name: 'b', sha256: 'a'.repeat(64), sizeBytes: null } }).expect(409)).body.code).toBe('LEASE_NOT_HELD');
+    expect((await api.http.post(`/api/worker/runs/${created.id}/heartbeat`).set(as('w2')).send({ workerId: 'w2' }).expect(409)).body.code).toBe('LEASE_NOT_HELD');
 
     await api.http
       .post(`/api/worker/runs/${created.id}/progress`)
-      .set(engineer)
+      .set(as('w1'))
       .send({ workerId: 'w1', points: [{ phase: 'train', epoch: 1, epochs: 2, step: 1, steps: 4, loss: 2.5, throughput: 10, etaSeconds: 30 }, { phase: 'train', epoch: 2, epochs: 2, step: 4, steps: 4, loss: 1.5, etaSeconds: 0 }] })
       .expect(200);
     const progress = (await api.http.get(`/api/runs/${created.id}/progress`).set(viewer).expect(200)).body.items;
@@ -100,7 +109,7 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('runs 
     expect((await getRun(created.id)).progress).toMatchObject({ phase: 'train', epoch: 2, epochs: 2, loss: 1.5, etaSeconds: 0 });
 
     const bytes = Buffer.from('weights of a test model');
-    const up = await api.http.post(`/api/worker/runs/${created.id}/artifacts?workerId=w1&kind=weights`).set(engineer).set('content-type', 'application/octet-stream').send(bytes).expect(201);
+    const up = await api.http.post(`/api/worker/runs/${created.id}/artifacts?workerId=w1&kind=weights`).set(as('w1')).set('content-type', 'application/octet-stream').send(bytes).expect(201);
     const artifact = ZArtifact.parse(up.body);
     expect(artifact).toMatchObject({ runId: created.id, kind: 'weights', bytes: bytes.length });
     const content = await api.http.get(`/api/artifacts/${artifact.id}/content`).set(viewer).buffer(true).parse((res, cb) => {
@@ -115,7 +124,7 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('runs 
     const report = fakeReport(preds);
     const sub = await api.http
       .post(`/api/worker/runs/${created.id}/evaluations`)
-      .set(engineer)
+      .set(as('w1'))
       .send({ workerId: 'w1', report, predictions: preds.map((p) => ({ imageId: p.imageId, split: p.split, score: p.score })) })
       .expect(201);
     const ev = ZEvaluation.parse((await api.http.get(`/api/evaluations/${sub.body.evaluationId}`).set(viewer).expect(200)).body);
@@ -134,7 +143,7 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('runs 
     expect(predPage.items[0]).toMatchObject({ split: 'test', relPath: expect.any(String), label: expect.stringMatching(/good|defective/) });
 
     const done = ZRun.parse(
-      (await api.http.post(`/api/worker/runs/${created.id}/complete`).set(engineer).send({ workerId: 'w1', resolvedConfig: { inputSize: 64 }, trainingBackend: 'tfjs-test', backbone: { name: 'b', sha256: 'b'.repeat(64), sizeBytes: 10 } }).expect(200)).body,
+      (await api.http.post(`/api/worker/runs/${created.id}/complete`).set(as('w1')).send({ workerId: 'w1', resolvedConfig: { inputSize: 64 }, trainingBackend: 'tfjs-test', backbone: { name: 'b', sha256: 'b'.repeat(64), sizeBytes: 10 } }).expect(200)).body,
     );
     expect(done).toMatchObject({ status: 'succeeded', resolvedConfig: { inputSize: 64 }, trainingBackend: 'tfjs-test', backbone: { name: 'b', sha256: 'b'.repeat(64) }, error: null });
     expect(done.finishedAt).not.toBeNull();
@@ -160,7 +169,7 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('runs 
     expect(asked.status).toBe('running');
     expect(asked.cancelRequestedAt).not.toBeNull();
     expect(await beat(run.id, 'w3')).toMatchObject({ stop: true, cancelRequested: true });
-    const ended = ZRun.parse((await api.http.post(`/api/worker/runs/${run.id}/fail`).set(engineer).send({ workerId: 'w3', error: 'aborted on request' }).expect(200)).body);
+    const ended = ZRun.parse((await api.http.post(`/api/worker/runs/${run.id}/fail`).set(as('w3')).send({ workerId: 'w3', error: 'aborted on request' }).expect(200)).body);
     expect(ended).toMatchObject({ status: 'cancelled', error: 'cancelled: aborted on request' });
   });
 
@@ -168,7 +177,7 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('runs 
     const run = ZRun.parse((await submit({ maxAttempts: 2 }).expect(201)).body);
     expect((await claim('dead-1'))?.runId).toBe(run.id);
     const ckpt = ZArtifact.parse(
-      (await api.http.post(`/api/worker/runs/${run.id}/artifacts?workerId=dead-1&kind=checkpoint`).set(engineer).set('content-type', 'application/octet-stream').send(Buffer.from(`checkpoint ${run.id}`)).expect(201)).body,
+      (await api.http.post(`/api/worker/runs/${run.id}/artifacts?workerId=dead-1&kind=checkpoint`).set(as('dead-1')).set('content-type', 'application/octet-stream').send(Buffer.from(`checkpoint ${run.id}`)).expect(201)).body,
     );
     // the worker dies: no more heartbeats
     const requeued = await waitForStatus(run.id, 'queued', HEARTBEAT_TIMEOUT_S + 5);
@@ -178,6 +187,9 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('runs 
 
     const second = await claim('dead-2');
     expect(second).toMatchObject({ runId: run.id, attempt: 2, resumeCheckpointArtifactId: ckpt.id });
+    expect(second?.leaseToken).not.toBe(leases.get('dead-1'));
+    // the first attempt's lease holds nothing once the run is claimed again
+    expect((await api.http.post(`/api/worker/runs/${run.id}/heartbeat`).set(as('dead-1')).send({ workerId: 'dead-1' }).expect(409)).body.code).toBe('LEASE_NOT_HELD');
     const failed = await waitForStatus(run.id, 'failed', HEARTBEAT_TIMEOUT_S + 5);
     expect(failed).toMatchObject({ status: 'failed', attempts: 2 });
     expect(failed.error).toMatch(/attempt 2 of 2: worker dead-2 stopped sending heartbeats .*no attempts left/);
@@ -191,16 +203,16 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('runs 
     expect((await claim('wb'))?.runId).toBe(b.id);
     const bytes = Buffer.from('byte-identical weights of a reproduced run');
     const up = async (runId: string, workerId: string) =>
-      ZArtifact.parse((await api.http.post(`/api/worker/runs/${runId}/artifacts?workerId=${workerId}&kind=weights`).set(engineer).set('content-type', 'application/octet-stream').send(bytes).expect(201)).body);
+      ZArtifact.parse((await api.http.post(`/api/worker/runs/${runId}/artifacts?workerId=${workerId}&kind=weights`).set(as(workerId)).set('content-type', 'application/octet-stream').send(bytes).expect(201)).body);
     const [ia, ib, again] = [await up(a.id, 'wa'), await up(b.id, 'wb'), await up(a.id, 'wa')];
     expect(ia.runId).toBe(a.id);
     expect(ib.runId).toBe(b.id);
     expect(ib.id).not.toBe(ia.id);
     expect(ib.sha256).toBe(ia.sha256);
     expect(again.id).toBe(ia.id); // the same upload again is the same artifact
-    for (const [run, worker] of [[a, 'wa'], [b, 'wb']] as const) {
+    for (const [run, w] of [[a, 'wa'], [b, 'wb']] as const) {
       expect((await api.http.get(`/api/runs/${run.id}/artifacts`).set(viewer).expect(200)).body.items).toHaveLength(1);
-      await api.http.post(`/api/worker/runs/${run.id}/fail`).set(engineer).send({ workerId: worker, error: 'test over' }).expect(200);
+      await api.http.post(`/api/worker/runs/${run.id}/fail`).set(as(w)).send({ workerId: w, error: 'test over' }).expect(200);
     }
   });
 
@@ -210,7 +222,7 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('runs 
     const preds = predictions();
     const sub = await api.http
       .post(`/api/worker/runs/${run.id}/evaluations`)
-      .set(engineer)
+      .set(as('w4'))
       .send({ workerId: 'w4', report: fakeReport(preds), predictions: preds.map((p) => ({ imageId: p.imageId, split: p.split, score: p.score })) })
       .expect(201);
     // relabel two test images: a good one that scores high becomes defective, a defective one becomes good

@@ -2,7 +2,8 @@
  * The trainer worker: takes runs from the API's queue and trains + evaluates them through the same code
  * path as the CLI (run/fit-run.ts, evaluation/evaluate-run.ts). It holds an API token, never database
  * credentials. Environment:
- * - `DEFECTLAB_API_URL` (default http://127.0.0.1:3333), `DEFECTLAB_WORKER_TOKEN` (an engineer's API token);
+ * - `DEFECTLAB_API_URL` (default http://127.0.0.1:3333), `DEFECTLAB_WORKER_TOKEN` (a worker token: an API token of a
+ *   user with role worker, see the README);
  * - `DEFECTLAB_WORKER_ID` (default <host>-<pid>), `DEFECTLAB_WORKER_DIR` (default <tmp>/defectlab-worker-<id>);
  * - `DEFECTLAB_WORKER_MAX_JOBS` (stop after that many jobs), `DEFECTLAB_BACKBONE_CACHE` (backbone cache folder).
  * SIGTERM / SIGINT: exit at once (the job's child process exits with it); the API's reaper takes the run back
@@ -22,7 +23,7 @@ async function main(): Promise<number> {
   const env = process.env;
   const token = env['DEFECTLAB_WORKER_TOKEN'];
   if (!token) {
-    log('error: set DEFECTLAB_WORKER_TOKEN to an API token of a user with role engineer');
+    log('error: set DEFECTLAB_WORKER_TOKEN to an API token of a user with role worker (see the README)');
     return 2;
   }
   const baseUrl = (env['DEFECTLAB_API_URL'] ?? 'http://127.0.0.1:3333').replace(/\/+$/, '');

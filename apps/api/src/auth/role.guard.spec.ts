@@ -3,8 +3,13 @@ import { roleAtLeast } from './role.guard';
 import { generateToken, hashToken, tokenDisplayPrefix } from './tokens';
 
 describe('roles and tokens', () => {
-  it('orders roles viewer < curator < engineer < admin', () => {
-    expect(ROLES).toEqual(['viewer', 'curator', 'engineer', 'admin']);
+  it('orders people viewer < curator < engineer < admin and keeps worker apart', () => {
+    expect(ROLES).toEqual(['viewer', 'curator', 'engineer', 'admin', 'worker']);
+    expect(roleAtLeast('worker', 'worker')).toBe(true);
+    expect(roleAtLeast('admin', 'worker')).toBe(false);
+    expect(roleAtLeast('engineer', 'worker')).toBe(false);
+    expect(roleAtLeast('worker', 'viewer')).toBe(false);
+    expect(roleAtLeast('worker', 'admin')).toBe(false);
     expect(roleAtLeast('admin', 'viewer')).toBe(true);
     expect(roleAtLeast('engineer', 'engineer')).toBe(true);
     expect(roleAtLeast('curator', 'engineer')).toBe(false);

@@ -6,6 +6,8 @@ export type AppErrorCode =
   | 'UNAUTHENTICATED'
   | 'INVALID_TOKEN'
   | 'INSUFFICIENT_ROLE'
+  | 'LEASE_TOKEN_REQUIRED'
+  | 'LAST_ADMIN'
   | 'ENDPOINT_WITHOUT_CONTRACT'
   | 'USER_NOT_FOUND'
   | 'TOKEN_NOT_FOUND'
@@ -44,6 +46,7 @@ export function httpStatusOf(code: AppErrorCode): number {
     case 'INVALID_TOKEN':
       return 401;
     case 'INSUFFICIENT_ROLE':
+    case 'LEASE_TOKEN_REQUIRED':
       return 403;
     case 'ENDPOINT_WITHOUT_CONTRACT':
       return 500;
@@ -57,6 +60,7 @@ export function httpStatusOf(code: AppErrorCode): number {
     case 'TARGET_NOT_FOUND':
       return 404;
     case 'EMAIL_TAKEN':
+    case 'LAST_ADMIN':
     case 'DATASET_NAME_TAKEN':
     case 'IMPORT_IN_PROGRESS':
     case 'TARGET_EXISTS':

@@ -79,6 +79,28 @@ export function reportMetrics(r: TEvaluationReport): MetricData[] {
 }
 
 /**
+ * Refuses (ARTIFACT_OF_ANOTHER_RUN) predictions whose anomaly map is not an `anomaly_map` artifact of `runId`:
+ * an evaluation must not point at another run's artifacts.
+ */
+async function assertAnomalyMapsOfRun(
+  prisma: PrismaClient,
+  runId: string,
+  predictions: readonly { anomalyMapArtifactId: string | null }[],
+): Promise<void> {
+  const ids = [...new Set(predictions.map((p) => p.anomalyMapArtifactId).filter((id): id is string => id !== null))];
+  if (ids.length === 0) return;
+  const own = new Set((await prisma.artifact.findMany({ where: { id: { in: ids }, runId, kind: 'anomaly_map' }, select: { id: true } })).map((a) => a.id));
+  const issues = predictions
+    .map((p, i) => ({ p, i }))
+    .filter(({ p }) => p.anomalyMapArtifactId !== null && !own.has(p.anomalyMapArtifactId))
+    .slice(0, 10)
+    .map(({ i }) => ({ path: `body.predictions.${i}.anomalyMapArtifactId`, message: `not an anomaly map of run ${runId}` }));
+  if (issues.length > 0) {
+    throw new RunsError('ARTIFACT_OF_ANOTHER_RUN', `anomaly maps must be anomaly_map artifacts of run ${runId}; ${issues.length === 10 ? '10 or more' : issues.length} are not`, issues);
+  }
+}
+
+/**
  * Stores a worker's evaluation of `runId` on its dataset version: one Prediction per image, the metrics and
  * the operating points of the report, speed, size, hardware and runtime. Every image must be in the version.
  * @returns the new evaluation's id
@@ -96,6 +118,7 @@ export async function storeWorkerEvaluation(
     const missing = ids.filter((i) => !have.has(i)).slice(0, 10);
     throw new RunsError('IMAGE_NOT_IN_VERSION', `predictions must name each image of the run's dataset version once; not in it: ${missing.join(', ') || '(duplicates)'}`);
   }
+  await assertAnomalyMapsOfRun(prisma, runId, input.predictions);
   const r = input.report;
   return prisma.$transaction(async (tx) => {
     const ev = await tx.evaluation.create({

@@ -7,7 +7,9 @@ export type RunsErrorCode =
   | 'ARTIFACT_NOT_FOUND'
   | 'EVALUATION_NOT_FOUND'
   | 'RUN_FINISHED'
-  | 'RUN_NOT_YOURS'
+  | 'LEASE_NOT_HELD'
+  | 'LEASE_ENDED'
+  | 'ARTIFACT_OF_ANOTHER_RUN'
   | 'EMPTY_ARTIFACT'
   | 'IMAGE_NOT_IN_VERSION'
   | 'VERSIONS_OF_DIFFERENT_DATASETS'
@@ -23,13 +25,15 @@ export function runsHttpStatus(code: RunsErrorCode): number {
     case 'EVALUATION_NOT_FOUND':
       return 404;
     case 'RUN_FINISHED':
-    case 'RUN_NOT_YOURS':
+    case 'LEASE_NOT_HELD':
+    case 'LEASE_ENDED':
     case 'OPERATING_POINT_EXISTS':
       return 409;
     case 'EMPTY_ARTIFACT':
     case 'IMAGE_NOT_IN_VERSION':
     case 'VERSIONS_OF_DIFFERENT_DATASETS':
     case 'NOTHING_TO_RECOMPUTE':
+    case 'ARTIFACT_OF_ANOTHER_RUN':
       return 400;
   }
 }

@@ -2,5 +2,5 @@ import { Module } from '@nestjs/common';
 import { TargetsController } from './targets.controller';
 import { TargetsService } from './targets.service';
 
-@Module({ controllers: [TargetsController], providers: [TargetsService] })
+@Module({ controllers: [TargetsController], providers: [TargetsService], exports: [TargetsService] })
 export class TargetsModule {}

@@ -1,9 +1,17 @@
 import { Module } from '@nestjs/common';
+import { DatasetsModule } from '../datasets/datasets.module';
 import { RunsModule } from '../runs/runs.module';
-import { WorkersController } from './workers.controller';
+import { TargetsModule } from '../targets/targets.module';
+import { VersionsModule } from '../versions/versions.module';
 import { EmbeddedWorkerToken } from './embedded-worker-token';
+import { JobDataService } from './job-data.service';
+import { WorkersController } from './workers.controller';
 import { WorkersService } from './workers.service';
 
-/** The worker protocol: claim, heartbeat, progress, artifacts, evaluation, complete, fail. */
-@Module({ imports: [RunsModule], controllers: [WorkersController], providers: [WorkersService, EmbeddedWorkerToken] })
+/** The worker protocol: claim, heartbeat, progress, artifacts, evaluation, complete, fail, and the job's data. */
+@Module({
+  imports: [RunsModule, DatasetsModule, VersionsModule, TargetsModule],
+  controllers: [WorkersController],
+  providers: [WorkersService, JobDataService, EmbeddedWorkerToken],
+})
 export class WorkersModule {}

@@ -23,15 +23,26 @@ import { RunsError } from '../runs/runs.errors';
 import { ARTIFACT_SELECT, RUN_SELECT, RunsRepository, toArtifact, toRun } from '../runs/runs.repository';
 import { ARTIFACT_STORE, type ArtifactStore } from '../storage/artifact-store';
 import { storeWorkerEvaluation } from '../evaluations/evaluation-writer';
+import { issueLeaseToken } from './job-lease';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** How often a long-polling claim looks at the queue. */
 const CLAIM_POLL_MS = 250;
 
+/** A run as the lease checks see it. */
+export interface LeasedRun {
+  readonly id: string;
+  readonly status: string;
+  readonly datasetVersionId: string;
+  readonly cancelRequestedAt: Date | null;
+}
+
 /**
  * The worker protocol: claim a queued run, keep it alive, report progress, upload artifacts, submit the
- * evaluation, complete or fail. Every call on a run checks that the run is running and held by the
- * calling worker id; a worker whose run was taken back (or cancelled) is told to stop.
+ * evaluation, complete or fail. A claim issues a lease token (its sha256 is kept on the run); every call on
+ * the run must bring it (`leaseHash` here). Another claim's token, or none, is refused (LEASE_NOT_HELD); the
+ * token of a claim that ended (run finished, cancelled or taken back) changes nothing (LEASE_ENDED), though
+ * a heartbeat with it still answers "stop", so its worker lets go.
  */
 @Injectable()
 export class WorkersService {
@@ -60,12 +71,14 @@ export class WorkersService {
   private async start(runId: string, input: z.output<typeof ZClaimInput>): Promise<TWorkerJob | null> {
     const prisma = this.repo.prisma;
     const now = new Date();
+    const lease = issueLeaseToken();
     const { count } = await prisma.run.updateMany({
       where: { id: runId, status: 'queued' },
       data: {
         status: 'running',
         attempts: { increment: 1 },
         workerId: input.workerId,
+        leaseTokenHash: lease.hash,
         heartbeatAt: now,
         startedAt: now,
         hardware: input.worker.hardware as Prisma.InputJsonValue,
@@ -83,6 +96,7 @@ export class WorkersService {
     return {
       runId: run.id,
       attempt: run.attempts,
+      leaseToken: lease.token,
       kind: run.kind,
       datasetVersionId: run.datasetVersionId,
       backbone: c.backbone ?? 'default',
@@ -96,22 +110,47 @@ export class WorkersService {
     };
   }
 
-  /** Records a heartbeat of the run's worker; the answer says whether to stop. */
-  async heartbeat(runId: string, workerId: string): Promise<TWorkerAck> {
-    const { count } = await this.repo.prisma.run.updateMany({ where: { id: runId, status: 'running', workerId }, data: { heartbeatAt: new Date() } });
-    const run = await this.repo.prisma.run.findUnique({ where: { id: runId }, select: { status: true, workerId: true, cancelRequestedAt: true } });
+  /**
+   * The run `leaseHash` holds: throws RUN_NOT_FOUND, or LEASE_NOT_HELD when the token is not the one of the
+   * run's latest claim. The lease is live while the run is running; see `requireLiveLease`.
+   */
+  async requireLease(runId: string, leaseHash: string): Promise<LeasedRun & { leaseTokenHash: string | null }> {
+    const run = await this.repo.prisma.run.findUnique({
+      where: { id: runId },
+      select: { id: true, status: true, datasetVersionId: true, cancelRequestedAt: true, leaseTokenHash: true },
+    });
     if (!run) throw new RunsError('RUN_NOT_FOUND', `no run ${runId}`);
-    if (count !== 1) {
-      return { stop: true, cancelRequested: run.cancelRequestedAt !== null, reason: `run ${runId} is no longer held by ${workerId} (status ${run.status}, worker ${run.workerId ?? 'none'})` };
-    }
-    if (run.cancelRequestedAt) return { stop: true, cancelRequested: true, reason: `cancel requested at ${run.cancelRequestedAt.toISOString()}` };
-    return { stop: false, cancelRequested: false, reason: null };
+    if (run.leaseTokenHash !== leaseHash) throw new RunsError('LEASE_NOT_HELD', `this lease token does not hold run ${runId}`);
+    return run;
   }
 
-  /** Stores progress points (and heartbeats). */
-  async progress(runId: string, input: z.output<typeof ZReportProgressInput>): Promise<TWorkerAck> {
-    const ack = await this.heartbeat(runId, input.workerId);
-    if (ack.stop && !ack.cancelRequested) return ack;
+  /** Like `requireLease`, and LEASE_ENDED unless the run is still running under that claim. */
+  async requireLiveLease(runId: string, leaseHash: string): Promise<LeasedRun> {
+    const run = await this.requireLease(runId, leaseHash);
+    if (run.status !== 'running') throw new RunsError('LEASE_ENDED', `the claim on run ${runId} ended (run ${run.status}); nothing was stored`);
+    return run;
+  }
+
+  /** Records a heartbeat of the lease holder; the answer says whether to stop. */
+  async heartbeat(runId: string, leaseHash: string): Promise<TWorkerAck> {
+    return (await this.beat(runId, leaseHash)).ack;
+  }
+
+  /** A heartbeat; `live` is true when the lease still holds the running run (only then may it write). */
+  private async beat(runId: string, leaseHash: string): Promise<{ ack: TWorkerAck; live: boolean }> {
+    const { count } = await this.repo.prisma.run.updateMany({ where: { id: runId, status: 'running', leaseTokenHash: leaseHash }, data: { heartbeatAt: new Date() } });
+    const run = await this.requireLease(runId, leaseHash);
+    if (count !== 1) {
+      return { live: false, ack: { stop: true, cancelRequested: run.cancelRequestedAt !== null, reason: `the claim on run ${runId} ended (run ${run.status})` } };
+    }
+    if (run.cancelRequestedAt) return { live: true, ack: { stop: true, cancelRequested: true, reason: `cancel requested at ${run.cancelRequestedAt.toISOString()}` } };
+    return { live: true, ack: { stop: false, cancelRequested: false, reason: null } };
+  }
+
+  /** Stores progress points (and heartbeats); nothing is stored once the claim ended. */
+  async progress(runId: string, leaseHash: string, input: z.output<typeof ZReportProgressInput>): Promise<TWorkerAck> {
+    const { ack, live } = await this.beat(runId, leaseHash);
+    if (!live) return ack;
     const now = new Date();
     await this.repo.prisma.runProgressPoint.createMany({
       data: input.points.map((p) => ({
@@ -138,21 +177,13 @@ export class WorkersService {
       message: last.message ?? null,
       at: now.toISOString(),
     };
-    await this.repo.prisma.run.updateMany({ where: { id: runId, status: 'running', workerId: input.workerId }, data: { progress } });
+    await this.repo.prisma.run.updateMany({ where: { id: runId, status: 'running', leaseTokenHash: leaseHash }, data: { progress } });
     return ack;
   }
 
-  /** Throws RUN_NOT_YOURS unless `workerId` holds the running run. */
-  private async assertHeld(runId: string, workerId: string): Promise<void> {
-    const run = await this.repo.findRun(runId);
-    if (run.status !== 'running' || run.workerId !== workerId) {
-      throw new RunsError('RUN_NOT_YOURS', `run ${runId} is ${run.status} and held by ${run.workerId ?? 'no worker'}, not ${workerId}`);
-    }
-  }
-
   /** Streams an upload into the artifact store and records it on the run. */
-  async upload(runId: string, q: { workerId: string; kind: TArtifactKind; contentType: string }, body: Readable): Promise<TArtifact> {
-    await this.assertHeld(runId, q.workerId);
+  async upload(runId: string, leaseHash: string, q: { workerId: string; kind: TArtifactKind; contentType: string }, body: Readable): Promise<TArtifact> {
+    await this.requireLiveLease(runId, leaseHash);
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'defectlab-upload-'));
     try {
       const file = path.join(dir, 'body');
@@ -174,14 +205,13 @@ export class WorkersService {
     }
   }
 
-  async submitEvaluation(runId: string, input: z.output<typeof ZSubmitEvaluationInput>): Promise<{ evaluationId: string }> {
-    await this.assertHeld(runId, input.workerId);
-    const run = await this.repo.prisma.run.findUniqueOrThrow({ where: { id: runId }, select: { datasetVersionId: true } });
+  async submitEvaluation(runId: string, leaseHash: string, input: z.output<typeof ZSubmitEvaluationInput>): Promise<{ evaluationId: string }> {
+    const run = await this.requireLiveLease(runId, leaseHash);
     return { evaluationId: await storeWorkerEvaluation(this.repo.prisma, runId, run.datasetVersionId, input) };
   }
 
-  async complete(runId: string, input: z.output<typeof ZCompleteRunInput>): Promise<TRun> {
-    await this.assertHeld(runId, input.workerId);
+  async complete(runId: string, leaseHash: string, input: z.output<typeof ZCompleteRunInput>): Promise<TRun> {
+    await this.requireLiveLease(runId, leaseHash);
     const prisma = this.repo.prisma;
     const b = input.backbone;
     const backbone = await prisma.backbone.upsert({
@@ -191,7 +221,7 @@ export class WorkersService {
       select: { id: true },
     });
     const { count } = await prisma.run.updateMany({
-      where: { id: runId, status: 'running', workerId: input.workerId },
+      where: { id: runId, status: 'running', leaseTokenHash: leaseHash },
       data: {
         status: 'succeeded',
         finishedAt: new Date(),
@@ -201,21 +231,20 @@ export class WorkersService {
         error: null,
       },
     });
-    if (count !== 1) throw new RunsError('RUN_NOT_YOURS', `run ${runId} was taken back while completing`);
+    if (count !== 1) throw new RunsError('LEASE_ENDED', `the claim on run ${runId} ended while completing`);
     return toRun(await this.repo.findRun(runId));
   }
 
   /** Ends the run failed with the worker's reason, or cancelled when a cancel was requested. */
-  async fail(runId: string, workerId: string, error: string): Promise<TRun> {
-    await this.assertHeld(runId, workerId);
+  async fail(runId: string, leaseHash: string, error: string): Promise<TRun> {
+    const run = await this.requireLiveLease(runId, leaseHash);
     const prisma = this.repo.prisma;
-    const run = await prisma.run.findUniqueOrThrow({ where: { id: runId }, select: { cancelRequestedAt: true } });
     const cancelled = run.cancelRequestedAt !== null;
     const { count } = await prisma.run.updateMany({
-      where: { id: runId, status: 'running', workerId },
+      where: { id: runId, status: 'running', leaseTokenHash: leaseHash },
       data: { status: cancelled ? 'cancelled' : 'failed', finishedAt: new Date(), error: cancelled ? `cancelled: ${error}` : error },
     });
-    if (count !== 1) throw new RunsError('RUN_NOT_YOURS', `run ${runId} was taken back while failing`);
+    if (count !== 1) throw new RunsError('LEASE_ENDED', `the claim on run ${runId} ended while failing`);
     return toRun(await prisma.run.findUniqueOrThrow({ where: { id: runId }, select: RUN_SELECT }));
   }
 }

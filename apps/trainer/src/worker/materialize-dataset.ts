@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { listVersionLabels, type TVersionLabel } from '@defectlab/contracts';
+import { listJobLabels, type TVersionLabel } from '@defectlab/contracts';
 import type { WorkerApi } from './worker-api';
 
 const EXTENSIONS: Record<string, string> = { 'image/png': '.png', 'image/jpeg': '.jpg', 'image/tiff': '.tif', 'image/bmp': '.bmp' };
@@ -20,15 +20,16 @@ function classFolder(l: TVersionLabel): string {
 }
 
 /**
- * Downloads every image (and mask) of a dataset version through the API and writes it as an MVTec-layout
+ * Downloads every image (and mask) of a claimed run's dataset version through the API's job endpoints (`api`
+ * from `forJob`) and writes it as an MVTec-layout
  * folder under its label in that version: train/good, test/good, test/<defect type> and
  * ground_truth/<defect type>/<name>_mask.png. Files are named by image id, so a relabeled image keeps its name
  * and the trainer's split rule (hashing the relative path) stays stable for unchanged images.
  */
-export async function materializeDataset(api: WorkerApi, versionId: string, dir: string, log: (line: string) => void): Promise<MaterializedDataset> {
+export async function materializeDataset(api: WorkerApi, runId: string, versionId: string, dir: string, log: (line: string) => void): Promise<MaterializedDataset> {
   const labels: TVersionLabel[] = [];
   for (let page = 1; ; page++) {
-    const res = await api.call(listVersionLabels, { params: { versionId }, query: { page, pageSize: 500 } });
+    const res = await api.call(listJobLabels, { params: { runId }, query: { page, pageSize: 500 } });
     labels.push(...res.items);
     if (labels.length >= res.total || res.items.length === 0) break;
   }

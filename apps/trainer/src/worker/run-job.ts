@@ -5,9 +5,7 @@ import {
   ApiRequestError,
   completeRun,
   failRun,
-  getDataset,
-  getTarget,
-  getVersion,
+  getJobTargets,
   heartbeat,
   reportProgress,
   submitEvaluation,
@@ -58,7 +56,8 @@ class StopRequested extends Error {
  * run cancelled (or just lets go of it when it was taken back).
  */
 export async function runJob(job: TWorkerJob, o: RunJobOptions): Promise<JobOutcome> {
-  const { api, workerId } = o;
+  const { workerId } = o;
+  const api = o.api.forJob(job); // every call about the job carries its lease token
   const dir = path.join(o.workDir, `${job.runId}-${job.attempt}`);
   const logLines: string[] = [];
   const log = (line: string) => {
@@ -91,7 +90,9 @@ export async function runJob(job: TWorkerJob, o: RunJobOptions): Promise<JobOutc
       if (pending.length) await flush();
       else onAck(await api.call(heartbeat, { params: { runId: job.runId }, body: { workerId } }));
     } catch (e) {
-      log(`heartbeat failed: ${(e as Error).message}`);
+      // the lease is another claim's now (the run was taken back and claimed again): let go of it
+      if (e instanceof ApiRequestError && e.body.code === 'LEASE_NOT_HELD') onAck({ stop: true, cancelRequested: false, reason: e.body.message });
+      else log(`heartbeat failed: ${(e as Error).message}`);
     }
     try {
       const epoch = await checkpoints.syncIfChanged();
@@ -113,7 +114,7 @@ export async function runJob(job: TWorkerJob, o: RunJobOptions): Promise<JobOutc
       log(`resuming from checkpoint ${job.resumeCheckpointArtifactId} of an earlier attempt (epoch ${epoch ?? '?'} completed)`);
     }
     phase({ phase: 'download', message: 'downloading the dataset version' });
-    const data = await materializeDataset(api, job.datasetVersionId, path.join(dir, 'data'), log);
+    const data = await materializeDataset(api, job.runId, job.datasetVersionId, path.join(dir, 'data'), log);
     checkStop();
     phase({ phase: 'fit', message: `training on ${data.images} images` });
     const request: JobChildRequest = {
@@ -166,7 +167,7 @@ export async function runJob(job: TWorkerJob, o: RunJobOptions): Promise<JobOutc
     });
     await api.call(submitEvaluation, { params: { runId: job.runId }, body: { workerId, report, predictions } });
     log('evaluation stored');
-    await uploadLog(o, job, logLines);
+    await uploadLog(api, o, job, logLines);
     await api.call(completeRun, {
       params: { runId: job.runId },
       body: {
@@ -187,7 +188,7 @@ export async function runJob(job: TWorkerJob, o: RunJobOptions): Promise<JobOutc
     }
     const reason = s?.cancelRequested ? 'stopped on request' : (e as Error)?.message ?? String(e);
     log(s?.cancelRequested ? 'cancelled' : `failed: ${reason}`);
-    await uploadLog(o, job, logLines);
+    await uploadLog(api, o, job, logLines);
     try {
       await api.call(failRun, { params: { runId: job.runId }, body: { workerId, error: reason.slice(0, 10000) } });
     } catch (err) {
@@ -202,21 +203,15 @@ export async function runJob(job: TWorkerJob, o: RunJobOptions): Promise<JobOutc
 
 /** The operating-point targets of the dataset's product line (none when it has no Target). */
 async function productLineTargets(api: WorkerApi, job: TWorkerJob, log: (line: string) => void): Promise<OperatingPointTargets> {
-  const version = await api.call(getVersion, { params: { versionId: job.datasetVersionId } });
-  const dataset = await api.call(getDataset, { params: { datasetId: version.datasetId } });
-  try {
-    const t = await api.call(getTarget, { params: { productLine: dataset.productLine } });
-    log(`targets of product line ${dataset.productLine}: miss <= ${t.maxMissRate}, overkill <= ${t.maxOverkillRate}`);
-    return { maxMissRates: [t.maxMissRate], maxOverkillRates: [t.maxOverkillRate] };
-  } catch (e) {
-    if (e instanceof ApiRequestError && e.status === 404) return {};
-    throw e;
-  }
+  const { target: t } = await api.call(getJobTargets, { params: { runId: job.runId } });
+  if (!t) return {};
+  log(`targets of product line ${t.productLine}: miss <= ${t.maxMissRate}, overkill <= ${t.maxOverkillRate}`);
+  return { maxMissRates: [t.maxMissRate], maxOverkillRates: [t.maxOverkillRate] };
 }
 
-async function uploadLog(o: RunJobOptions, job: TWorkerJob, lines: string[]): Promise<void> {
+async function uploadLog(api: WorkerApi, o: RunJobOptions, job: TWorkerJob, lines: string[]): Promise<void> {
   try {
-    await o.api.uploadArtifact(job.runId, o.workerId, 'log', Buffer.from(`${lines.join('\n')}\n`), 'text/plain; charset=utf-8');
+    await api.uploadArtifact(job.runId, o.workerId, 'log', Buffer.from(`${lines.join('\n')}\n`), 'text/plain; charset=utf-8');
   } catch (e) {
     o.log(`[run ${job.runId.slice(0, 8)}] could not upload the log: ${(e as Error).message}`);
   }

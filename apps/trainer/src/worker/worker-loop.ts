@@ -56,6 +56,7 @@ export async function workerLoop(o: WorkerLoopOptions): Promise<JobOutcome[]> {
       continue;
     }
     if (!job) continue;
+    // the job carries its lease token; runJob sends it with every call about the run (api.forJob)
     outcomes.push(await runJob(job, { api: o.api, workerId: o.workerId, workDir: o.workDir, log: o.log, backboneCacheDir: o.backboneCacheDir }));
   }
   return outcomes;

@@ -33,6 +33,8 @@ export interface ApiClientOptions {
   /** Origin of the API, e.g. "http://127.0.0.1:3333"; "" for same-origin requests in a browser. */
   readonly baseUrl: string;
   readonly token?: string | null;
+  /** Sent with every request (a worker's lease token, say). */
+  readonly headers?: Readonly<Record<string, string>>;
   readonly fetch?: typeof fetch;
 }
 
@@ -53,7 +55,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       const s = qs.toString();
       if (s) url += `?${s}`;
     }
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { ...options.headers, accept: 'application/json' };
     if (options.token) headers['authorization'] = `Bearer ${options.token}`;
     if (i.body !== undefined) headers['content-type'] = 'application/json';
     const res = await doFetch(url, {

@@ -2,10 +2,27 @@ import { z } from 'zod';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** Roles in ascending order of power (DESIGN.md section 3). */
-export const ROLES = ['viewer', 'curator', 'engineer', 'admin'] as const;
+/** Roles of people, in ascending order of power (DESIGN.md section 3): each may do what the ones below it may. */
+export const PERSON_ROLES = ['viewer', 'curator', 'engineer', 'admin'] as const;
+/**
+ * Every role: the people's, plus `worker`, a trainer process. A worker stands outside the people's order:
+ * it may call the worker endpoints (minRole `worker`) and nothing else, and no person may call those.
+ */
+export const ROLES = [...PERSON_ROLES, 'worker'] as const;
 export const ZRole = z.enum(ROLES);
 export type TRole = z.infer<typeof ZRole>;
+
+/**
+ * True when a caller with `role` may call an endpoint of `minRole`: a person's role at or above a person's
+ * minRole; `worker` only for worker endpoints, which no person may call.
+ */
+export function roleSatisfies(role: TRole, minRole: TRole): boolean {
+  if (role === 'worker' || minRole === 'worker') return role === minRole;
+  return PERSON_ROLES.indexOf(role) >= PERSON_ROLES.indexOf(minRole);
+}
+
+/** The header that carries a claimed job's lease token on every worker call about that job. */
+export const LEASE_TOKEN_HEADER = 'x-lease-token';
 
 /**
  * One HTTP operation of the API: the single source of truth for the server's validation,
@@ -23,8 +40,10 @@ export interface Endpoint<
   readonly path: string;
   readonly summary: string;
   readonly tag: string;
-  /** Minimum role, or `null` for a public endpoint (health, OpenAPI). */
+  /** Minimum role, or `null` for a public endpoint (health, OpenAPI); see `roleSatisfies`. */
   readonly minRole: TRole | null;
+  /** True when the call also needs the lease token of the run's current claim (header `LEASE_TOKEN_HEADER`). */
+  readonly lease?: boolean;
   readonly params?: TParams;
   readonly query?: TQuery;
   readonly body?: TBody;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ZApiError } from '../common/api-error.schema';
-import type { Endpoint } from '../common/endpoint';
+import { LEASE_TOKEN_HEADER, type Endpoint } from '../common/endpoint';
 
 export interface OpenApiInfo {
   readonly title: string;
@@ -42,15 +42,22 @@ export function buildOpenApiDocument(endpoints: readonly Endpoint[], info: OpenA
     };
     if (e.minRole !== null) {
       responses['401'] = { description: 'Missing or invalid token', content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } } };
-      responses['403'] = { description: `Requires role ${e.minRole} or higher`, content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } } };
+      const who = e.minRole === 'worker' ? 'Requires role worker (no person may call it)' : `Requires role ${e.minRole} or higher`;
+      responses['403'] = { description: e.lease ? `${who} and the lease token of the run's current claim` : who, content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } } };
     }
+    if (e.lease) {
+      responses['409'] = { description: "The lease token is another claim's, or its claim ended", content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } } };
+    }
+    const leaseHeader = e.lease
+      ? [{ name: LEASE_TOKEN_HEADER, in: 'header', required: true, description: 'The leaseToken the claim answered with', schema: { type: 'string' } }]
+      : [];
     paths[openApiPath] ??= {};
     paths[openApiPath][e.method.toLowerCase()] = {
       operationId: e.id,
       summary: e.summary,
       tags: [e.tag],
       ...(e.minRole !== null ? { security: [{ bearer: [] }], 'x-min-role': e.minRole } : { security: [] }),
-      parameters: [...parametersOf(e.params, 'path'), ...parametersOf(e.query, 'query')],
+      parameters: [...parametersOf(e.params, 'path'), ...parametersOf(e.query, 'query'), ...leaseHeader],
       ...(e.body
         ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(e.body, 'input') } } } }
         : {}),

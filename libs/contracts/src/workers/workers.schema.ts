@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { ZSplit } from '../datasets/datasets.schema';
+import { ZSha256, ZSplit } from '../datasets/datasets.schema';
 import { ZEvaluationReport } from '../evaluation/evaluation-report.schema';
 import { ZModelKind } from '../evaluation/model-kind.schema';
 import { ZSplitRule } from '../evaluation/split-rule.schema';
 import { ZArtifactKind } from '../runs/runs.schema';
+import { ZTarget } from '../targets/targets.schema';
 
 /** A worker's self-chosen id (host name + process id, say): which attempt belongs to which process. */
 export const ZWorkerId = z.string().min(1).max(200);
@@ -30,6 +31,11 @@ export const ZWorkerJob = z.object({
   runId: z.uuid(),
   /** 1 for the first attempt. */
   attempt: z.number().int().min(1),
+  /**
+   * The secret of this claim, shown in this answer only (the server keeps its sha256): every worker call on
+   * the run sends it in the `x-lease-token` header. It dies when the run ends, is cancelled or taken back.
+   */
+  leaseToken: z.string().min(32).max(200),
   kind: ZModelKind,
   datasetVersionId: z.uuid(),
   backbone: z.string(),
@@ -47,6 +53,11 @@ export type TWorkerJob = z.infer<typeof ZWorkerJob>;
 export const ZClaimResult = z.object({ job: ZWorkerJob.nullable() });
 
 export const ZWorkerRunParams = z.object({ runId: z.uuid() });
+export const ZWorkerBlobParams = ZWorkerRunParams.extend({ sha256: ZSha256 });
+export const ZWorkerArtifactParams = ZWorkerRunParams.extend({ artifactId: z.uuid() });
+
+/** The targets of the run's product line, or null when it has none (the evaluation adds their operating points). */
+export const ZJobTargets = z.object({ target: ZTarget.nullable() });
 
 /** The answer to every worker call on a run: stop when `stop` is true (cancelled, or the run is no longer this worker's). */
 export const ZWorkerAck = z.object({

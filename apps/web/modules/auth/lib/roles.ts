@@ -1,9 +1,9 @@
-import { ROLES, type TRole } from '@defectlab/contracts';
+import { roleSatisfies, type TRole } from '@defectlab/contracts';
 
-/** True when `role` is at least `min` (viewer < curator < engineer < admin). */
+/** True when `role` may do what `min` may (viewer < curator < engineer < admin; a worker token may do none of it). */
 export function hasRole(role: TRole | null | undefined, min: TRole): boolean {
   if (!role) return false;
-  return ROLES.indexOf(role) >= ROLES.indexOf(min);
+  return roleSatisfies(role, min);
 }
 
 /** What each role may do in the UI, in words (shown beside disabled controls). */
@@ -12,4 +12,5 @@ export const ROLE_CAN: Record<TRole, string> = {
   curator: 'also relabel images',
   engineer: 'also import datasets and start or cancel runs',
   admin: 'also edit targets and manage users',
+  worker: 'nothing in the web app (a trainer worker token: worker endpoints only)',
 };

@@ -1,0 +1,5 @@
+-- AlterEnum
+ALTER TYPE "Role" ADD VALUE 'worker';
+
+-- AlterTable
+ALTER TABLE "Run" ADD COLUMN     "leaseTokenHash" TEXT;
