@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { bootstrapAdmin } from './auth/bootstrap-admin';
 import { ApiExceptionFilter } from './common/api-exception.filter';
+import { serverPathsOf } from './common/redact-server-paths';
 import type { AppConfig } from './config/app-config';
 import { openDatabase, type Database } from './database/database';
 import { malformedJsonAsAppError } from './errors/app-error';
@@ -45,10 +46,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       logger: new NestJsonLogger(logger),
       bodyParser: true,
     });
+    app.use(requestLogger(logger)); // first: every answer, a body parser's error included, carries the request id
     app.useBodyParser('json', { limit: config.storage.jsonBodyMaxBytes });
     app.use(malformedJsonAsAppError);
-    app.use(requestLogger(logger));
-    app.useGlobalFilters(new ApiExceptionFilter(logger));
+    app.useGlobalFilters(new ApiExceptionFilter(logger, serverPathsOf(config)));
     app.enableShutdownHooks();
     return { app, db, logger };
   } catch (err) {

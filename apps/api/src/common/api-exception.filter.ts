@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpSta
 import type { TApiError } from '@defectlab/contracts';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { redactServerPaths, type ServerPath } from './redact-server-paths';
 
 const CODE_BY_STATUS: Record<number, string> = {
   400: 'BAD_REQUEST',
@@ -13,17 +14,28 @@ const CODE_BY_STATUS: Record<number, string> = {
   415: 'UNSUPPORTED_MEDIA_TYPE',
 };
 
-/** Turns every error into the contracts' ApiError body; unexpected errors become a logged 500. */
+/**
+ * Turns every error into the contracts' ApiError body; unexpected errors become a logged 500. Server folders
+ * (`serverPaths`) in messages and issues are replaced by placeholders: answers never reveal server paths.
+ */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly serverPaths: readonly ServerPath[] = [],
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request & { requestId?: string }>();
-    const body = this.toBody(exception, req);
+    const body = this.redact(this.toBody(exception, req));
     res.status(body.statusCode).json(body);
+  }
+
+  private redact(body: TApiError): TApiError {
+    const r = (text: string) => redactServerPaths(text, this.serverPaths);
+    return { ...body, message: r(body.message), ...(body.issues ? { issues: body.issues.map((i) => ({ path: r(i.path), message: r(i.message) })) } : {}) };
   }
 
   private toBody(exception: unknown, req: Request & { requestId?: string }): TApiError {

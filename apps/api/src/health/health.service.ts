@@ -5,6 +5,12 @@ import type { Database } from '../database/database';
 import { currentSchemaVersion } from '../database/migrator';
 import { APP_VERSION } from '../version';
 
+/** What health says about the database: its kind only (the public answer never names paths, hosts or schemas). */
+const PUBLIC_DESCRIPTION = {
+  pglite: 'PGlite (PostgreSQL in WebAssembly), embedded in the API process',
+  postgres: 'PostgreSQL server',
+} as const;
+
 @Injectable()
 export class HealthService {
   private readonly startedAt = Date.now();
@@ -20,7 +26,7 @@ export class HealthService {
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 100) / 10,
       database: {
         kind: this.db.sql.kind,
-        description: this.db.sql.description,
+        description: PUBLIC_DESCRIPTION[this.db.sql.kind],
         serverVersion: version,
         schemaVersion: await currentSchemaVersion(this.db.sql),
       },

@@ -38,9 +38,21 @@ export class UsersService {
     }
   }
 
+  /**
+   * Changes a user's name or role. Demoting the last admin is refused (LAST_ADMIN): nobody could manage users
+   * and tokens any more. The admins' rows are locked first, so two admins demoting each other at once leave one.
+   */
   async update(userId: string, input: TUpdateUserInput): Promise<TUser> {
     await this.requireUser(userId);
-    return toUser(await this.db.prisma.user.update({ where: { id: userId }, data: { name: input.name, role: input.role }, select: USER_SELECT }));
+    return this.db.prisma.$transaction(async (tx) => {
+      if (input.role !== undefined && input.role !== 'admin') {
+        const admins = await tx.$queryRaw<{ id: string }[]>`SELECT "id"::text AS "id" FROM "User" WHERE "role" = 'admin' ORDER BY "id" FOR UPDATE`;
+        if (admins.length === 1 && admins[0].id === userId) {
+          throw new AppError('LAST_ADMIN', 'this is the last admin: make another user admin before changing its role');
+        }
+      }
+      return toUser(await tx.user.update({ where: { id: userId }, data: { name: input.name, role: input.role }, select: USER_SELECT }));
+    });
   }
 
   async listTokens(userId: string): Promise<TApiTokenInfo[]> {
@@ -59,15 +71,25 @@ export class UsersService {
     return { ...toTokenInfo(row), token };
   }
 
+  /**
+   * Revokes a token. Revoking the last live token of the last admin is refused (LAST_ADMIN): it would lock
+   * every admin out (the tokens of all admins are locked first, as in `update`).
+   */
   async revokeToken(tokenId: string): Promise<TApiTokenInfo> {
-    const found = await this.db.prisma.apiToken.findUnique({ where: { id: tokenId }, select: { revokedAt: true } });
-    if (!found) throw new AppError('TOKEN_NOT_FOUND', `no token ${tokenId}`);
-    const row = await this.db.prisma.apiToken.update({
-      where: { id: tokenId },
-      data: { revokedAt: found.revokedAt ?? new Date() },
-      select: TOKEN_SELECT,
+    return this.db.prisma.$transaction(async (tx) => {
+      const found = await tx.apiToken.findUnique({ where: { id: tokenId }, select: { revokedAt: true, user: { select: { role: true } } } });
+      if (!found) throw new AppError('TOKEN_NOT_FOUND', `no token ${tokenId}`);
+      if (!found.revokedAt && found.user.role === 'admin') {
+        const live = await tx.$queryRaw<{ id: string }[]>`
+          SELECT t."id"::text AS "id" FROM "ApiToken" t JOIN "User" u ON u."id" = t."userId"
+          WHERE u."role" = 'admin' AND t."revokedAt" IS NULL ORDER BY t."id" FOR UPDATE OF t`;
+        if (live.length === 1 && live[0].id === tokenId) {
+          throw new AppError('LAST_ADMIN', "this is the last admin's last token: issue another admin token before revoking it");
+        }
+      }
+      const row = await tx.apiToken.update({ where: { id: tokenId }, data: { revokedAt: found.revokedAt ?? new Date() }, select: TOKEN_SELECT });
+      return toTokenInfo(row);
     });
-    return toTokenInfo(row);
   }
 
   async token(tokenId: string): Promise<TApiTokenInfo> {

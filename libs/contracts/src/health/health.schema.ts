@@ -6,7 +6,7 @@ export const ZHealthResponse = z.object({
   uptimeSeconds: z.number(),
   database: z.object({
     kind: z.enum(['postgres', 'pglite']),
-    /** e.g. "PGlite (PostgreSQL in WebAssembly) at /srv/defectlab/.data/pglite" */
+    /** e.g. "PostgreSQL server": the kind in words, never a path, host or schema (health is public). */
     description: z.string(),
     /** `SELECT version()` of the server. */
     serverVersion: z.string(),

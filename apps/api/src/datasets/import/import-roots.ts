@@ -26,7 +26,7 @@ export async function resolveImportFolder(requested: string, roots: readonly str
     ? roots.filter((r) => isInside(path.resolve(r), path.resolve(requested))).map((r) => ({ root: r, folder: path.resolve(requested) }))
     : roots.map((r) => ({ root: r, folder: path.resolve(r, requested) }));
   if (candidates.length === 0) {
-    throw new AppError('PATH_NOT_ALLOWED', `"${requested}" is outside the import roots (${roots.join(', ')})`);
+    throw new AppError('PATH_NOT_ALLOWED', `"${requested}" is outside the import roots (DEFECTLAB_IMPORT_ROOTS)`);
   }
   for (const { root, folder } of candidates) {
     let real: string;
@@ -37,11 +37,11 @@ export async function resolveImportFolder(requested: string, roots: readonly str
     }
     const realRoot = await fs.realpath(root).catch(() => path.resolve(root));
     if (!isInside(realRoot, real)) {
-      throw new AppError('PATH_NOT_ALLOWED', `"${requested}" resolves through a symbolic link to a folder outside the import root ${root}`);
+      throw new AppError('PATH_NOT_ALLOWED', `"${requested}" resolves through a symbolic link to a folder outside its import root`);
     }
     const stat = await fs.stat(real);
     if (!stat.isDirectory()) throw new AppError('IMPORT_PATH_NOT_FOUND', `"${requested}" is not a folder`);
     return real;
   }
-  throw new AppError('IMPORT_PATH_NOT_FOUND', `"${requested}" does not exist in the import roots (${roots.join(', ')})`);
+  throw new AppError('IMPORT_PATH_NOT_FOUND', `"${requested}" does not exist in the import roots (DEFECTLAB_IMPORT_ROOTS)`);
 }

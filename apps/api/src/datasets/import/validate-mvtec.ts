@@ -61,7 +61,8 @@ export function datasetErrorToAppError(err: DatasetError, root: string): AppErro
   };
   const file = rel(err.file);
   const detail = err.message.startsWith(`${err.file}: `) ? err.message.slice(err.file.length + 2) : err.message;
-  return new AppError(DATASET_ERROR_CODES[err.code], `${file}: ${detail.split(root + path.sep).join('')}`, [{ path: file, message: detail }]);
+  const relDetail = detail.split(root + path.sep).join('');
+  return new AppError(DATASET_ERROR_CODES[err.code], `${file}: ${relDetail}`, [{ path: file, message: relDetail }]);
 }
 
 /**
