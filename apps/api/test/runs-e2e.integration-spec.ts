@@ -1,6 +1,6 @@
 /**
  * End to end through the API on the real PostgreSQL, with real trainer worker processes
- * (apps/trainer/src/worker.ts, spawned like any remote worker: an API URL and an engineer's token):
+ * (apps/trainer/src/worker.ts, spawned like any remote worker: an API URL and a worker token):
  * import a generated dataset, submit a small CS-Flow run, kill the first worker with SIGKILL mid-training
  * (the run is taken back and retried), let a second worker finish it, read the evaluation, relabel two
  * images, re-evaluate from stored scores and check the figures against libs/metrics; then cancel a running
@@ -45,7 +45,7 @@ describe('runs end to end on PostgreSQL with real worker processes', () => {
     await api.created.app.listen(0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${(api.created.app.getHttpServer().address() as AddressInfo).port}`;
     engineer = await api.auth('engineer');
-    workerToken = engineer.Authorization.replace(/^Bearer /, '');
+    workerToken = (await api.auth('worker')).Authorization.replace(/^Bearer /, '');
     await generateDemoDataset({ productLine: 'lens', seed: 5, size: 64, counts: { trainGood: 16, testGood: 8, testDefective: 8 } }, path.join(api.importRoot, 'lens-e2e'));
     const imported = await api.http.post('/api/datasets/import').set(engineer).send({ path: 'lens-e2e', name: 'lens e2e', productLine: 'lens' }).expect(201);
     versionId = imported.body.version.id;
