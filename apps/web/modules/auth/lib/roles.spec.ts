@@ -10,6 +10,10 @@ describe('hasRole', () => {
     expect(hasRole('admin', 'engineer')).toBe(true);
   });
 
+  it('gives a worker token nothing a person may do', () => {
+    for (const min of ['viewer', 'curator', 'engineer', 'admin'] as const) expect(hasRole('worker', min)).toBe(false);
+  });
+
   it('grants nothing without a role', () => {
     expect(hasRole(null, 'viewer')).toBe(false);
     expect(hasRole(undefined, 'viewer')).toBe(false);
