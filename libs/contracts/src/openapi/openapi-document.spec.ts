@@ -37,6 +37,15 @@ describe('buildOpenApiDocument', () => {
     expect(op['x-min-role']).toBe('engineer');
   });
 
+  it("documents the lease header and the worker role on worker calls about a run", () => {
+    const real = buildOpenApiDocument(API_ENDPOINTS, { title: 'DefectLab', version: '0' }) as typeof doc;
+    const beat = real.paths['/api/worker/runs/{runId}/heartbeat']['post'];
+    expect(beat['parameters']).toContainEqual(expect.objectContaining({ name: 'x-lease-token', in: 'header', required: true }));
+    expect(beat['x-min-role']).toBe('worker');
+    expect(Object.keys(beat['responses'] as object)).toEqual(expect.arrayContaining(['403', '409']));
+    expect(real.paths['/api/worker/claim']['post']['parameters']).toEqual([]);
+  });
+
   it('builds the real API document with unique operation ids', () => {
     const ids = API_ENDPOINTS.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
