@@ -35,10 +35,11 @@ export class JobDataService {
   /** An image or mask of the run's dataset version (BLOB_NOT_FOUND for any other stored bytes). */
   async blob(runId: string, leaseHash: string, sha256: string): Promise<{ contentType: string; bytes: number; stream: Readable }> {
     const run = await this.workers.requireLiveLease(runId, leaseHash);
-    const inVersion = await this.repo.prisma.label.findFirst({
-      where: { versionId: run.datasetVersionId, OR: [{ image: { blobSha256: sha256 } }, { maskSha256: sha256 }] },
-      select: { id: true },
-    });
+    // an image first (the common case, through Image's blobSha256 index), else a mask
+    const label = this.repo.prisma.label;
+    const inVersion =
+      (await label.findFirst({ where: { versionId: run.datasetVersionId, image: { blobSha256: sha256 } }, select: { id: true } })) ??
+      (await label.findFirst({ where: { versionId: run.datasetVersionId, maskSha256: sha256 }, select: { id: true } }));
     if (!inVersion) throw new AppError('BLOB_NOT_FOUND', `no image or mask with sha256 ${sha256} in the dataset version of run ${runId}`);
     return this.datasets.blob(sha256);
   }
