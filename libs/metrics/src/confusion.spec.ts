@@ -73,7 +73,6 @@ describe('confusionAtThreshold', () => {
           }
         }
       }),
-      { numRuns: 300 },
     );
   });
 });

@@ -32,7 +32,6 @@ describe('sorted scores (simulator path)', () => {
           expect(confusionFromSorted(sorted, thr)).toEqual(confusionAtThreshold(scores, labels, thr));
         }
       }),
-      { numRuns: 200 },
     );
   });
 });
