@@ -29,6 +29,9 @@ export function labelledArb(options: { minLength?: number; maxLength?: number } 
     }));
 }
 
+/** Thresholds: mostly among the scores of {@link labelledArb}, sometimes any double including +/-Infinity (never NaN). */
+export const thresholdArb = fc.oneof({ weight: 3, arbitrary: fc.double({ min: -12, max: 12, noNaN: true }) }, fc.double({ noNaN: true }));
+
 /**
  * A unit to multiply synthetic scores in [0, ~1.5] by: ordinary, subnormal (1e-310), huge (1e300)
  * and huge with the order reversed (-1e300). Apply it to Float64Array data (Float32 would overflow).
