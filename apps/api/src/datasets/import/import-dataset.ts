@@ -33,6 +33,8 @@ export interface ImportProgressEvent {
 export interface ImportDeps {
   readonly prisma: PrismaClient;
   readonly store: ArtifactStore;
+  /** Most pixels an image or mask may declare (default DEFAULT_IMAGE_MAX_PIXELS). */
+  readonly maxImagePixels?: number;
 }
 
 /** Rows written per statement in the import transaction. */
@@ -58,7 +60,7 @@ export async function importMvtecDataset(
 ): Promise<ImportOutcome> {
   const started = Date.now();
   onProgress({ phase: 'scanning', done: 0, total: 0 });
-  const manifest = await validateMvtecFolder(req.root, (done, total) => onProgress({ phase: 'validating', done, total }));
+  const manifest = await validateMvtecFolder(req.root, (done, total) => onProgress({ phase: 'validating', done, total }), { maxImagePixels: deps.maxImagePixels });
   const files = distinctFiles(manifest);
   const masks = manifest.entries.filter((e) => e.mask).length;
   const stats = (newBlobs: number) => ({
