@@ -9,6 +9,7 @@ export type RunsErrorCode =
   | 'RUN_FINISHED'
   | 'RUN_NOT_YOURS'
   | 'EMPTY_ARTIFACT'
+  | 'ARTIFACT_TOO_LARGE'
   | 'IMAGE_NOT_IN_VERSION'
   | 'VERSIONS_OF_DIFFERENT_DATASETS'
   | 'NOTHING_TO_RECOMPUTE'
@@ -26,6 +27,8 @@ export function runsHttpStatus(code: RunsErrorCode): number {
     case 'RUN_NOT_YOURS':
     case 'OPERATING_POINT_EXISTS':
       return 409;
+    case 'ARTIFACT_TOO_LARGE':
+      return 413;
     case 'EMPTY_ARTIFACT':
     case 'IMAGE_NOT_IN_VERSION':
     case 'VERSIONS_OF_DIFFERENT_DATASETS':
