@@ -77,7 +77,11 @@ export class RelabelService {
 
     const result = await this.db.prisma.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT "id" FROM "Dataset" WHERE "id" = ${base.datasetId}::uuid FOR UPDATE`;
-      const head = await tx.datasetVersion.findFirstOrThrow({ where: { datasetId: base.datasetId }, orderBy: { number: 'desc' }, select: { id: true, number: true } });
+      const head = await tx.datasetVersion.findFirstOrThrow({
+        where: { datasetId: base.datasetId },
+        orderBy: { number: 'desc' },
+        select: { id: true, number: true, imageCount: true, trainCount: true, validationCount: true, testCount: true },
+      });
       if (head.id !== base.id) {
         const changed = await tx.$queryRaw<{ imageId: string; relPath: string; number: number }[]>`
           SELECT a."imageId", i."relPath", v."number"
@@ -131,7 +135,18 @@ export class RelabelService {
       const newMasks = [...masks.values()];
       if (newMasks.length > 0) await tx.blob.createMany({ data: newMasks, skipDuplicates: true });
       const version = await tx.datasetVersion.create({
-        data: { datasetId: base.datasetId, number: head.number + 1, parentId: head.id, note: input.note ?? null, createdById: authorId },
+        // a commit relabels, it never adds or removes images: the new version holds the head's images
+        data: {
+          datasetId: base.datasetId,
+          number: head.number + 1,
+          parentId: head.id,
+          note: input.note ?? null,
+          createdById: authorId,
+          imageCount: head.imageCount,
+          trainCount: head.trainCount,
+          validationCount: head.validationCount,
+          testCount: head.testCount,
+        },
         select: { id: true, number: true },
       });
       await tx.labelChange.createMany({
