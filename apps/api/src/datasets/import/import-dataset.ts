@@ -95,7 +95,7 @@ export async function importMvtecDataset(
   });
 
   try {
-    const written = await writeRows(deps, req, manifest, files, onProgress);
+    const written = await writeRows(deps, req, manifest, onProgress);
     return { created: true, ...written, stats: stats(newBlobs) };
   } catch (err) {
     if ((err as { code?: string }).code === 'P2002') {
@@ -133,12 +133,10 @@ async function writeRows(
   deps: ImportDeps,
   req: ImportRequest,
   manifest: Manifest,
-  files: readonly FileFacts[],
   onProgress: (event: ImportProgressEvent) => void,
 ): Promise<{ datasetId: string; versionId: string; versionNumber: number }> {
   const datasetId = randomUUID();
   const versionId = randomUUID();
-  const fileBySha = new Map(files.map((f) => [f.sha256, f]));
   const images = manifest.entries.map((e) => ({ id: randomUUID(), entry: e }));
   const total = 2 + images.length;
   let done = 0;
@@ -181,8 +179,8 @@ async function writeRows(
     for (const batch of chunks(images, IMPORT_BATCH_IMAGES)) {
       const blobs = new Map<string, FileFacts>();
       for (const { entry } of batch) {
-        blobs.set(entry.image.sha256, fileBySha.get(entry.image.sha256) ?? entry.image);
-        if (entry.mask) blobs.set(entry.mask.sha256, fileBySha.get(entry.mask.sha256) ?? entry.mask);
+        blobs.set(entry.image.sha256, entry.image);
+        if (entry.mask) blobs.set(entry.mask.sha256, entry.mask);
       }
       await prisma.$transaction([
         prisma.blob.createMany({
