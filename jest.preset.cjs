@@ -1,5 +1,7 @@
 // Shared jest settings: SWC transpiles TypeScript (with decorator metadata for NestJS),
-// and the tsconfig path aliases resolve to library sources.
+// and the tsconfig path aliases resolve to library sources. Every project's fast-check property
+// tests run with the seed and run count of tools/scripts/property-tests.cjs (fixed in `npm test`,
+// fresh in `npm run test:fuzz`), printed once per jest run.
 const path = require('node:path');
 const { compilerOptions } = require('./tsconfig.base.json');
 
@@ -10,6 +12,7 @@ for (const [alias, [target]] of Object.entries(compilerOptions.paths)) {
 
 /** @param {string} projectRoot @param {Partial<import('jest').Config>} overrides */
 function jestConfig(projectRoot, overrides = {}) {
+  const { setupFilesAfterEnv = [], ...rest } = overrides;
   return {
     displayName: path.relative(__dirname, projectRoot),
     rootDir: projectRoot,
@@ -34,7 +37,9 @@ function jestConfig(projectRoot, overrides = {}) {
     moduleNameMapper,
     testMatch: ['<rootDir>/**/*.spec.ts', '<rootDir>/**/*.spec.tsx'],
     testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.next/'],
-    ...overrides,
+    globalSetup: path.join(__dirname, 'tools/scripts/jest-property-global-setup.cjs'),
+    setupFilesAfterEnv: [path.join(__dirname, 'tools/scripts/jest-property-setup.cjs'), ...setupFilesAfterEnv],
+    ...rest,
   };
 }
 

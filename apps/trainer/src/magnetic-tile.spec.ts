@@ -17,7 +17,7 @@ const present = fs.existsSync(path.join(DATA, 'train', 'good')) && fs.existsSync
 if (!present) console.warn(`skipping the magnetic_tile CLI test: ${DATA} or ${RESNET} is absent (place the repository beside ../shared)`);
 
 function cli(args: string[]) {
-  return spawnSync(process.execPath, ['-r', './tools/scripts/register.cjs', 'apps/trainer/src/cli.ts', ...args], { cwd: REPO, encoding: 'utf8', timeout: 300_000 });
+  return spawnSync(process.execPath, ['-r', './tools/scripts/register.cjs', 'apps/trainer/src/cli.ts', ...args], { cwd: REPO, encoding: 'utf8', timeout: 1_800_000 });
 }
 
 (present ? describe : describe.skip)('trainer CLI on ../shared/datasets/magnetic_tile', () => {
@@ -44,5 +44,5 @@ function cli(args: string[]) {
     expect(report.pixelAuroc).not.toBeNull();
     // far above chance on real defects; a label or split mix-up would not be
     expect(report.imageAuroc as number).toBeGreaterThan(0.7);
-  }, 600_000);
+  }, 2_400_000); // the fit alone ran past 5 min with the machine under load (load average ~17)
 });

@@ -79,5 +79,5 @@ d('CsFlowModel end to end (demo data, ResNet-50 v2 backbone)', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
     expect(openSessionCount()).toBe(sessions);
-  }, 600_000);
+  }, 1_800_000); // about 9 min with the machine under load (2 busy loops, load average 22)
 });

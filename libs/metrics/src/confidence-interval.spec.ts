@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { confusionAtThreshold } from './confusion';
-import { clopperPearsonInterval, confusionIntervals, rateInterval, wilsonInterval } from './confidence-interval';
+import { CLOPPER_PEARSON_MAX_N, clopperPearsonInterval, confusionIntervals, rateInterval, wilsonInterval } from './confidence-interval';
+import { MetricsInputError } from './validate';
 
 // Clopper-Pearson 95 % reference bounds: SciPy 1.17.1 scipy.stats.beta.ppf(0.025, k, n-k+1) and
 // beta.ppf(0.975, k+1, n-k), computed once and stored here.
@@ -37,9 +38,12 @@ describe('Clopper-Pearson', () => {
     }
   });
 
-  it('property: 0 <= lower <= k/n <= upper <= 1, and wider at higher confidence', () => {
+  it('property: 0 <= lower <= k/n <= upper <= 1, and wider at higher confidence, from n = 1 to the limit', () => {
+    // small counts mostly; now and then up to CLOPPER_PEARSON_MAX_N; k = 0 and k = n included
+    const n = fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 1, max: 5000 }) }, fc.integer({ min: 1, max: CLOPPER_PEARSON_MAX_N }), fc.constant(CLOPPER_PEARSON_MAX_N));
+    const share = fc.oneof(fc.constantFrom(0, 1), fc.double({ min: 0, max: 1, noNaN: true }));
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 5000 }), fc.double({ min: 0, max: 1, noNaN: true }), (n, u) => {
+      fc.property(n, share, (n, u) => {
         const k = Math.min(n, Math.floor(u * (n + 1)));
         const r95 = clopperPearsonInterval(k, n, 0.95);
         const r99 = clopperPearsonInterval(k, n, 0.99);
@@ -50,8 +54,16 @@ describe('Clopper-Pearson', () => {
         expect(r99.lower).toBeLessThanOrEqual(r95.lower + 1e-15);
         expect(r99.upper).toBeGreaterThanOrEqual(r95.upper - 1e-15);
       }),
-      { numRuns: 100 },
     );
+  });
+
+  it('refuses n above the limit, where the incomplete beta loses its digits, and points to Wilson', () => {
+    // at n = 2^53 - 1 the bounds of 1 / n used to come out inverted (lower 3.0e-15 > upper 3.3e-16)
+    expect(() => clopperPearsonInterval(1, Number.MAX_SAFE_INTEGER)).toThrow(/n <= 1000000000 \(use the 'wilson' method/);
+    expect(() => rateInterval(0, CLOPPER_PEARSON_MAX_N + 1)).toThrow(MetricsInputError);
+    const w = rateInterval(1, Number.MAX_SAFE_INTEGER, { method: 'wilson' })!;
+    expect(w.lower).toBeLessThanOrEqual(w.rate);
+    expect(w.upper).toBeGreaterThanOrEqual(w.rate);
   });
 });
 

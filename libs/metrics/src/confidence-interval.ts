@@ -9,6 +9,11 @@
  * Option: Wilson score interval (shorter, approximate coverage):
  *   (k + z^2/2 +/- z sqrt(k (n - k) / n + z^2 / 4)) / (n + z^2),  z = Phi^-1(1 - alpha / 2).
  * Both are clipped to [0, 1]. With n = 0 the rate is undefined and the result is `null`.
+ *
+ * Range: Clopper-Pearson is computed for n <= {@link CLOPPER_PEARSON_MAX_N} (1e9 trials), where its
+ * bounds are accurate to about 1e-7 relative; above that the incomplete beta function loses its
+ * digits to cancellation (at n = 2^53 the bounds come out inverted), so a larger n is refused with
+ * a MetricsInputError that suggests Wilson, which is accurate for every n up to 2^53 - 1.
  */
 import type { ConfusionMetrics } from './confusion';
 import { betaQuantile, normalQuantile } from './special-functions';
@@ -42,13 +47,27 @@ function checkArgs(k: number, n: number, confidence: number): void {
   }
 }
 
-/** Clopper-Pearson bounds of k successes in n > 0 trials. */
+/** The largest n Clopper-Pearson intervals are computed for (see the module comment). */
+export const CLOPPER_PEARSON_MAX_N = 1e9;
+
+/**
+ * Clopper-Pearson bounds of k successes in n trials, 0 < n <= {@link CLOPPER_PEARSON_MAX_N}.
+ * The ends use their closed forms: upper = 1 - (alpha/2)^(1/n) at k = 0, lower = (alpha/2)^(1/n) at k = n.
+ * @throws MetricsInputError for n = 0, n above the limit, or k outside [0, n]
+ */
 export function clopperPearsonInterval(k: number, n: number, confidence = 0.95): { lower: number; upper: number } {
   checkArgs(k, n, confidence);
   if (n === 0) throw new MetricsInputError('empty-input', 'an interval needs n > 0');
+  if (n > CLOPPER_PEARSON_MAX_N) {
+    throw new MetricsInputError(
+      'invalid-argument',
+      `n is ${n}; Clopper-Pearson intervals are computed for n <= ${CLOPPER_PEARSON_MAX_N} (use the 'wilson' method for larger counts)`,
+    );
+  }
   const alpha = 1 - confidence;
-  const lower = k === 0 ? 0 : betaQuantile(alpha / 2, k, n - k + 1);
-  const upper = k === n ? 1 : betaQuantile(1 - alpha / 2, k + 1, n - k);
+  const endPower = Math.log(alpha / 2) / n; // ln((alpha/2)^(1/n))
+  const lower = k === 0 ? 0 : k === n ? Math.exp(endPower) : betaQuantile(alpha / 2, k, n - k + 1);
+  const upper = k === n ? 1 : k === 0 ? -Math.expm1(endPower) : betaQuantile(1 - alpha / 2, k + 1, n - k);
   return { lower, upper };
 }
 

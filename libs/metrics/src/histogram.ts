@@ -5,17 +5,26 @@
  * Bins: `bins` equal-width bins over [min, max]; edges[0] = min, edges[bins] = max. A score s
  * falls in bin j when edges[j] <= s < edges[j + 1]; the last bin also holds s = max (closed).
  * Scores below min / above max (only possible when the range is given) are counted in
- * `below` / `above`, never dropped.
+ * `below` / `above`, never dropped: every score is counted exactly once.
  *
  * Edge figures: `atEdges[i]` is the exact confusion at threshold edges[i] (flagged when
  * score >= edges[i]), the same numbers `confusionAtThreshold` gives on the raw scores. Edges
- * are stored once and scores are placed by comparing with the stored edges, so no rounding
- * can put a score on the wrong side of its edge.
+ * are stored once and scores are placed by comparing with the stored edges (a binary search),
+ * never by dividing by a bin width, so no rounding can put a score on the wrong side of its edge.
  *
- * Default range: the smallest and largest score. When all scores are equal (min = max), the range
- * becomes [min, min + 1] so bins have a width.
+ * Degenerate ranges:
+ * - all scores equal (or a given min = max): the range is widened around the value, [v, v + w]
+ *   with w = max(1, |v| / 2^20) (see {@link widenSingleValue}), so the bins have a width and
+ *   every score lands in the first bin;
+ * - a range too narrow for `bins` distinct doubles (e.g. [0, 5e-324]): neighbouring edges
+ *   coincide; the bins between equal edges are empty and each score sits in the last bin whose
+ *   lower edge it reaches, so counts and edge figures stay exact;
+ * - a range wider than the largest double (-1e308 to 1e308): edges are computed without
+ *   overflow (see {@link pointInRange}).
+ * NaN and +/-Infinity scores are refused with a MetricsInputError naming the index.
  */
 import { ConfusionMetrics, metricsFromCounts } from './confusion';
+import { assertScoreRange, pointInRange, widenSingleValue } from './score-range';
 import { assertInteger, MetricsInputError, NumericArray, validateScoresAndLabels } from './validate';
 
 export interface HistogramOptions {
@@ -41,39 +50,19 @@ export interface ScoreHistogram {
 }
 
 /**
- * Builds the shared-bin histogram and the figures at every edge. O(n + bins).
+ * Builds the shared-bin histogram and the figures at every edge. O(n log(bins) + bins).
  * @param predScores - shape [n], finite
  * @param gtLabels - shape [n], 0 = good, 1 = defective
- * @throws MetricsInputError on invalid input, or when n = 0 and no range is given
+ * @throws MetricsInputError on invalid input (a NaN or infinite score names its index), or when
+ *   n = 0 and no range is given
  */
 export function scoreHistogram(predScores: NumericArray, gtLabels: NumericArray, options: HistogramOptions = {}): ScoreHistogram {
-  validateScoresAndLabels(predScores, gtLabels);
+  const { nGood, nDefective } = validateScoresAndLabels(predScores, gtLabels);
   const bins = options.bins ?? 50;
   assertInteger(bins, 1, 1 << 24, 'bins');
-  let min = options.min;
-  let max = options.max;
-  if (min === undefined || max === undefined) {
-    if (predScores.length === 0) {
-      throw new MetricsInputError('empty-input', 'a histogram of no scores needs an explicit min and max');
-    }
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = 0; i < predScores.length; i++) {
-      if (predScores[i] < lo) lo = predScores[i];
-      if (predScores[i] > hi) hi = predScores[i];
-    }
-    min ??= lo;
-    max ??= hi;
-  }
-  if (!Number.isFinite(min) || !Number.isFinite(max) || max < min) {
-    throw new MetricsInputError('invalid-argument', `histogram range [${min}, ${max}] must be finite with min <= max`);
-  }
-  if (max === min) max = min + 1;
-
+  const [min, max] = histogramRange(predScores, options);
   const edges = new Float64Array(bins + 1);
-  const width = (max - min) / bins;
-  for (let i = 0; i <= bins; i++) edges[i] = min + i * width;
-  edges[bins] = max;
+  for (let i = 0; i <= bins; i++) edges[i] = pointInRange(min, max, i / bins);
 
   const goodCounts = new Uint32Array(bins);
   const defectiveCounts = new Uint32Array(bins);
@@ -95,9 +84,7 @@ export function scoreHistogram(predScores: NumericArray, gtLabels: NumericArray,
       else above.good++;
       continue;
     }
-    let j = Math.min(bins - 1, Math.floor((s - min) / width));
-    while (j > 0 && s < edges[j]) j--;
-    while (j < bins - 1 && s >= edges[j + 1]) j++;
+    const j = binOf(edges, s);
     if (isDefective) defectiveCounts[j]++;
     else goodCounts[j]++;
     if (s === max) {
@@ -106,8 +93,6 @@ export function scoreHistogram(predScores: NumericArray, gtLabels: NumericArray,
     }
   }
 
-  const nGood = predScores.length - countDefective(gtLabels);
-  const nDefective = predScores.length - nGood;
   const atEdges: ConfusionMetrics[] = new Array(bins + 1);
   // flagged at edges[bins] = above + scores equal to max; then add bins downwards
   let fp = above.good + goodAtMax;
@@ -123,8 +108,37 @@ export function scoreHistogram(predScores: NumericArray, gtLabels: NumericArray,
   return { edges, goodCounts, defectiveCounts, below, above, atEdges };
 }
 
-function countDefective(gtLabels: NumericArray): number {
-  let d = 0;
-  for (let i = 0; i < gtLabels.length; i++) d += gtLabels[i];
-  return d;
+/** The given range, else the scores' own [smallest, largest]; widened when it is a single value. */
+function histogramRange(predScores: NumericArray, options: HistogramOptions): [number, number] {
+  let { min, max } = options;
+  if (min === undefined || max === undefined) {
+    if (predScores.length === 0) {
+      throw new MetricsInputError('empty-input', 'a histogram of no scores needs an explicit min and max');
+    }
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < predScores.length; i++) {
+      if (predScores[i] < lo) lo = predScores[i];
+      if (predScores[i] > hi) hi = predScores[i];
+    }
+    min ??= lo;
+    max ??= hi;
+  }
+  assertScoreRange(min, max, 'histogram range');
+  return max === min ? widenSingleValue(min) : [min, max];
+}
+
+/**
+ * The last bin j in [0, bins - 1] with edges[j] <= s, for edges[0] <= s <= edges[bins].
+ * @param edges - shape [bins + 1], non-decreasing
+ */
+function binOf(edges: Float64Array, s: number): number {
+  let lo = 0;
+  let hi = edges.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (edges[mid] <= s) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }

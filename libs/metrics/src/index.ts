@@ -16,6 +16,7 @@ export * from './pixel-auroc';
 export * from './connected-components';
 export * from './pro';
 export * from './pro-binned';
+export * from './score-range';
 export * from './histogram';
 export * from './latency';
 export * from './size';

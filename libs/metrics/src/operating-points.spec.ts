@@ -159,7 +159,6 @@ describe('operating points: properties against brute force over every candidate 
           if (o.fp === c.fp) expect(o.fn).toBeGreaterThanOrEqual(c.fn);
         }
       }),
-      { numRuns: 300 },
     );
   });
 
@@ -179,7 +178,6 @@ describe('operating points: properties against brute force over every candidate 
           if (x.fn === c.fn) expect(x.fp).toBeGreaterThanOrEqual(c.fp);
         }
       }),
-      { numRuns: 300 },
     );
   });
 
@@ -198,7 +196,6 @@ describe('operating points: properties against brute force over every candidate 
         const best = f1(bruteCounts(scores, labels, p.threshold));
         for (const t of cands) expect(f1(bruteCounts(scores, labels, t))).toBeLessThanOrEqual(best + 1e-12);
       }),
-      { numRuns: 300 },
     );
   });
 
@@ -212,7 +209,6 @@ describe('operating points: properties against brute force over every candidate 
         ]);
         for (const p of out) expect(p.applied).toEqual(confusionAtThreshold(test.scores, test.labels, p.threshold));
       }),
-      { numRuns: 150 },
     );
   });
 });

@@ -37,7 +37,6 @@ describe('average precision (scikit-learn step definition)', () => {
         if (want === null) expect(got).toBeNull();
         else expect(got).toBeCloseTo(want, 12);
       }),
-      { numRuns: 300 },
     );
   });
 });

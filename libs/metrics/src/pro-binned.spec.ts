@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { PixelMap } from './connected-components';
 import { aupro } from './pro';
 import { AuproAccumulator, auproBinned } from './pro-binned';
-import { seededRandom } from './testing/reference';
+import { binRangeArb, binRangeFor, scoreUnitArb, seededRandom } from './testing/reference';
 
 /** Synthetic maps with 1-3 rectangular defects of different sizes on some images. */
 function synthetic(seed: number, images: number, h: number, w: number) {
@@ -46,23 +46,36 @@ describe('binned AUPRO', () => {
     expect(acc.result()).toEqual(auproBinned(maps, masks, { bins: 500 }));
   });
 
-  it('property: |binned - exact| <= the reported bound for any bin count, range and limit', () => {
+  it('property: |binned - exact| <= the reported bound for any bin count, range, score magnitude and limit', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 1e6 }),
         fc.integer({ min: 1, max: 40 }),
-        fc.double({ min: -0.3, max: 0.3, noNaN: true }),
+        scoreUnitArb,
+        binRangeArb,
         fc.constantFrom(0.05, 0.3, 1),
-        (seed, bins, shift, fprLimit) => {
-          const { maps, masks } = synthetic(seed, 4, 8, 8);
+        (seed, bins, unit, range, fprLimit) => {
+          const { masks, ...raw } = synthetic(seed, 4, 8, 8);
+          const maps = raw.maps.map((m) => ({ ...m, data: Float64Array.from(m.data, (v) => v * unit) }));
           const exact = aupro(maps, masks, { fprLimit });
-          const binned = auproBinned(maps, masks, { bins, min: 0.2 + shift, max: 1.3 + shift, fprLimit });
+          const binned = auproBinned(maps, masks, { bins, ...binRangeFor(range, unit), fprLimit });
           if (exact === null) return expect(binned).toBeNull();
           expect(Math.abs(binned!.aupro - exact)).toBeLessThanOrEqual(binned!.maxAbsError + 1e-12);
         },
       ),
-      { numRuns: 150 },
     );
+  });
+
+  it('regression: a range one subnormal wide, or wider than the largest double, loses no pixel', () => {
+    for (const [min, max] of [[0, 5e-324], [-Number.MAX_VALUE, Number.MAX_VALUE]]) {
+      const acc = new AuproAccumulator({ min, max, bins: 4 }).add(
+        { data: [0, 5e-324, 1e308, -1e308], width: 2, height: 2 },
+        { data: [0, 1, 0, 0], width: 2, height: 2 },
+      );
+      const goodPixels = acc.goodCounts.reduce((a, b) => a + b, 0);
+      const regionWeight = acc.regionWeights.reduce((a, b) => a + b, 0);
+      expect([goodPixels, regionWeight]).toEqual([3, 1]);
+    }
   });
 
   it('degenerate inputs and errors', () => {

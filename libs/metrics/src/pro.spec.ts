@@ -94,23 +94,30 @@ describe('PRO / AUPRO', () => {
     expect(areaUpTo([0, 1], [0, 1], 0.5)).toBe(0.125);
   });
 
-  it('property: equals a brute-force AUPRO (naive labelling, per-threshold counting)', () => {
+  it('property: equals a brute-force AUPRO (naive labelling, per-threshold counting), empty to full masks, any magnitude', () => {
+    const score = fc.oneof(
+      { weight: 3, arbitrary: fc.integer({ min: 0, max: 5 }) },
+      { weight: 3, arbitrary: fc.double({ min: 0, max: 1, noNaN: true }) },
+      { weight: 1, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }) },
+    );
+    // level 0: no defect pixel, 3: every pixel defective, 1-2: a third / two thirds
     const img = fc.record({
       w: fc.integer({ min: 1, max: 6 }),
       h: fc.integer({ min: 1, max: 6 }),
-      scores: fc.array(fc.oneof(fc.integer({ min: 0, max: 5 }), fc.double({ min: 0, max: 1, noNaN: true })), { minLength: 36, maxLength: 36 }),
-      bits: fc.array(fc.constantFrom(0, 0, 1), { minLength: 36, maxLength: 36 }),
+      scores: fc.array(score, { minLength: 36, maxLength: 36 }),
+      level: fc.integer({ min: 0, max: 3 }),
+      draws: fc.array(fc.nat(2), { minLength: 36, maxLength: 36 }),
     });
+    const limit = fc.oneof(fc.constantFrom(0.05, 0.3, 1, 1e-9), fc.double({ min: 1e-6, max: 1, noNaN: true }));
     fc.assert(
-      fc.property(fc.array(img, { minLength: 1, maxLength: 3 }), fc.constantFrom(0.05, 0.3, 1), (imgs, limit) => {
+      fc.property(fc.array(img, { minLength: 1, maxLength: 3 }), limit, (imgs, limit) => {
         const maps = imgs.map((i) => map(i.w, i.h, i.scores.slice(0, i.w * i.h)));
-        const masks = imgs.map((i) => map(i.w, i.h, i.bits.slice(0, i.w * i.h)));
+        const masks = imgs.map((i) => map(i.w, i.h, i.draws.slice(0, i.w * i.h).map((d) => (d < i.level ? 1 : 0))));
         const want = bruteAupro(maps, masks, limit);
         const got = aupro(maps, masks, { fprLimit: limit });
         if (want === null) expect(got).toBeNull();
         else expect(got).toBeCloseTo(want, 10);
       }),
-      { numRuns: 150 },
     );
   });
 });

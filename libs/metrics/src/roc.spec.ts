@@ -38,7 +38,6 @@ describe('AUROC', () => {
           expect(viaSweep).toBeCloseTo(want, 12);
         }
       }),
-      { numRuns: 400 },
     );
   });
 });
@@ -63,7 +62,6 @@ describe('ROC curve', () => {
         expect(c.fpr[c.fpr.length - 1]).toBe(1);
         expect(c.tpr[c.tpr.length - 1]).toBe(1);
       }),
-      { numRuns: 200 },
     );
   });
 });

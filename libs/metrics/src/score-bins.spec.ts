@@ -14,6 +14,14 @@ describe('ScoreBins', () => {
     expect(bins.lowerEdge(5)).toBe(2);
   });
 
+  it('gives every finite score a bin for a range one subnormal step wide or wider than the largest double', () => {
+    const tiny = new ScoreBins({ bins: 4, min: 0, max: 5e-324 });
+    expect([-1, 0, 5e-324, 1].map((s) => tiny.indexOf(s))).toEqual([0, 0, 3, 3]); // the bin width 5e-324 / 4 underflows to 0
+    const huge = new ScoreBins({ bins: 4, min: -Number.MAX_VALUE, max: Number.MAX_VALUE });
+    expect([-Number.MAX_VALUE, -5e307, 0, 1e308, Number.MAX_VALUE].map((s) => huge.indexOf(s))).toEqual([0, 1, 2, 3, 3]);
+    expect([0, 2].map((b) => huge.lowerEdge(b))).toEqual([-Number.MAX_VALUE, 0]);
+  });
+
   it('rejects an inverted or non-finite range and a bad bin count', () => {
     expect(() => new ScoreBins({ min: 1, max: 0 })).toThrow(MetricsInputError);
     expect(() => new ScoreBins({ min: 0, max: Infinity })).toThrow(/must be finite/);

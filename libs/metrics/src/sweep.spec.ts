@@ -26,7 +26,6 @@ describe('thresholdSweep', () => {
           expect(sweepCountsAt(s, i)).toEqual(bruteCounts(scores, labels, t));
         });
       }),
-      { numRuns: 200 },
     );
   });
 });

@@ -34,5 +34,5 @@ describeIfPresent(RESNET_ONNX)('PatchCore on generated demo images with the shar
     } finally {
       await model.dispose();
     }
-  }, 60_000);
+  }, 600_000); // over 60 s with the machine under load (2 busy loops, load average ~17)
 });

@@ -9,15 +9,64 @@ export interface Labelled {
   labels: number[];
 }
 
-/** Scores with many ties (small integers) mixed with arbitrary doubles, labels 0/1. */
+/**
+ * Scores and labels with the edge cases a real evaluation meets: many ties (small integers),
+ * ordinary doubles, and now and then any finite double (huge, tiny, subnormal, -0); labels mixed,
+ * all good or all defective; empty unless `minLength` says otherwise.
+ */
 export function labelledArb(options: { minLength?: number; maxLength?: number } = {}): fc.Arbitrary<Labelled> {
   const score = fc.oneof(
-    fc.integer({ min: -4, max: 4 }),
-    fc.double({ min: -10, max: 10, noNaN: true, noDefaultInfinity: true }),
+    { weight: 3, arbitrary: fc.integer({ min: -4, max: 4 }) },
+    { weight: 3, arbitrary: fc.double({ min: -10, max: 10, noNaN: true, noDefaultInfinity: true }) },
+    { weight: 1, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }) },
   );
+  const classes = fc.constantFrom('mixed', 'mixed', 'all good', 'all defective');
   return fc
-    .array(fc.tuple(score, fc.constantFrom(0, 1)), { minLength: options.minLength ?? 0, maxLength: options.maxLength ?? 40 })
-    .map((pairs) => ({ scores: pairs.map((p) => p[0]), labels: pairs.map((p) => p[1]) }));
+    .tuple(fc.array(fc.tuple(score, fc.constantFrom(0, 1)), { minLength: options.minLength ?? 0, maxLength: options.maxLength ?? 40 }), classes)
+    .map(([pairs, kind]) => ({
+      scores: pairs.map((p) => p[0]),
+      labels: pairs.map((p) => (kind === 'all good' ? 0 : kind === 'all defective' ? 1 : p[1])),
+    }));
+}
+
+/** Thresholds: mostly among the scores of {@link labelledArb}, sometimes any double including +/-Infinity (never NaN). */
+export const thresholdArb = fc.oneof({ weight: 3, arbitrary: fc.double({ min: -12, max: 12, noNaN: true }) }, fc.double({ noNaN: true }));
+
+/**
+ * A unit to multiply synthetic scores in [0, ~1.5] by: ordinary, subnormal (1e-310), huge (1e300)
+ * and huge with the order reversed (-1e300). Apply it to Float64Array data (Float32 would overflow).
+ */
+export const scoreUnitArb = fc.constantFrom(1, 1e-310, 1e300, -1e300);
+
+/** How a property picks the bin range of a binned metric (see {@link binRangeFor}). */
+export type BinRangeSpec =
+  | { readonly kind: 'own range' | 'single value' | 'one subnormal step' | 'every double' }
+  | { readonly kind: 'shifted'; readonly shift: number };
+
+export const binRangeArb: fc.Arbitrary<BinRangeSpec> = fc.oneof(
+  fc.constantFrom<BinRangeSpec>({ kind: 'own range' }, { kind: 'single value' }, { kind: 'one subnormal step' }, { kind: 'every double' }),
+  fc.double({ min: -0.3, max: 0.3, noNaN: true }).map((shift): BinRangeSpec => ({ kind: 'shifted', shift })),
+);
+
+/**
+ * The bin range for scores in `unit`s: none (the data's own range), a range shifted so that some
+ * scores are clamped, a single value, one subnormal step [0, 5e-324], or every finite double.
+ */
+export function binRangeFor(spec: BinRangeSpec, unit: number): { min?: number; max?: number } {
+  switch (spec.kind) {
+    case 'own range':
+      return {};
+    case 'single value':
+      return { min: 0.5 * unit, max: 0.5 * unit };
+    case 'one subnormal step':
+      return { min: 0, max: 5e-324 };
+    case 'every double':
+      return { min: -Number.MAX_VALUE, max: Number.MAX_VALUE };
+    case 'shifted': {
+      const [a, b] = [(0.2 + spec.shift) * unit, (1.0 + spec.shift) * unit];
+      return a <= b ? { min: a, max: b } : { min: b, max: a };
+    }
+  }
 }
 
 export interface BruteCounts {

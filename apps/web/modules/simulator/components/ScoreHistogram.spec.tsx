@@ -29,3 +29,26 @@ describe('ScoreHistogram', () => {
     expect(render(Infinity)).toContain('aria-valuetext="threshold +∞"');
   });
 });
+
+describe('ScoreHistogram on degenerate score ranges', () => {
+  const draw = (scores: number[], threshold: number) =>
+    renderToStaticMarkup(
+      <ScoreHistogram histogram={scoreHistogram(scores, scores.map((_, i) => i % 2), { bins: 4 })} threshold={threshold} onChange={() => undefined} onStep={() => undefined} />,
+    );
+
+  it.each([
+    ['wider than the largest double', [-1e308, 0, 1e308], 1e308],
+    ['one subnormal step wide', [0, 5e-324], 5e-324],
+    ['a single huge value', [1e20, 1e20], 1e20],
+  ])('a range %s draws every bar, tick and the threshold at finite positions', (_name, scores, threshold) => {
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const html = draw(scores, threshold);
+      expect(html).not.toMatch(/NaN|Infinity/);
+      expect(html.match(/class="bar-good"/g)).toHaveLength(4);
+      expect(errors).not.toHaveBeenCalled(); // e.g. React's duplicate-key warning for equal tick values
+    } finally {
+      errors.mockRestore();
+    }
+  });
+});

@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useRef, type KeyboardEvent, type PointerEvent } from 'react';
-import type { ScoreHistogram as THistogram } from '@defectlab/metrics';
+import { fractionOfRange, pointInRange, type ScoreHistogram as THistogram } from '@defectlab/metrics';
 import { formatThreshold } from '../../ui/format';
 
 export interface ScoreHistogramProps {
@@ -34,7 +34,8 @@ export function ScoreHistogram({ histogram, threshold, reference, onChange, onSt
   const innerH = height - M.top - M.bottom;
   let maxCount = 1;
   for (let i = 0; i < bins; i++) maxCount = Math.max(maxCount, goodCounts[i], defectiveCounts[i]);
-  const x = (v: number) => M.left + ((Math.min(Math.max(v, lo), hi) - lo) / (hi - lo)) * innerW;
+  // overflow-safe scale: a score range can be wider than the largest double or one subnormal step wide
+  const x = (v: number) => M.left + fractionOfRange(Math.min(Math.max(v, lo), hi), lo, hi) * innerW;
   const y = (c: number) => M.top + innerH - (c / maxCount) * innerH;
   const bw = innerW / bins;
   const tx = threshold === Infinity ? M.left + innerW : threshold === -Infinity ? M.left : x(threshold);
@@ -46,7 +47,7 @@ export function ScoreHistogram({ histogram, threshold, reference, onChange, onSt
       const rect = svg.getBoundingClientRect();
       const px = ((clientX - rect.left) / rect.width) * width;
       const f = Math.min(1, Math.max(0, (px - M.left) / innerW));
-      return lo + f * (hi - lo);
+      return pointInRange(lo, hi, f);
     },
     [threshold, width, innerW, lo, hi],
   );
@@ -80,7 +81,7 @@ export function ScoreHistogram({ histogram, threshold, reference, onChange, onSt
     onStep(k[0], e.shiftKey ? k[1] * 10 : k[1]);
   };
 
-  const ticks = Array.from({ length: 6 }, (_, i) => lo + ((hi - lo) * i) / 5);
+  const ticks = Array.from({ length: 6 }, (_, i) => pointInRange(lo, hi, i / 5));
   return (
     <figure className="chart">
       <svg
@@ -121,8 +122,8 @@ export function ScoreHistogram({ histogram, threshold, reference, onChange, onSt
           </g>
         ))}
         <line x1={M.left} x2={M.left + innerW} y1={M.top + innerH} y2={M.top + innerH} className="axis" />
-        {ticks.map((t) => (
-          <g key={t}>
+        {ticks.map((t, i) => (
+          <g key={i}>
             <line x1={x(t)} x2={x(t)} y1={M.top + innerH} y2={M.top + innerH + 4} className="axis" />
             <text x={x(t)} y={M.top + innerH + 16} textAnchor="middle" className="tick">
               {formatThreshold(t)}

@@ -77,6 +77,20 @@ describe('simulation', () => {
     expect(sim.defectTypes).toEqual(['scratch', 'spot']);
   });
 
+  it('refuses a non-finite score, naming the image, instead of dropping it from the figures', () => {
+    for (const score of [NaN, Infinity, -Infinity]) {
+      const bad = rows(5).map((r, i) => (i === 3 ? { ...r, score } : r));
+      expect(() => buildSimulation(bad)).toThrow(new RegExp(`image test/\\w+/3.png \\(${bad[3].imageId}\\) has score ${score}`));
+    }
+  });
+
+  it('constant scores (one value for every image) still put every image in the histogram', () => {
+    const same = rows(7).map((r) => ({ ...r, score: 0.42 }));
+    const h = buildSimulation(same).histogram;
+    expect(h.goodCounts[0] + h.defectiveCounts[0]).toBe(7);
+    expect(h.edges[h.edges.length - 1]).toBeGreaterThan(h.edges[0]);
+  });
+
   it('histogram counts cover every prediction', () => {
     const total = sim.histogram.goodCounts.reduce((a, b) => a + b, 0) + sim.histogram.defectiveCounts.reduce((a, b) => a + b, 0);
     expect(total).toBe(5000);

@@ -20,7 +20,16 @@ export interface Simulation {
 
 export const HISTOGRAM_BINS = 40;
 
+/**
+ * Sorts the predictions and builds the histogram and the keyboard steps.
+ * @throws Error naming the image (relative path and id) when a score is not a finite number: a NaN
+ *   would sort anywhere and vanish from every figure, so the simulator refuses it instead.
+ */
 export function buildSimulation(predictions: readonly TPredictionRow[], bins = HISTOGRAM_BINS): Simulation {
+  const bad = predictions.find((r) => typeof r.score !== 'number' || !Number.isFinite(r.score));
+  if (bad) {
+    throw new Error(`image ${bad.relPath} (${bad.imageId}) has score ${String(bad.score)}; the simulator needs a finite score for every image`);
+  }
   const rows = [...predictions].sort((a, b) => a.score - b.score);
   const scores = Float64Array.from(rows, (r) => r.score);
   const labels = Uint8Array.from(rows, (r) => (r.label === 'defective' ? 1 : 0));
