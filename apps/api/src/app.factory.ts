@@ -34,7 +34,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const logger = options.logger ?? createJsonLogger(config.logLevel);
   const db = await openDatabase(config.database, options.migrationsDir);
   logger.info(
-    { database: db.sql.description, applied: db.migrations.applied, schemaVersion: db.migrations.schemaVersion },
+    { database: db.sql.description, applied: db.migrations.applied, schemaVersion: db.migrations.schemaVersion, interruptedImportsDiscarded: db.interruptedImports },
     'database ready',
   );
   try {

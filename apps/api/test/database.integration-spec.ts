@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DatabaseConfig } from '../src/config/app-config';
 import { openDatabase } from '../src/database/database';
-import { DEFAULT_MIGRATIONS_DIR, MigrationError, readMigrations } from '../src/database/migrator';
+import { applyMigrations, DEFAULT_MIGRATIONS_DIR, MigrationError, readMigrations } from '../src/database/migrator';
+import { openSqlConnection } from '../src/database/sql-connection';
 import { assertPostgresReachable, TEST_DATABASES, type TestDatabase } from './support/test-databases';
 
 beforeAll(assertPostgresReachable);
@@ -52,6 +53,35 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('datab
       expect(target.maxMissRate).toBe(0.005);
     } finally {
       await second.close();
+    }
+  });
+
+  it('backfills the per-version image counts of versions that existed before the counts migration', async () => {
+    const before = (await readMigrations()).filter((m) => m.name < '20261204175502');
+    const sql = await openSqlConnection(config);
+    try {
+      await applyMigrations(sql, before);
+      await sql.exec(`
+        INSERT INTO "Blob" ("sha256", "bytes", "format", "storageKey") VALUES ('${'a'.repeat(64)}', 1, 'png', 'k');
+        INSERT INTO "Dataset" ("id", "name", "productLine") VALUES ('00000000-0000-4000-8000-000000000001', 'old', 'lens');
+        INSERT INTO "Image" ("id", "datasetId", "blobSha256", "relPath", "split") VALUES
+          ('00000000-0000-4000-8000-0000000000a1', '00000000-0000-4000-8000-000000000001', '${'a'.repeat(64)}', 'train/good/1.png', 'train'),
+          ('00000000-0000-4000-8000-0000000000a2', '00000000-0000-4000-8000-000000000001', '${'a'.repeat(64)}', 'train/good/2.png', 'train'),
+          ('00000000-0000-4000-8000-0000000000a3', '00000000-0000-4000-8000-000000000001', '${'a'.repeat(64)}', 'test/good/3.png', 'test');
+        INSERT INTO "DatasetVersion" ("id", "datasetId", "number") VALUES
+          ('00000000-0000-4000-8000-0000000000b1', '00000000-0000-4000-8000-000000000001', 1),
+          ('00000000-0000-4000-8000-0000000000b2', '00000000-0000-4000-8000-000000000001', 2);
+        INSERT INTO "Label" ("id", "versionId", "imageId", "value")
+          SELECT gen_random_uuid(), v."id", i."id", 'good' FROM "DatasetVersion" v CROSS JOIN "Image" i;`);
+    } finally {
+      await sql.close();
+    }
+    const db = await openDatabase(config);
+    try {
+      const counts = await db.prisma.datasetVersion.findMany({ select: { number: true, imageCount: true, trainCount: true, validationCount: true, testCount: true }, orderBy: { number: 'asc' } });
+      expect(counts).toEqual([1, 2].map((number) => ({ number, imageCount: 3, trainCount: 2, validationCount: 0, testCount: 1 })));
+    } finally {
+      await db.close();
     }
   });
 

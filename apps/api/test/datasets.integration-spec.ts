@@ -15,6 +15,7 @@ import {
   ZVersionLabelPage,
   type TVersionLabel,
 } from '@defectlab/contracts';
+import { cleanupInterruptedImports } from '../src/datasets/import/staged-import';
 import { startTestApi, tableCounts, type TestApi } from './support/api-harness';
 import { FIXTURE_IMAGES, writeFixtureDataset } from './support/mvtec-fixtures';
 import { assertPostgresReachable, TEST_DATABASES } from './support/test-databases';
@@ -307,5 +308,43 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('datas
     await api.http.post('/api/targets').set(admin).send({ ...body, maxMissRate: 2 }).expect(400);
     await api.http.delete('/api/targets/lens').set(admin).expect(200);
     await api.http.get('/api/targets/lens').set(viewer).expect(404);
+  });
+
+  it('keeps per-version counts equal to a fresh group-by over the labels, after imports and relabel commits', async () => {
+    const p = api.created.db.prisma;
+    const versions = await p.datasetVersion.findMany({ select: { id: true, number: true, datasetId: true, imageCount: true, trainCount: true, validationCount: true, testCount: true } });
+    expect(versions.some((v) => v.number >= 2)).toBe(true); // relabel commits happened above
+    for (const v of versions) {
+      const rows = await p.$queryRaw<{ split: string; n: number }[]>`
+        SELECT i."split"::text AS "split", count(*)::int AS "n" FROM "Label" l JOIN "Image" i ON i."id" = l."imageId" WHERE l."versionId" = ${v.id}::uuid GROUP BY i."split"`;
+      const by = Object.fromEntries(rows.map((r) => [r.split, r.n]));
+      const fresh = { train: by['train'] ?? 0, validation: by['validation'] ?? 0, test: by['test'] ?? 0 };
+      expect({ number: v.number, imageCount: v.imageCount, trainCount: v.trainCount, validationCount: v.validationCount, testCount: v.testCount }).toEqual({
+        number: v.number,
+        imageCount: fresh.train + fresh.validation + fresh.test,
+        trainCount: fresh.train,
+        validationCount: fresh.validation,
+        testCount: fresh.test,
+      });
+    }
+    const listed = ZDataset.array().parse((await api.http.get('/api/datasets').set(viewer).expect(200)).body);
+    for (const d of listed) {
+      expect(d.imageCount).toBe(await p.image.count({ where: { datasetId: d.id } }));
+      expect(d.splits.train).toBe(await p.image.count({ where: { datasetId: d.id, split: 'train' } }));
+    }
+  });
+
+  it('hides a dataset an import is still staging, answers 409 for its name, and discards it at the next start-up', async () => {
+    const p = api.created.db.prisma;
+    const staged = await p.dataset.create({ data: { name: 'half-imported', productLine: 'lens', importing: true, versions: { create: { number: 1, imageCount: 1, trainCount: 1 } } }, select: { id: true } });
+    const listed = ZDataset.array().parse((await api.http.get('/api/datasets').set(viewer).expect(200)).body);
+    expect(listed.map((d) => d.name)).not.toContain('half-imported');
+    await api.http.get(`/api/datasets/${staged.id}`).set(viewer).expect(404);
+    await writeFixtureDataset(path.join(api.importRoot, 'half'), 3);
+    const again = await api.http.post('/api/datasets/import').set(engineer).send({ path: 'half', name: 'half-imported', productLine: 'lens' });
+    expect([again.status, again.body.code]).toEqual([409, 'IMPORT_IN_PROGRESS']);
+    expect(await cleanupInterruptedImports(p)).toBe(1);
+    expect(await p.dataset.findUnique({ where: { id: staged.id } })).toBeNull();
+    await api.http.post('/api/datasets/import').set(engineer).send({ path: 'half', name: 'half-imported', productLine: 'lens' }).expect(201);
   });
 });

@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { ZApiError, ZImportResult, ZVersionLabelPage } from '@defectlab/contracts';
 import { startTestApi, tableCounts, type TestApi } from './support/api-harness';
 import { filesOf, tarOf, writeFixtureDataset } from './support/mvtec-fixtures';
+import { jpegDeclaring, pngDeclaring } from './support/pixel-bombs';
 import { makeTar } from './support/tar-writer';
 import { assertPostgresReachable, TEST_DATABASES } from './support/test-databases';
 
@@ -52,14 +53,14 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('bad i
     await testDb.cleanup();
   });
 
-  /** Imports folder `name` (a fresh fixture copy altered by `alter`) and expects a 400 naming `file`. */
-  const rejectsFolder = async (name: string, alter: (root: string) => Promise<void> | void, code: string, file: string) => {
+  /** Imports folder `name` (a fresh fixture copy altered by `alter`) and expects a 400 (or `status`) naming `file`. */
+  const rejectsFolder = async (name: string, alter: (root: string) => Promise<void> | void, code: string, file: string, status = 400) => {
     const root = path.join(api.importRoot, name);
     await writeFixtureDataset(root);
     await alter(root);
     const before = await tableCounts(api);
     const res = await api.http.post('/api/datasets/import').set(engineer).send({ path: name, name, productLine: 'lens' });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(status);
     const body = ZApiError.parse(res.body);
     expect(body.code).toBe(code);
     expect(body.message).toContain(file);
@@ -100,6 +101,13 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('bad i
       writeFileSync(path.join(r, 'ground_truth', 'smudge', '000_mask.png'), await sharp({ create: { width: 32, height: 64, channels: 3, background: { r: 0, g: 0, b: 0 } } }).png().toBuffer());
     }, 'MASK_SIZE_MISMATCH', 'ground_truth/smudge/000_mask.png');
     expect(body.message).toContain('32x64');
+  });
+
+  it('refuses pixel bombs (PNG and JPEG headers declaring 16000x16000) from the header, before decoding', async () => {
+    const png = await rejectsFolder('png-bomb', (r) => writeFileSync(path.join(r, 'train', 'good', '000.png'), pngDeclaring(16000, 16000)), 'IMAGE_TOO_LARGE', 'train/good/000.png', 413);
+    expect(png.message).toContain('16000x16000');
+    await rejectsFolder('jpeg-bomb', async (r) => writeFileSync(path.join(r, 'test', 'good', '009.jpg'), await jpegDeclaring(16000, 16000)), 'IMAGE_TOO_LARGE', 'test/good/009.jpg', 413);
+    await rejectsFolder('mask-bomb', (r) => writeFileSync(path.join(r, 'ground_truth', 'smudge', '000_mask.png'), pngDeclaring(12000, 12000)), 'IMAGE_TOO_LARGE', 'ground_truth/smudge/000_mask.png', 413);
   });
 
   it('refuses a folder without train/good', async () => {
@@ -166,6 +174,19 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('bad i
     it('refuses an archive that expands beyond the extraction limit with 413', async () => {
       await rejectsUpload(gzipSync(makeTar([{ name: 'train/good/big.png', data: Buffer.alloc(3 * UPLOAD_MAX) }])), 413, 'UPLOAD_TOO_LARGE');
     });
+
+    it(
+      'refuses at once a 65 KB gzip whose pax header declares 1 GiB (the quadratic tar-header DoS)',
+      async () => {
+        const header = makeTar([{ name: 'PaxHeader/a', type: 'x', size: 1 << 30 }]).subarray(0, 512);
+        const gz = gzipSync(Buffer.concat([header, Buffer.alloc(64 << 20)]), { level: 9 });
+        expect(gz.length).toBeLessThan(UPLOAD_MAX);
+        await rejectsUpload(gz, 400, 'INVALID_ARCHIVE');
+        const longName = makeTar([{ name: '././@LongLink', type: 'L', data: Buffer.from(`train/good/${'a'.repeat(300_000)}.png`) }, { name: 'x.png', data: Buffer.from('x') }]);
+        await rejectsUpload(gzipSync(longName), 400, 'INVALID_ARCHIVE');
+      },
+      60_000,
+    );
 
     it('refuses archive entries with "..", absolute names or links', async () => {
       const png = readFileSync(path.join(outside, 'train', 'good', '000.png'));
@@ -260,6 +281,14 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('bad i
       await rejectsCommit({ changes: [{ imageId: imageIds.get('test/good/000.png'), value: 'defective', defectType: 'scratch', reason: 'x', maskBase64: Buffer.from('not an image').toString('base64') }] }, 400, 'INVALID_MASK');
       // the rejected masks were checked before anything was stored
       expect(storedFiles(api).length).toBe(await api.created.db.prisma.blob.count());
+    });
+
+    it('checks a mask\'s declared size before decoding it: wrong size and pixel bombs are refused from the header', async () => {
+      const id = imageIds.get('test/good/000.png');
+      // a header that claims 8x8 with no decodable pixels: the size is refused before any decoding is tried
+      const bomb = await rejectsCommit({ changes: [{ imageId: id, value: 'defective', defectType: 'scratch', reason: 'x', maskBase64: pngDeclaring(16000, 16000).toString('base64') }] }, 413, 'IMAGE_TOO_LARGE');
+      expect(bomb.issues?.[0].path).toBe('changes.0.maskBase64');
+      await rejectsCommit({ changes: [{ imageId: id, value: 'defective', defectType: 'scratch', reason: 'x', maskBase64: pngDeclaring(8, 8).toString('base64') }] }, 400, 'MASK_SIZE_MISMATCH');
     });
 
     it('refuses a stale version with 409', async () => {

@@ -4,6 +4,8 @@
  * cancellation (queued and running), the reaper (retry from the last checkpoint, then failed with the reason),
  * ownership checks, and re-evaluation from stored scores after relabeling.
  */
+import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ZArtifact, ZClaimResult, ZEvaluation, ZRun, ZWorkerAck, type TWorkerJob } from '@defectlab/contracts';
 import { confusionAtThreshold } from '@defectlab/metrics';
@@ -16,6 +18,8 @@ import { assertPostgresReachable, TEST_DATABASES } from './support/test-database
 beforeAll(assertPostgresReachable);
 
 const HEARTBEAT_TIMEOUT_S = 2;
+/** DEFECTLAB_ARTIFACT_MAX_BYTES_LOG of the test API. */
+const LOG_CAP = 64 * 1024;
 const WORKER = { hardware: { cpu: 'test' }, runtime: { node: process.version }, codeVersion: 'test-commit' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -36,7 +40,7 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('runs 
 
   beforeAll(async () => {
     restoreEnv = overrideEnv({ DEFECTLAB_RUN_HEARTBEAT_TIMEOUT_S: String(HEARTBEAT_TIMEOUT_S), DEFECTLAB_RUN_REAPER_INTERVAL_S: '0.25' });
-    api = await startTestApi(testDb.fresh());
+    api = await startTestApi(testDb.fresh(), { env: { DEFECTLAB_ARTIFACT_MAX_BYTES_LOG: String(LOG_CAP) } });
     engineer = await api.auth('engineer');
     curator = await api.auth('curator');
     viewer = await api.auth('viewer');
@@ -149,6 +153,38 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('runs 
     expect(done.finishedAt).not.toBeNull();
     expect(await beat(created.id, 'w1')).toMatchObject({ stop: true, cancelRequested: false });
     expect((await api.http.get(`/api/runs/${created.id}/evaluations`).set(viewer).expect(200)).body.items).toHaveLength(1);
+  });
+
+  it('refuses an artifact beyond its kind\'s cap with 413, by Content-Length or while streaming, and stores nothing', async () => {
+    const run = ZRun.parse((await submit().expect(201)).body);
+    expect((await claim('w-cap'))?.runId).toBe(run.id);
+    const url = `/api/worker/runs/${run.id}/artifacts?workerId=w-cap&kind=log`;
+    const storeFiles = () => readdirSync(api.config.storage.artifactsDir, { recursive: true }).length;
+    const before = { rows: await api.created.db.prisma.artifact.count(), files: storeFiles() };
+    const declared = await api.http.post(url).set(as('w-cap')).set('content-type', 'application/octet-stream').send(Buffer.alloc(LOG_CAP + 1, 0x61));
+    expect([declared.status, declared.body.code]).toEqual([413, 'ARTIFACT_TOO_LARGE']);
+    // no Content-Length (chunked): the cap is enforced while the bytes stream in
+    const chunked = await new Promise<{ status: number; body: { code?: string } }>((resolve, reject) => {
+      const req = api.http.post(url).set(as('w-cap')).set('content-type', 'application/octet-stream');
+      for (let i = 0; i < 8; i++) req.write(Buffer.alloc(LOG_CAP / 4, 0x62));
+      req.end((err, res) => (res ? resolve(res) : reject(err)));
+    });
+    expect([chunked.status, chunked.body.code]).toEqual([413, 'ARTIFACT_TOO_LARGE']);
+    expect({ rows: await api.created.db.prisma.artifact.count(), files: storeFiles() }).toEqual(before);
+    // at the cap is fine, and other kinds keep their own (larger) caps
+    const atCap = ZArtifact.parse((await api.http.post(url).set(as('w-cap')).set('content-type', 'application/octet-stream').send(Buffer.alloc(LOG_CAP, 0x63)).expect(201)).body);
+    expect(atCap.bytes).toBe(LOG_CAP);
+    const weights = Buffer.alloc(3 * LOG_CAP, 0x64);
+    const w = ZArtifact.parse((await api.http.post(`/api/worker/runs/${run.id}/artifacts?workerId=w-cap&kind=weights`).set(as('w-cap')).set('content-type', 'application/octet-stream').send(weights).expect(201)).body);
+    expect(w.sha256).toBe(createHash('sha256').update(weights).digest('hex'));
+    const download = await api.http.get(`/api/artifacts/${w.id}/content`).set(viewer).buffer(true).parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    }).expect(200);
+    expect(download.headers['content-length']).toBe(String(weights.length));
+    expect(Buffer.compare(download.body as Buffer, weights)).toBe(0);
+    await api.http.post(`/api/worker/runs/${run.id}/fail`).set(as('w-cap')).send({ workerId: 'w-cap', error: 'test over' }).expect(200);
   });
 
   it('answers an empty long poll after waiting, and cancels a queued run so no worker gets it', async () => {

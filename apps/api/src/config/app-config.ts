@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ARTIFACT_KINDS, type TArtifactKind } from '@defectlab/contracts';
 
 /** Where the platform keeps its state when no external server is configured. */
 export const DEFAULT_DATA_DIR = path.resolve(__dirname, '..', '..', '..', '..', '.data');
@@ -23,6 +24,10 @@ export interface StorageConfig {
   readonly uploadMaxEntries: number;
   /** Largest JSON request body, in bytes (relabel batches may carry masks). */
   readonly jsonBodyMaxBytes: number;
+  /** Most pixels (width x height, read from the header before decoding) of an imported image or a relabel mask. */
+  readonly imageMaxPixels: number;
+  /** Largest artifact a worker may upload, per kind, in bytes (413 ARTIFACT_TOO_LARGE beyond). */
+  readonly artifactMaxBytes: Readonly<Record<TArtifactKind, number>>;
 }
 
 export interface AppConfig {
@@ -78,6 +83,25 @@ function adminTokenFrom(env: NodeJS.ProcessEnv): string | null {
 
 const MIB = 1024 * 1024;
 
+/**
+ * Default of `DEFECTLAB_IMAGE_MAX_PIXELS`: 50 MP is about 7070 x 7070 (150 MB of decoded RGB); a 16000 x 16000
+ * "pixel bomb" header (4.27 GB decoded at 16 bytes a pixel in libvips' pipeline) is refused before decoding.
+ */
+export const DEFAULT_IMAGE_MAX_PIXELS = 50_000_000;
+
+/**
+ * Default per-kind artifact caps: model files (weights, ONNX) and checkpoints (weights plus optimizer state)
+ * get room for large backbones; anomaly maps are single PNGs; logs and reports are text / JSON.
+ */
+export const DEFAULT_ARTIFACT_MAX_BYTES: Readonly<Record<TArtifactKind, number>> = {
+  weights: 2048 * MIB,
+  checkpoint: 4096 * MIB,
+  onnx: 2048 * MIB,
+  anomaly_map: 32 * MIB,
+  log: 64 * MIB,
+  report: 64 * MIB,
+};
+
 function positiveIntFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -92,6 +116,10 @@ function positiveIntFrom(env: NodeJS.ProcessEnv, name: string, fallback: number)
  * - `DEFECTLAB_EXPORT_ROOT` (default `<data>/exports`)
  * - `DEFECTLAB_UPLOAD_MAX_BYTES` (default 2 GiB), `DEFECTLAB_UPLOAD_MAX_EXTRACTED_BYTES` (default 4 GiB),
  *   `DEFECTLAB_UPLOAD_MAX_ENTRIES` (default 200000), `DEFECTLAB_JSON_MAX_BYTES` (default 16 MiB)
+ * - `DEFECTLAB_IMAGE_MAX_PIXELS` (default 50 000 000, about 7070 x 7070): larger images and masks are refused
+ *   from their header, before decoding (413 IMAGE_TOO_LARGE)
+ * - `DEFECTLAB_ARTIFACT_MAX_BYTES_<KIND>` (WEIGHTS, CHECKPOINT, ONNX, ANOMALY_MAP, LOG, REPORT): the largest
+ *   artifact upload of that kind (defaults in DEFAULT_ARTIFACT_MAX_BYTES)
  */
 function storageConfigFrom(env: NodeJS.ProcessEnv, dataDir: string): StorageConfig {
   const exportRoot = path.resolve(env['DEFECTLAB_EXPORT_ROOT'] ?? path.join(dataDir, 'exports'));
@@ -107,6 +135,10 @@ function storageConfigFrom(env: NodeJS.ProcessEnv, dataDir: string): StorageConf
     uploadMaxExtractedBytes: positiveIntFrom(env, 'DEFECTLAB_UPLOAD_MAX_EXTRACTED_BYTES', 4096 * MIB),
     uploadMaxEntries: positiveIntFrom(env, 'DEFECTLAB_UPLOAD_MAX_ENTRIES', 200_000),
     jsonBodyMaxBytes: positiveIntFrom(env, 'DEFECTLAB_JSON_MAX_BYTES', 16 * MIB),
+    imageMaxPixels: positiveIntFrom(env, 'DEFECTLAB_IMAGE_MAX_PIXELS', DEFAULT_IMAGE_MAX_PIXELS),
+    artifactMaxBytes: Object.fromEntries(
+      ARTIFACT_KINDS.map((kind) => [kind, positiveIntFrom(env, `DEFECTLAB_ARTIFACT_MAX_BYTES_${kind.toUpperCase()}`, DEFAULT_ARTIFACT_MAX_BYTES[kind])]),
+    ) as Record<TArtifactKind, number>,
   };
 }
 

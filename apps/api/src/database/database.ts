@@ -1,5 +1,6 @@
 import { PrismaClient } from '../generated/prisma/client';
 import type { DatabaseConfig } from '../config/app-config';
+import { cleanupInterruptedImports } from '../datasets/import/staged-import';
 import { applyMigrations, readMigrations, type MigrationReport } from './migrator';
 import { openSqlConnection, type SqlConnection } from './sql-connection';
 
@@ -8,12 +9,14 @@ export interface Database {
   readonly sql: SqlConnection;
   readonly prisma: PrismaClient;
   readonly migrations: MigrationReport;
+  /** Datasets that imports killed mid-way had left staged, deleted at open (see staged-import.ts). */
+  readonly interruptedImports: number;
   close(): Promise<void>;
 }
 
 /**
- * Opens the configured database, applies pending migrations (offline, see migrator.ts) and
- * connects Prisma through the driver adapter of the same connection.
+ * Opens the configured database, applies pending migrations (offline, see migrator.ts), connects Prisma
+ * through the driver adapter of the same connection and deletes what killed imports left staged.
  */
 export async function openDatabase(config: DatabaseConfig, migrationsDir?: string): Promise<Database> {
   const sql = await openSqlConnection(config);
@@ -21,10 +24,12 @@ export async function openDatabase(config: DatabaseConfig, migrationsDir?: strin
     const migrations = await applyMigrations(sql, await readMigrations(migrationsDir));
     const prisma = new PrismaClient({ adapter: sql.prismaAdapter });
     await prisma.$connect();
+    const interruptedImports = await cleanupInterruptedImports(prisma);
     return {
       sql,
       prisma,
       migrations,
+      interruptedImports,
       async close() {
         await prisma.$disconnect();
         await sql.close();

@@ -4,6 +4,7 @@ import type { TDataset, TImage } from '@defectlab/contracts';
 import { DATABASE } from '../database/database.module';
 import type { Database } from '../database/database';
 import { AppError } from '../errors/app-error';
+import { Prisma } from '../generated/prisma/client';
 import { ARTIFACT_STORE, type ArtifactStore } from '../storage/artifact-store';
 
 const DATASET_SELECT = {
@@ -53,24 +54,23 @@ export class DatasetsService {
     return { contentType: CONTENT_TYPES[blob.format] ?? 'application/octet-stream', bytes: blob.bytes, stream: await this.store.openRead(blob.storageKey) };
   }
 
+  /**
+   * Datasets with their newest version and its stored counts (written when the version was created), so the
+   * list costs O(datasets) queries' worth of rows whatever the number of images. Staged imports are hidden.
+   */
   private async load(where: { id?: string; productLine?: string }): Promise<TDataset[]> {
     const prisma = this.db.prisma;
-    const rows = await prisma.dataset.findMany({ where, select: DATASET_SELECT, orderBy: { createdAt: 'desc' } });
+    const rows = await prisma.dataset.findMany({ where: { ...where, importing: false }, select: DATASET_SELECT, orderBy: { createdAt: 'desc' } });
     if (rows.length === 0) return [];
-    const ids = rows.map((r) => r.id);
-    const [splitCounts, heads] = await Promise.all([
-      prisma.image.groupBy({ by: ['datasetId', 'split'], where: { datasetId: { in: ids } }, _count: { _all: true } }),
-      prisma.datasetVersion.groupBy({ by: ['datasetId'], where: { datasetId: { in: ids } }, _max: { number: true } }),
-    ]);
-    const headRows = await prisma.datasetVersion.findMany({
-      where: { OR: heads.map((h) => ({ datasetId: h.datasetId, number: h._max.number ?? 0 })) },
-      select: { id: true, number: true, datasetId: true },
-    });
+    const heads = await prisma.$queryRaw<HeadRow[]>`
+      SELECT DISTINCT ON ("datasetId") "id", "datasetId", "number", "imageCount", "trainCount", "validationCount", "testCount"
+      FROM "DatasetVersion"
+      WHERE "datasetId" IN (${Prisma.join(rows.map((r) => Prisma.sql`${r.id}::uuid`))})
+      ORDER BY "datasetId", "number" DESC`;
+    const headOf = new Map(heads.map((h) => [h.datasetId, h]));
     return rows.flatMap((r) => {
-      const head = headRows.find((h) => h.datasetId === r.id);
-      if (!head) return []; // cannot happen: the import creates version 1 in the same transaction
-      const splits = { train: 0, validation: 0, test: 0 };
-      for (const c of splitCounts) if (c.datasetId === r.id) splits[c.split] = c._count._all;
+      const head = headOf.get(r.id);
+      if (!head) return []; // cannot happen: the import creates version 1 with the dataset
       return [
         {
           id: r.id,
@@ -80,12 +80,22 @@ export class DatasetsService {
           source: r.source,
           createdAt: r.createdAt.toISOString(),
           createdBy: r.createdBy,
-          imageCount: splits.train + splits.validation + splits.test,
-          splits,
+          imageCount: head.imageCount,
+          splits: { train: head.trainCount, validation: head.validationCount, test: head.testCount },
           headVersion: { id: head.id, number: head.number },
           versionCount: r._count.versions,
         },
       ];
     });
   }
+}
+
+interface HeadRow {
+  id: string;
+  datasetId: string;
+  number: number;
+  imageCount: number;
+  trainCount: number;
+  validationCount: number;
+  testCount: number;
 }

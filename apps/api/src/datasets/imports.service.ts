@@ -119,7 +119,7 @@ export class ImportsService {
       entry.source = source;
       log.info({ source }, 'import started');
       const outcome = await importMvtecDataset(
-        { prisma: this.db.prisma, store: this.store },
+        { prisma: this.db.prisma, store: this.store, maxImagePixels: this.config.storage.imageMaxPixels },
         { root, name: cmd.name, productLine: cmd.productLine, description: cmd.description, source, createdById: cmd.createdById },
         onProgress,
       );

@@ -34,6 +34,7 @@ export type AppErrorCode =
   | 'INVALID_ARCHIVE'
   | 'UNSAFE_ARCHIVE_ENTRY'
   | 'UPLOAD_TOO_LARGE'
+  | 'IMAGE_TOO_LARGE'
   | 'MALFORMED_JSON'
   | 'IMAGE_NOT_IN_VERSION'
   | 'NO_CHANGE'
@@ -69,6 +70,7 @@ export function httpStatusOf(code: AppErrorCode): number {
     case 'FILE_CHANGED_DURING_IMPORT':
       return 409;
     case 'UPLOAD_TOO_LARGE':
+    case 'IMAGE_TOO_LARGE':
       return 413;
     case 'MALFORMED_JSON':
     case 'PATH_NOT_ALLOWED':

@@ -3,7 +3,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { decodeImage, DatasetError } from '@defectlab/datasets';
 import type { TCommitResult, TLabelState, TImageHistory } from '@defectlab/contracts';
 import type { Logger } from 'pino';
-import { LOGGER } from '../config/config.module';
+import { APP_CONFIG, LOGGER } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import { assertPixelLimit, declaredDimensions } from '../datasets/import/image-dimensions';
 import { DATABASE } from '../database/database.module';
 import type { Database } from '../database/database';
 import { sniffFormat } from '../datasets/import/validate-mvtec';
@@ -55,6 +57,7 @@ export class RelabelService {
     @Inject(DATABASE) private readonly db: Database,
     @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly versions: VersionsService,
   ) {}
 
@@ -74,7 +77,11 @@ export class RelabelService {
 
     const result = await this.db.prisma.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT "id" FROM "Dataset" WHERE "id" = ${base.datasetId}::uuid FOR UPDATE`;
-      const head = await tx.datasetVersion.findFirstOrThrow({ where: { datasetId: base.datasetId }, orderBy: { number: 'desc' }, select: { id: true, number: true } });
+      const head = await tx.datasetVersion.findFirstOrThrow({
+        where: { datasetId: base.datasetId },
+        orderBy: { number: 'desc' },
+        select: { id: true, number: true, imageCount: true, trainCount: true, validationCount: true, testCount: true },
+      });
       if (head.id !== base.id) {
         const changed = await tx.$queryRaw<{ imageId: string; relPath: string; number: number }[]>`
           SELECT a."imageId", i."relPath", v."number"
@@ -128,7 +135,18 @@ export class RelabelService {
       const newMasks = [...masks.values()];
       if (newMasks.length > 0) await tx.blob.createMany({ data: newMasks, skipDuplicates: true });
       const version = await tx.datasetVersion.create({
-        data: { datasetId: base.datasetId, number: head.number + 1, parentId: head.id, note: input.note ?? null, createdById: authorId },
+        // a commit relabels, it never adds or removes images: the new version holds the head's images
+        data: {
+          datasetId: base.datasetId,
+          number: head.number + 1,
+          parentId: head.id,
+          note: input.note ?? null,
+          createdById: authorId,
+          imageCount: head.imageCount,
+          trainCount: head.trainCount,
+          validationCount: head.validationCount,
+          testCount: head.testCount,
+        },
         select: { id: true, number: true },
       });
       await tx.labelChange.createMany({
@@ -198,7 +216,11 @@ export class RelabelService {
     };
   }
 
-  /** Decodes and size-checks new masks, then stores them (content-addressed) before the transaction. */
+  /**
+   * Checks new masks and stores them (content-addressed) before the transaction: the size a mask declares in
+   * its header is compared with its image (and the pixel limit) before anything is decoded, then it is decoded
+   * to make sure it is a readable image.
+   */
   private async storeMasks(changes: ParsedProposal[], images: Map<string, { relPath: string; blob: { width: number | null; height: number | null } }>): Promise<Map<number, NewMask>> {
     const out = new Map<number, NewMask>();
     for (const [i, c] of changes.entries()) {
@@ -207,6 +229,14 @@ export class RelabelService {
       const bytes = /^[A-Za-z0-9+/]*={0,2}$/.test(c.maskBase64) ? Buffer.from(c.maskBase64, 'base64') : Buffer.alloc(0);
       const format = sniffFormat(bytes);
       if (!format) throw new AppError('INVALID_MASK', `${where}: not a base64 PNG, JPEG, TIFF or BMP image`, [{ path: where, message: 'not an image' }]);
+      const declared = await declaredDimensions(bytes, format);
+      assertPixelLimit(declared, where, this.config.storage.imageMaxPixels);
+      const image = images.get(c.imageId);
+      const sizeMismatch = (d: { width: number; height: number }) =>
+        new AppError('MASK_SIZE_MISMATCH', `${where}: the mask is ${d.width}x${d.height} but ${image?.relPath} is ${image?.blob.width}x${image?.blob.height}`, [
+          { path: where, message: `mask ${d.width}x${d.height}, image ${image?.blob.width}x${image?.blob.height}` },
+        ]);
+      if (declared && (!image || declared.width !== image.blob.width || declared.height !== image.blob.height)) throw sizeMismatch(declared);
       let decoded;
       try {
         decoded = await decodeImage(bytes, where);
@@ -214,12 +244,7 @@ export class RelabelService {
         if (err instanceof DatasetError) throw new AppError('INVALID_MASK', err.message, [{ path: where, message: err.message }]);
         throw err;
       }
-      const image = images.get(c.imageId);
-      if (!image || decoded.width !== image.blob.width || decoded.height !== image.blob.height) {
-        throw new AppError('MASK_SIZE_MISMATCH', `${where}: the mask is ${decoded.width}x${decoded.height} but ${image?.relPath} is ${image?.blob.width}x${image?.blob.height}`, [
-          { path: where, message: `mask ${decoded.width}x${decoded.height}, image ${image?.blob.width}x${image?.blob.height}` },
-        ]);
-      }
+      if (!image || decoded.width !== image.blob.width || decoded.height !== image.blob.height) throw sizeMismatch(decoded);
       const stored = await this.store.putBytes(bytes);
       out.set(i, { sha256: stored.sha256, bytes: bytes.length, format, width: decoded.width, height: decoded.height, storageKey: stored.key });
     }

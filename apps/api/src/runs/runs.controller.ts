@@ -1,3 +1,4 @@
+import { pipeline } from 'node:stream/promises';
 import { Controller, Res } from '@nestjs/common';
 import {
   cancelRun,
@@ -57,7 +58,9 @@ export class RunsController {
 
   @Route(getArtifactContent)
   async artifactContent(@ValidParams(getArtifactContent) params: { artifactId: string }, @Res() res: Response): Promise<void> {
-    const { bytes, contentType } = await this.runs.artifactContent(params.artifactId);
-    res.type(contentType).send(bytes);
+    const { stream, bytes, contentType } = await this.runs.artifactContent(params.artifactId);
+    res.status(200).type(contentType);
+    res.setHeader('content-length', String(bytes));
+    await pipeline(stream, res);
   }
 }

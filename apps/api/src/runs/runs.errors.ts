@@ -11,6 +11,7 @@ export type RunsErrorCode =
   | 'LEASE_ENDED'
   | 'ARTIFACT_OF_ANOTHER_RUN'
   | 'EMPTY_ARTIFACT'
+  | 'ARTIFACT_TOO_LARGE'
   | 'IMAGE_NOT_IN_VERSION'
   | 'VERSIONS_OF_DIFFERENT_DATASETS'
   | 'NOTHING_TO_RECOMPUTE'
@@ -29,6 +30,8 @@ export function runsHttpStatus(code: RunsErrorCode): number {
     case 'LEASE_ENDED':
     case 'OPERATING_POINT_EXISTS':
       return 409;
+    case 'ARTIFACT_TOO_LARGE':
+      return 413;
     case 'EMPTY_ARTIFACT':
     case 'IMAGE_NOT_IN_VERSION':
     case 'VERSIONS_OF_DIFFERENT_DATASETS':

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Readable } from 'node:stream';
 import { ZCreateRunInput, type TArtifact, type TRun, type TRunPage, type TRunProgressPoint } from '@defectlab/contracts';
 import type { z } from 'zod';
 import { ARTIFACT_STORE, type ArtifactStore } from '../storage/artifact-store';
@@ -99,9 +100,9 @@ export class RunsService {
     return { items: (await this.repo.artifacts(runId)).map(toArtifact) };
   }
 
-  /** An artifact's bytes and content type. */
-  async artifactContent(artifactId: string): Promise<{ bytes: Buffer; contentType: string }> {
+  /** An artifact's content as a stream (never read into memory whole), with its length and content type. */
+  async artifactContent(artifactId: string): Promise<{ stream: Readable; bytes: number; contentType: string }> {
     const a = await this.repo.findArtifact(artifactId);
-    return { bytes: await this.store.read(a.storageKey), contentType: a.contentType };
+    return { stream: await this.store.openRead(a.storageKey), bytes: Number(a.bytes), contentType: a.contentType };
   }
 }

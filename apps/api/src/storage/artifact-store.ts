@@ -27,6 +27,11 @@ export interface ArtifactStore {
    * differs (changed since it was validated) is refused with FileChangedError and nothing is kept.
    */
   putFile(file: string, expectedSha256?: string): Promise<StoredObject>;
+  /**
+   * Streams bytes (an HTTP request body) into the store, hashing on the way; nothing is buffered whole.
+   * Beyond `maxBytes` the write stops at once with ObjectTooLargeError and nothing is kept.
+   */
+  putStream(source: AsyncIterable<Uint8Array>, options?: { maxBytes?: number }): Promise<StoredObject>;
   has(key: string): Promise<boolean>;
   read(key: string): Promise<Buffer>;
   openRead(key: string): Promise<Readable>;
@@ -43,6 +48,14 @@ export class FileChangedError extends Error {
     readonly actual: string,
   ) {
     super(`${file} changed while it was being imported (sha256 ${actual}, validated as ${expected})`);
+  }
+}
+
+/** putStream's source went past its `maxBytes`. */
+export class ObjectTooLargeError extends Error {
+  override readonly name = 'ObjectTooLargeError';
+  constructor(readonly maxBytes: number) {
+    super(`the object is larger than ${maxBytes} bytes`);
   }
 }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FileChangedError } from './artifact-store';
+import { FileChangedError, ObjectTooLargeError } from './artifact-store';
 import { LocalDiskArtifactStore } from './local-disk-artifact-store';
 
 describe('LocalDiskArtifactStore', () => {
@@ -39,6 +39,19 @@ describe('LocalDiskArtifactStore', () => {
     const out = path.join(dir, 'copy.bin');
     await store.copyToFile(store.keyFor(expected), out);
     expect(sha(readFileSync(out))).toBe(expected);
+  });
+
+  it('streams a body in while hashing, and refuses one beyond maxBytes keeping nothing', async () => {
+    async function* body(parts: number, size: number) {
+      for (let i = 0; i < parts; i++) yield Buffer.alloc(size, i);
+    }
+    const whole = Buffer.concat(Array.from({ length: 4 }, (_, i) => Buffer.alloc(1000, i)));
+    expect(await store.putStream(body(4, 1000), { maxBytes: 4000 })).toMatchObject({ sha256: sha(whole), bytes: 4000, created: true });
+    expect((await store.read(store.keyFor(sha(whole)))).equals(whole)).toBe(true);
+    await expect(store.putStream(body(5, 1000), { maxBytes: 4000 })).rejects.toBeInstanceOf(ObjectTooLargeError);
+    const big = Buffer.concat(Array.from({ length: 5 }, (_, i) => Buffer.alloc(1000, i)));
+    expect(await store.has(store.keyFor(sha(big)))).toBe(false);
+    expect(readdirSync(path.join(dir, 'store', '.tmp'))).toEqual([]);
   });
 
   it('refuses keys that are not its own', async () => {

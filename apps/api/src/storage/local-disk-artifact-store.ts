@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { FileChangedError, type ArtifactStore, type StoredObject } from './artifact-store';
+import { FileChangedError, ObjectTooLargeError, type ArtifactStore, type StoredObject } from './artifact-store';
 
 const KEY = /^sha256\/[0-9a-f]{2}\/[0-9a-f]{64}$/;
 
@@ -58,20 +58,30 @@ export class LocalDiskArtifactStore implements ArtifactStore {
         return { key, sha256, bytes, created: false };
       }
     }
+    return this.write(createReadStream(file), { expectedSha256, file });
+  }
+
+  async putStream(source: AsyncIterable<Uint8Array>, options: { maxBytes?: number } = {}): Promise<StoredObject> {
+    return this.write(source, { maxBytes: options.maxBytes });
+  }
+
+  /** Streams `source` into a temporary file, hashing and counting on the way, then moves it under its key. */
+  private async write(source: AsyncIterable<Uint8Array>, check: { expectedSha256?: string; file?: string; maxBytes?: number }): Promise<StoredObject> {
     const tmp = await this.tempFile();
     try {
       const hash = createHash('sha256');
       let bytes = 0;
       const out = createWriteStream(tmp, { flags: 'wx' });
-      await pipeline(createReadStream(file), async function* (source: AsyncIterable<Buffer>) {
-        for await (const chunk of source) {
-          hash.update(chunk);
+      await pipeline(source, async function* (chunks: AsyncIterable<Uint8Array>) {
+        for await (const chunk of chunks) {
           bytes += chunk.length;
+          if (check.maxBytes !== undefined && bytes > check.maxBytes) throw new ObjectTooLargeError(check.maxBytes);
+          hash.update(chunk);
           yield chunk;
         }
       }, out);
       const sha256 = hash.digest('hex');
-      if (expectedSha256 && sha256 !== expectedSha256) throw new FileChangedError(file, expectedSha256, sha256);
+      if (check.expectedSha256 && sha256 !== check.expectedSha256) throw new FileChangedError(check.file ?? 'the stream', check.expectedSha256, sha256);
       const handle = await fs.open(tmp, 'r+');
       try {
         await handle.datasync();

@@ -1,8 +1,4 @@
-import { createWriteStream, promises as fs } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   ZClaimInput,
@@ -21,7 +17,9 @@ import { JobQueue } from '../queue/job-queue.service';
 import { QUEUE_CONFIG, type QueueConfig } from '../queue/queue-config';
 import { RunsError } from '../runs/runs.errors';
 import { ARTIFACT_SELECT, RUN_SELECT, RunsRepository, toArtifact, toRun } from '../runs/runs.repository';
-import { ARTIFACT_STORE, type ArtifactStore } from '../storage/artifact-store';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import { ARTIFACT_STORE, ObjectTooLargeError, type ArtifactStore } from '../storage/artifact-store';
 import { storeWorkerEvaluation } from '../evaluations/evaluation-writer';
 import { issueLeaseToken } from './job-lease';
 
@@ -51,6 +49,7 @@ export class WorkersService {
     private readonly queue: JobQueue,
     @Inject(QUEUE_CONFIG) private readonly config: QueueConfig,
     @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
+    @Inject(APP_CONFIG) private readonly appConfig: AppConfig,
   ) {}
 
   /** Takes the next queued run for `workerId`, waiting up to `waitSeconds`. */
@@ -181,28 +180,36 @@ export class WorkersService {
     return ack;
   }
 
-  /** Streams an upload into the artifact store and records it on the run. */
-  async upload(runId: string, leaseHash: string, q: { workerId: string; kind: TArtifactKind; contentType: string }, body: Readable): Promise<TArtifact> {
+  /**
+   * Streams an upload into the artifact store (sha256 computed on the way, never held in memory whole) and
+   * records it on the run. Beyond the kind's cap (DEFECTLAB_ARTIFACT_MAX_BYTES_<KIND>) the answer is 413
+   * ARTIFACT_TOO_LARGE: at once from a Content-Length that says so, else as soon as the stream passes the cap.
+   */
+  async upload(runId: string, leaseHash: string, q: { workerId: string; kind: TArtifactKind; contentType: string }, body: IncomingMessage): Promise<TArtifact> {
     await this.requireLiveLease(runId, leaseHash);
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'defectlab-upload-'));
+    const maxBytes = this.appConfig.storage.artifactMaxBytes[q.kind];
+    const tooLarge = () => new RunsError('ARTIFACT_TOO_LARGE', `${q.kind} artifacts may be at most ${maxBytes} bytes (DEFECTLAB_ARTIFACT_MAX_BYTES_${q.kind.toUpperCase()})`);
+    const declared = Number(body.headers['content-length']);
+    if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
+    let stored;
     try {
-      const file = path.join(dir, 'body');
-      await pipeline(body, createWriteStream(file));
-      if ((await fs.stat(file)).size === 0) throw new RunsError('EMPTY_ARTIFACT', 'the upload body is empty (send the bytes as application/octet-stream)');
-      const stored = await this.store.putFile(file);
-      const prisma = this.repo.prisma;
-      // storage is content-addressed: the same bytes uploaded again for this run and kind are the same artifact
-      // (identical anomaly maps, a retried upload); another run gets a row of its own on the same stored object
-      const existing = await prisma.artifact.findFirst({ where: { storageKey: stored.key, runId, kind: q.kind }, select: ARTIFACT_SELECT });
-      if (existing) return toArtifact(existing);
-      const a = await prisma.artifact.create({
-        data: { runId, kind: q.kind, storageKey: stored.key, bytes: BigInt(stored.bytes), sha256: stored.sha256, contentType: q.contentType },
-        select: ARTIFACT_SELECT,
-      });
-      return toArtifact(a);
-    } finally {
-      await fs.rm(dir, { recursive: true, force: true });
+      // not destroyed when the cap is hit, so that the 413 still reaches the client (Node discards the rest)
+      stored = await this.store.putStream(body.iterator({ destroyOnReturn: false }), { maxBytes });
+    } catch (err) {
+      if (err instanceof ObjectTooLargeError) throw tooLarge();
+      throw err;
     }
+    if (stored.bytes === 0) throw new RunsError('EMPTY_ARTIFACT', 'the upload body is empty (send the bytes as application/octet-stream)');
+    const prisma = this.repo.prisma;
+    // storage is content-addressed: the same bytes uploaded again for this run and kind are the same artifact
+    // (identical anomaly maps, a retried upload); another run gets a row of its own on the same stored object
+    const existing = await prisma.artifact.findFirst({ where: { storageKey: stored.key, runId, kind: q.kind }, select: ARTIFACT_SELECT });
+    if (existing) return toArtifact(existing);
+    const a = await prisma.artifact.create({
+      data: { runId, kind: q.kind, storageKey: stored.key, bytes: BigInt(stored.bytes), sha256: stored.sha256, contentType: q.contentType },
+      select: ARTIFACT_SELECT,
+    });
+    return toArtifact(a);
   }
 
   async submitEvaluation(runId: string, leaseHash: string, input: z.output<typeof ZSubmitEvaluationInput>): Promise<{ evaluationId: string }> {

@@ -2,9 +2,19 @@
 export interface TarEntry {
   readonly name: string;
   readonly data?: Buffer;
-  /** '0' file (default), '5' folder, '2' symlink, '1' hard link. */
-  readonly type?: '0' | '1' | '2' | '5';
+  /** '0' file (default), '5' folder, '2' symlink, '1' hard link; any other flag (e.g. 'L', 'x', 'S') for attacks. */
+  readonly type?: string;
   readonly linkname?: string;
+  /** The size the header declares (default: the data's length); a lie for attack archives. */
+  readonly size?: number;
+}
+
+/** A pax extended-header record "<length> <key>=<value>\n" (the length counts itself). */
+export function paxRecord(key: string, value: string): Buffer {
+  const body = ` ${key}=${value}\n`;
+  let len = Buffer.byteLength(body) + 1;
+  while (String(len).length + Buffer.byteLength(body) !== len) len = String(len).length + Buffer.byteLength(body);
+  return Buffer.from(`${len}${body}`);
 }
 
 export function makeTar(entries: readonly TarEntry[]): Buffer {
@@ -16,7 +26,7 @@ export function makeTar(entries: readonly TarEntry[]): Buffer {
     header.write('0000644\0', 100, 'latin1');
     header.write('0000000\0', 108, 'latin1');
     header.write('0000000\0', 116, 'latin1');
-    header.write(data.length.toString(8).padStart(11, '0') + '\0', 124, 'latin1');
+    header.write((e.size ?? data.length).toString(8).padStart(11, '0') + '\0', 124, 'latin1');
     header.write('00000000000\0', 136, 'latin1');
     header.write('        ', 148, 'latin1');
     header.write(e.type ?? '0', 156, 'latin1');

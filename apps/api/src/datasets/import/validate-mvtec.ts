@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DatasetError, decodeImage, readMvtecFolder } from '@defectlab/datasets';
 import { AppError, type AppErrorCode } from '../../errors/app-error';
+import { assertPixelLimit, declaredDimensions, DEFAULT_IMAGE_MAX_PIXELS } from './image-dimensions';
 
 /** What the store and the database need to know about one file, all checked by decoding it. */
 export interface FileFacts {
@@ -68,9 +69,16 @@ export function datasetErrorToAppError(err: DatasetError, root: string): AppErro
 /**
  * Lists an MVTec-layout folder with libs/datasets' reader and checks every image and mask by decoding it
  * (sharp; BMP by our own decoder): corrupt or truncated files, non-images with image names and masks whose
- * size differs from their image are refused, naming the file. Nothing is written.
+ * size differs from their image are refused, naming the file. Images whose header declares more than
+ * `maxImagePixels` pixels are refused before they are decoded (IMAGE_TOO_LARGE). Nothing is written.
  */
-export async function validateMvtecFolder(root: string, onFile: (done: number, total: number) => void, concurrency = 4): Promise<Manifest> {
+export async function validateMvtecFolder(
+  root: string,
+  onFile: (done: number, total: number) => void,
+  options: { concurrency?: number; maxImagePixels?: number } = {},
+): Promise<Manifest> {
+  const concurrency = options.concurrency ?? 4;
+  const maxPixels = options.maxImagePixels ?? DEFAULT_IMAGE_MAX_PIXELS;
   let records;
   try {
     records = await readMvtecFolder(root);
@@ -87,8 +95,8 @@ export async function validateMvtecFolder(root: string, onFile: (done: number, t
     for (let i = next++; i < records.length && !failed; i = next++) {
       const r = records[i];
       try {
-        const image = await inspect(r.path, r.relPath);
-        const mask = r.maskPath ? await inspect(r.maskPath, relative(root, r.maskPath)) : null;
+        const image = await inspect(r.path, r.relPath, maxPixels);
+        const mask = r.maskPath ? await inspect(r.maskPath, relative(root, r.maskPath), maxPixels) : null;
         if (mask && (mask.width !== image.width || mask.height !== image.height)) {
           throw new AppError(
             'MASK_SIZE_MISMATCH',
@@ -113,7 +121,7 @@ function relative(root: string, file: string): string {
   return path.relative(root, file).split(path.sep).join('/');
 }
 
-async function inspect(file: string, relPath: string): Promise<FileFacts> {
+async function inspect(file: string, relPath: string, maxPixels: number): Promise<FileFacts> {
   let buf: Buffer;
   try {
     buf = await fs.readFile(file);
@@ -126,6 +134,7 @@ async function inspect(file: string, relPath: string): Promise<FileFacts> {
   if (!format) {
     throw new AppError('INVALID_IMAGE', `${relPath}: not a PNG, JPEG, TIFF or BMP image`, [{ path: relPath, message: 'not an image' }]);
   }
+  assertPixelLimit(await declaredDimensions(buf, format), relPath, maxPixels); // before any pixel is decoded
   const decoded = await decodeImage(buf, relPath); // throws DatasetError naming relPath
   return {
     file,
