@@ -1,0 +1,5 @@
+export * from './autodiff';
+export * from './gradient-context';
+export * from './shape-inference';
+export { GRADIENT_RULES, NON_DIFFERENTIABLE_OPS } from './rules';
+export { resizeAxisMatrix } from './rules/resize';
