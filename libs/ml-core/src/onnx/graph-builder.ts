@@ -149,6 +149,23 @@ export class OnnxGraphBuilder {
     return { dims, type };
   }
 
+  /**
+   * Turns float32 initializer `name` into a graph input of the same name and dims (training graphs
+   * feed parameters, which change every step). Returns the initializer's values and dims.
+   */
+  promoteInitializerToInput(name: string): { data: Float32Array; dims: number[] } {
+    const index = this.initializers.findIndex((t) => t.name === name);
+    const t = this.initializers[index];
+    if (!t || t.dataType !== onnx.TensorProto.DataType.FLOAT || !t.rawData) throw new Error(`promoteInitializerToInput: "${name}" is no float32 initializer`);
+    const dims = (t.dims ?? []).map((d) => Number(d));
+    const data = new Float32Array(t.rawData.slice().buffer);
+    this.initializers.splice(index, 1);
+    this.initializerIndex.clear();
+    this.indexedInitializers = 0;
+    this.inputs.push(valueInfo(name, dims, 'float32'));
+    return { data, dims };
+  }
+
   /** Names of the graph outputs declared so far. */
   outputNames(): string[] {
     return this.outputs.map((o) => o.name ?? '');
