@@ -191,7 +191,7 @@ export class CsFlowModel implements AnomalyModel {
   /** ONNX bytes of the flow head (see export-onnx.ts for inputs and outputs). */
   onnxBytes(): Uint8Array {
     const t = this.requireTrained();
-    return buildFlowOnnx(t.net, {
+    return buildFlowOnnx(t.net.toFlowWeights(), {
       reduction: t.reduction,
       inputChannels: t.inputChannels,
       docString: JSON.stringify(this.resolvedConfig(t.inputChannels)),

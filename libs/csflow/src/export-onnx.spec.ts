@@ -37,7 +37,7 @@ describe('buildFlowOnnx', () => {
       : null;
     const feats = [8, 4, 2].map((s, i) => seededNchw(3, cb, s, 20 + i));
     const sessionsBefore = openSessionCount();
-    const session = await createSession(buildFlowOnnx(net, { reduction, inputChannels: cb }));
+    const session = await createSession(buildFlowOnnx(net.toFlowWeights(), { reduction, inputChannels: cb }));
     try {
       const out = await session.run({ feat0: feats[0], feat1: feats[1], feat2: feats[2] });
       const onnxPos = [out.pos0, out.pos1, out.pos2];
