@@ -18,6 +18,7 @@ export * from './targets/targets.endpoints';
 export * from './runs/runs.schema';
 export * from './runs/evaluations.schema';
 export * from './runs/runs.endpoints';
+export * from './runs/artifact-content-types';
 export * from './workers/workers.schema';
 export * from './workers/workers.endpoints';
 export * from './endpoints';
