@@ -25,6 +25,8 @@ export interface LineChartProps {
   readonly yDomain?: readonly [number, number];
   /** A logarithmic y axis (give yDomain; values below its floor are drawn on it). */
   readonly yLog?: boolean;
+  /** Whole-number x ticks (steps). */
+  readonly xInteger?: boolean;
   /** Dashed vertical marks with a label (e.g. where each epoch starts). */
   readonly xMarks?: readonly { readonly x: number; readonly label: string }[];
   /** Extra SVG drawn in data coordinates (given the scales). */
@@ -48,10 +50,10 @@ function extent(values: number[]): [number, number] {
   return [lo, hi];
 }
 
-export function LineChart({ series, xLabel, yLabel, title, width = 520, height = 300, xDomain, yDomain, yLog, xMarks, overlay, formatX, formatY, testId }: LineChartProps) {
+export function LineChart({ series, xLabel, yLabel, title, width = 520, height = 300, xDomain, yDomain, yLog, xInteger, xMarks, overlay, formatX, formatY, testId }: LineChartProps) {
   const iw = width - M.left - M.right;
   const ih = height - M.top - M.bottom;
-  const x = axis(xDomain ?? extent(series.flatMap((s) => s.points.map((p) => p[0]))), [M.left, M.left + iw], { nice: !xDomain, format: formatX });
+  const x = axis(xDomain ?? extent(series.flatMap((s) => s.points.map((p) => p[0]))), [M.left, M.left + iw], { nice: !xDomain, format: formatX, integer: xInteger });
   const y = axis(yDomain ?? extent(series.flatMap((s) => s.points.map((p) => p[1]))), [M.top + ih, M.top], { nice: !yDomain, format: formatY, log: yLog });
   const sx = x.scale;
   const sy = y.scale;

@@ -16,6 +16,11 @@ describe('axis', () => {
     expect(a.scale(0.01)).toBeCloseTo(200 - 200 / 3, 6);
   });
 
+  it('keeps whole-number ticks only for integer axes (steps, counts)', () => {
+    expect(axis([1, 3], [0, 400], { integer: true }).ticks.map((t) => t.label)).toEqual(['1', '2', '3']);
+    expect(axis([1, 1.5], [0, 400], { integer: true }).ticks.map((t) => t.value)).toEqual([1]);
+  });
+
   it('gives a single-valued domain an axis around its value', () => {
     expect(axis([0.5, 0.5], [0, 100]).domain[0]).toBeLessThan(0.5);
   });

@@ -23,6 +23,8 @@ export interface AxisOptions {
   readonly count?: number;
   readonly format?: (v: number) => string;
   readonly log?: boolean;
+  /** Whole-number ticks only (steps, counts). */
+  readonly integer?: boolean;
 }
 
 /** A linear (or log) axis from `domain` to the pixel range `range`, with d3's rounded ticks. */
@@ -38,9 +40,13 @@ export function axis(domain: readonly [number, number], range: readonly [number,
   const s: ScaleContinuousNumeric<number, number> = o.log ? scaleLog().domain([d0, d1]).clamp(true) : scaleLinear().domain([d0, d1]);
   s.range([range[0], range[1]]);
   if (o.nice && !o.log) s.nice(count);
-  const format = o.format ?? s.tickFormat(count);
+  const format = o.format ?? (o.integer && !o.log ? s.tickFormat(count, ',d') : s.tickFormat(count));
   // a domain wider than the largest double has no tick step: its ends are its ticks
-  const values = o.log ? logTicks(s.domain() as [number, number]) : Number.isFinite(d1 - d0) ? s.ticks(count) : [d0, d1];
+  let values = o.log ? logTicks(s.domain() as [number, number]) : Number.isFinite(d1 - d0) ? s.ticks(count) : [d0, d1];
+  if (o.integer) {
+    const whole = values.filter(Number.isInteger);
+    values = whole.length >= 2 ? whole : [...new Set([Math.ceil(d0), Math.floor(d1)])].filter((v) => v >= d0 && v <= d1);
+  }
   return {
     scale: (v: number) => s(v),
     ticks: values.map((value) => ({ value, label: format(value) })),

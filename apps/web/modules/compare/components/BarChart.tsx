@@ -8,6 +8,7 @@ export function BarChart({
   title,
   bars,
   format,
+  tickFormat,
   limit,
   limitLabel,
   testId,
@@ -15,6 +16,8 @@ export function BarChart({
   title: string;
   bars: readonly { label: string; value: number | null; color: string }[];
   format: (v: number) => string;
+  /** Axis tick labels (shorter than the values'; default: d3's). */
+  tickFormat?: (v: number) => string;
   limit?: number | null;
   limitLabel?: string;
   testId?: string;
@@ -28,7 +31,7 @@ export function BarChart({
   const plotH = bars.length * rowH;
   const height = top + plotH + 22;
   const max = Math.max(1e-12, ...bars.map((b) => b.value ?? 0), limit ?? 0);
-  const x = axis([0, max], [left, right], { nice: true, count: 4, format });
+  const x = axis([0, max], [left, right], { nice: true, count: 3, format: tickFormat });
   const sx = x.scale;
   return (
     <figure className="chart">

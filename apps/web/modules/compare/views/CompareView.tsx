@@ -169,6 +169,7 @@ export function CompareView({ evaluationIds }: { evaluationIds: readonly string[
             title="exported model size (backbone separate)"
             bars={loaded.map((l, i) => ({ label: `#${i + 1} ${l.run.kind}`, value: l.evaluation.sizeBytes, color: style(i).color }))}
             format={(v) => formatBytes(v)}
+            tickFormat={(v) => formatBytes(v).replace(/\.0+ /, ' ')}
             limit={target?.maxSizeBytes ?? null}
             testId="size-bars"
           />
@@ -178,6 +179,7 @@ export function CompareView({ evaluationIds }: { evaluationIds: readonly string[
             title="ms per image, p50 at batch 1"
             bars={loaded.map((l, i) => ({ label: `#${i + 1} ${l.run.kind}`, value: l.evaluation.latency?.p50 ?? null, color: style(i).color }))}
             format={(v) => formatMs(v)}
+            tickFormat={(v) => `${v} ms`}
             limit={target?.maxLatencyMs ?? null}
             testId="speed-bars"
           />

@@ -293,6 +293,7 @@ function TrainingCharts({ points, run, active, validationAuroc }: { points: read
           yLabel="loss"
           series={series}
           xMarks={loss.epochStarts.map((e) => ({ x: e.x, label: `epoch ${e.epoch}` }))}
+          xInteger
           testId="loss-curve"
         />
         <p className="muted small" data-testid="loss-note">
