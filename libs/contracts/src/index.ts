@@ -15,6 +15,7 @@ export * from './labels/labels.schema';
 export * from './labels/labels.endpoints';
 export * from './targets/targets.schema';
 export * from './targets/targets.endpoints';
+export * from './targets/default-targets';
 export * from './runs/runs.schema';
 export * from './runs/evaluations.schema';
 export * from './runs/runs.endpoints';
