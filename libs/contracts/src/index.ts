@@ -25,3 +25,4 @@ export * from './workers/workers.endpoints';
 export * from './endpoints';
 export * from './evaluation';
 export * from './bench';
+export * from './models';

@@ -106,8 +106,14 @@ export function RunDetailView({ runId }: { runId: string }) {
           </details>
           {r.resolvedConfig && (
             <details>
-              <summary>Resolved config (JSON)</summary>
+              <summary>Resolved config (JSON, what the worker trains with)</summary>
               <pre>{JSON.stringify(r.resolvedConfig, null, 2)}</pre>
+            </details>
+          )}
+          {r.fitReport && (
+            <details>
+              <summary>Model report after fitting (JSON)</summary>
+              <pre>{JSON.stringify(r.fitReport, null, 2)}</pre>
             </details>
           )}
         </section>
