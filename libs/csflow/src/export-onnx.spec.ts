@@ -3,9 +3,8 @@ import { createSession, initTrainingBackend, openSessionCount, type Tensor } fro
 import { createRng } from '@defectlab/datasets';
 import { buildFlowOnnx } from './export-onnx';
 import type { Reduction } from './reduction';
-import { toFlowInput } from './reduction';
 import { imageScores, positionScores } from './score';
-import { tinyNet } from './testing/tiny-flow';
+import { tinyNet, toFlowInput } from './testing/tiny-flow';
 
 function seededNchw(n: number, c: number, side: number, seed: number): Tensor {
   const rng = createRng(seed);
