@@ -174,13 +174,13 @@ export function RunDetailView({ runId }: { runId: string }) {
       <div className="two-col">
         <section className="card" aria-label="Artifacts">
           <h2>Artifacts</h2>
-          <ArtifactList items={(artifacts.data?.items ?? []).filter((a) => a.kind !== 'anomaly_map')} token={auth.token} />
+          <ArtifactList items={(artifacts.data?.items ?? []).filter((a) => a.kind !== 'anomaly_map')} />
           {(() => {
             const maps = (artifacts.data?.items ?? []).filter((a) => a.kind === 'anomaly_map');
             return maps.length > 0 ? (
               <details>
                 <summary>{maps.length} anomaly maps (shown over the images in the simulator)</summary>
-                <ArtifactList items={maps} token={auth.token} />
+                <ArtifactList items={maps} />
               </details>
             ) : null;
           })()}
@@ -207,30 +207,21 @@ export function RunDetailView({ runId }: { runId: string }) {
   );
 }
 
-function ArtifactList({ items, token }: { items: readonly TArtifact[]; token: string | null }) {
+/**
+ * Plain links: the session cookie authorises them through the web app's /api forwarder, and the API answers
+ * every artifact but an image as an attachment (with nosniff and a sandboxing CSP), so none can run here.
+ */
+function ArtifactList({ items }: { items: readonly TArtifact[] }) {
   return (
     <ul>
       {items.map((a) => (
         <li key={a.id}>
           {a.kind} · {formatBytes(a.bytes)} · {a.contentType}{' '}
-          <a href={`/api/artifacts/${a.id}/content`} onClick={(ev) => downloadWithToken(ev, a.id, token)}>
+          <a href={`/api/artifacts/${a.id}/content`} download data-testid="artifact-download">
             download
           </a>
         </li>
       ))}
     </ul>
   );
-}
-
-/** Artifacts need the bearer token (the cookie covers only images): fetch and save through a blob URL. */
-async function downloadWithToken(ev: React.MouseEvent<HTMLAnchorElement>, artifactId: string, token: string | null) {
-  ev.preventDefault();
-  const res = await fetch(`/api/artifacts/${artifactId}/content`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-  if (!res.ok) return;
-  const url = URL.createObjectURL(await res.blob());
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = artifactId;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
