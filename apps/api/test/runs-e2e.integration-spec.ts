@@ -4,7 +4,7 @@
  * import a generated dataset, submit a small CS-Flow run, kill the first worker with SIGKILL mid-training
  * (the run is taken back and retried), let a second worker finish it, read the evaluation, relabel two
  * images, re-evaluate from stored scores and check the figures against libs/metrics; then cancel a running
- * job, see a config the model library rejects fail with the field named, and a run fail cleanly when the
+ * job, see a config the model schema rejects refused with 400 naming the field, and a run fail cleanly when the
  * artifact store cannot be read.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -111,6 +111,7 @@ describe('runs end to end on PostgreSQL with real worker processes', () => {
     expect(workerLogs.get('e2e-w2')?.join('\n')).toMatch(/resuming from checkpoint \S+ of an earlier attempt \(epoch [1-6] completed\)/);
     expect(done.trainingBackend).toMatch(/tfjs/);
     expect(done.resolvedConfig).toMatchObject({ epochs: 6, inputSize: 128 });
+    expect(done.fitReport).toMatchObject({ epochs: 6, inputSize: 128 });
     expect(done.backbone?.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(done.codeVersion).toMatch(/^[0-9a-f]{40}/);
     expect(done.hardware).toMatchObject({ logicalCores: expect.any(Number) });
@@ -195,7 +196,7 @@ describe('runs end to end on PostgreSQL with real worker processes', () => {
     expect(worst).toBeLessThanOrEqual(1e-4);
   }, 400_000);
 
-  it('cancels a running job within seconds, and fails a run whose model config the library rejects with the field named', async () => {
+  it('cancels a running job within seconds, and refuses a model config the library rejects with the field named', async () => {
     const run = await submit({ ...CONFIG, epochs: 50 });
     await waitFor(run.id, 'training', (r) => r.status === 'running' && r.progress !== null && /train/.test(r.progress.phase), 240, 'e2e-w2');
     const asked = Date.now();
@@ -204,10 +205,9 @@ describe('runs end to end on PostgreSQL with real worker processes', () => {
     expect(ended.status).toBe('cancelled');
     expect(Date.now() - asked).toBeLessThan(10_000);
 
-    const bad = await submit({ preset: 'small', epochs: -2 });
-    const failed = await waitFor(bad.id, 'failed', (r) => r.status === 'failed', 120, 'e2e-w2');
-    expect(failed.status).toBe('failed');
-    expect(failed.error).toContain('config.epochs');
+    // a config the model's schema rejects never reaches a worker: 400 at submission, naming the field
+    const bad = await api.http.post('/api/runs').set(engineer).send({ kind: 'csflow', datasetVersionId: versionId, config: { preset: 'small', epochs: -2 } }).expect(400);
+    expect(bad.body.issues.map((i: { path: string }) => i.path)).toEqual(['body.config.epochs']);
   }, 400_000);
 
   it('fails a run cleanly, with the reason, when the artifact store cannot be read', async () => {

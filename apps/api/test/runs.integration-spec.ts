@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { ZArtifact, ZClaimResult, ZEvaluation, ZRun, ZWorkerAck, type TWorkerJob } from '@defectlab/contracts';
+import { ZArtifact, ZClaimResult, ZEvaluation, ZRun, ZWorkerAck, resolveModelConfig, type TWorkerJob } from '@defectlab/contracts';
 import { confusionAtThreshold } from '@defectlab/metrics';
 import { startTestApi, type TestApi } from './support/api-harness';
 import { writeFixtureDataset } from './support/mvtec-fixtures';
@@ -83,6 +83,13 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('runs 
     expect(bad.body.code).toBe('VALIDATION_FAILED');
     expect(bad.body.issues.map((i: { path: string }) => i.path).sort()).toEqual(['body.config.preset', 'body.seed', 'body.splitRule.validationFractionGood']);
     expect((await submit({ kind: 'resnet' }).expect(400)).body.issues[0].path).toBe('body.kind');
+    // each model's own strict schema, before anything is queued (#16 item 8, #17 item 1)
+    const pathsOf = async (body: Record<string, unknown>) => ((await submit(body).expect(400)).body.issues as { path: string }[]).map((i) => i.path);
+    expect(await pathsOf({ kind: 'patchcore', config: { coresetRatio: -1 } })).toEqual(['body.config.coresetRatio']);
+    expect(await pathsOf({ kind: 'patchcore', config: { preset: 'seed' } })).toEqual(['body.config.preset']);
+    expect(await pathsOf({ kind: 'cfa', config: { gamaD: 2 } })).toEqual(['body.config']);
+    expect(await pathsOf({ config: { preset: 'small', blocks: 3, kernelSizes: [3, 3] } })).toEqual(['body.config.kernelSizes']);
+    expect(await pathsOf({ config: { preset: 'small', seed: 3 } })).toEqual(['body.config']);
     const missing = await submit({ datasetVersionId: '00000000-0000-4000-8000-000000000000' }).expect(404);
     expect(missing.body).toMatchObject({ code: 'DATASET_VERSION_NOT_FOUND', issues: [{ path: 'body.datasetVersionId' }] });
     await api.http.post('/api/runs').set(viewer).send({ kind: 'csflow', datasetVersionId: versionId }).expect(403);
@@ -90,17 +97,20 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('runs 
   });
 
   it('runs a job through claim, heartbeat, progress, artifacts, evaluation and complete', async () => {
-    const created = ZRun.parse((await submit({ seed: 7, imageSize: 64 }).expect(201)).body);
+    const created = ZRun.parse((await submit({ seed: 7, config: { preset: 'small', inputSize: 64 } }).expect(201)).body);
     expect(created).toMatchObject({ status: 'queued', kind: 'csflow', preset: 'small', seed: 7, attempts: 0, maxAttempts: 2, datasetVersion: { id: versionId, number: 1 } });
+    // resolved once, at submission: preset expanded, defaults filled, the run's seed applied
+    expect(created.resolvedConfig).toEqual(resolveModelConfig('csflow', { preset: 'small', inputSize: 64 }, 7));
+    expect(created.resolvedConfig).toMatchObject({ preset: 'small', inputSize: 64, epochs: 20, seed: 7, optimizer: { lr: 2e-3 } });
 
     const job = await claim('w1');
-    expect(job).toMatchObject({ runId: created.id, attempt: 1, kind: 'csflow', config: { preset: 'small' }, seed: 7, imageSize: 64, resumeCheckpointArtifactId: null, heartbeatTimeoutSeconds: HEARTBEAT_TIMEOUT_S });
+    expect(job).toMatchObject({ runId: created.id, attempt: 1, kind: 'csflow', modelConfig: created.resolvedConfig, seed: 7, resumeCheckpointArtifactId: null, heartbeatTimeoutSeconds: HEARTBEAT_TIMEOUT_S });
     const running = await getRun(created.id);
     expect(running).toMatchObject({ status: 'running', attempts: 1, workerId: 'w1', codeVersion: 'test-commit', hardware: { cpu: 'test' } });
     expect(running.startedAt).not.toBeNull();
     expect(await beat(created.id, 'w1')).toEqual({ stop: false, cancelRequested: false, reason: null });
     // another worker cannot act on it (worker-lease.integration-spec.ts covers every call)
-    expect((await api.http.post(`/api/worker/runs/${created.id}/complete`).set(as('w2')).send({ workerId: 'w2', resolvedConfig: {}, trainingBackend: 'x', backbone: { name: 'b', sha256: 'a'.repeat(64), sizeBytes: null } }).expect(409)).body.code).toBe('LEASE_NOT_HELD');
+    expect((await api.http.post(`/api/worker/runs/${created.id}/complete`).set(as('w2')).send({ workerId: 'w2', fitReport: {}, trainingBackend: 'x', backbone: { name: 'b', sha256: 'a'.repeat(64), sizeBytes: null } }).expect(409)).body.code).toBe('LEASE_NOT_HELD');
     expect((await api.http.post(`/api/worker/runs/${created.id}/heartbeat`).set(as('w2')).send({ workerId: 'w2' }).expect(409)).body.code).toBe('LEASE_NOT_HELD');
 
     await api.http
@@ -147,9 +157,9 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('runs 
     expect(predPage.items[0]).toMatchObject({ split: 'test', relPath: expect.any(String), label: expect.stringMatching(/good|defective/) });
 
     const done = ZRun.parse(
-      (await api.http.post(`/api/worker/runs/${created.id}/complete`).set(as('w1')).send({ workerId: 'w1', resolvedConfig: { inputSize: 64 }, trainingBackend: 'tfjs-test', backbone: { name: 'b', sha256: 'b'.repeat(64), sizeBytes: 10 } }).expect(200)).body,
+      (await api.http.post(`/api/worker/runs/${created.id}/complete`).set(as('w1')).send({ workerId: 'w1', fitReport: { inputSize: 64, memoryBank: 3 }, trainingBackend: 'tfjs-test', backbone: { name: 'b', sha256: 'b'.repeat(64), sizeBytes: 10 } }).expect(200)).body,
     );
-    expect(done).toMatchObject({ status: 'succeeded', resolvedConfig: { inputSize: 64 }, trainingBackend: 'tfjs-test', backbone: { name: 'b', sha256: 'b'.repeat(64) }, error: null });
+    expect(done).toMatchObject({ status: 'succeeded', resolvedConfig: created.resolvedConfig, fitReport: { inputSize: 64, memoryBank: 3 }, trainingBackend: 'tfjs-test', backbone: { name: 'b', sha256: 'b'.repeat(64) }, error: null });
     expect(done.finishedAt).not.toBeNull();
     expect(await beat(created.id, 'w1')).toMatchObject({ stop: true, cancelRequested: false });
     expect((await api.http.get(`/api/runs/${created.id}/evaluations`).set(viewer).expect(200)).body.items).toHaveLength(1);

@@ -17,7 +17,7 @@ beforeAll(assertPostgresReachable);
 
 const HEARTBEAT_TIMEOUT_S = 2;
 const WORKER = { hardware: { cpu: 'test' }, runtime: { node: process.version }, codeVersion: 'test' };
-const COMPLETE = { resolvedConfig: {}, trainingBackend: 'x', backbone: { name: 'b', sha256: 'a'.repeat(64), sizeBytes: null } };
+const COMPLETE = { fitReport: {}, trainingBackend: 'x', backbone: { name: 'b', sha256: 'a'.repeat(64), sizeBytes: null } };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('worker leases on %s', (_name, make) => {

@@ -6,7 +6,7 @@
 import { DatasetError } from '@defectlab/datasets';
 import { parseArgs, USAGE } from './cli/parse-args';
 import { runEvaluate, runFit } from './cli/run-command';
-import { UserError } from './cli/user-error';
+import { UserError } from './user-error';
 
 const log = (line: string): void => {
   process.stderr.write(`[trainer ${new Date().toISOString().slice(11, 19)}] ${line}\n`);

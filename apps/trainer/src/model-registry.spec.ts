@@ -1,7 +1,7 @@
 import { PRESETS } from '@defectlab/csflow';
 import { PATCHCORE_PRESETS } from '@defectlab/patchcore';
-import { UserError } from './cli/user-error';
-import { modelEntry, pickPatchcoreLayers, registeredKinds } from './model-registry';
+import { UserError } from './user-error';
+import { modelEntry, pickPatchcoreLayers, registeredKinds, resolveUserConfig } from './model-registry';
 
 const RESNET = { layers: [{ name: 'stage1', stride: 4 }, { name: 'stage2_act', stride: 8 }, { name: 'stage3_act', stride: 16 }] };
 const MOBILENET = {
@@ -24,25 +24,33 @@ describe('model registry', () => {
     expect(() => modelEntry('resnet')).toThrow(new UserError('unknown model "resnet"; available: csflow, patchcore, cfa'));
   });
 
-  it('rejects an invalid config naming the field', () => {
-    expect(() => modelEntry('csflow').resolveConfig({ epochs: -1 }, undefined, RESNET)).toThrow(/invalid csflow config: config\.epochs: /);
-    expect(() => modelEntry('csflow').resolveConfig({ optimizer: { lr: 'fast' } }, undefined, RESNET)).toThrow(/config\.optimizer\.lr/);
-    expect(() => modelEntry('patchcore').resolveConfig({ coresetRatio: 2 }, undefined, RESNET)).toThrow(/invalid patchcore config: config\.coresetRatio/);
-    expect(() => modelEntry('patchcore').resolveConfig({ preset: 'huge' }, undefined, RESNET)).toThrow(/config\.preset/);
-    expect(() => modelEntry('cfa').resolveConfig({ K: 0 }, undefined, RESNET)).toThrow(/invalid cfa config: config\.K/);
+  it('rejects an invalid config naming the field (the CLI path; the API answers 400 with the same schema)', () => {
+    expect(() => resolveUserConfig('csflow', { epochs: -1 }, 0)).toThrow(/invalid csflow config: config\.epochs: /);
+    expect(() => resolveUserConfig('csflow', { optimizer: { lr: 'fast' } }, 0)).toThrow(/config\.optimizer\.lr/);
+    expect(() => resolveUserConfig('patchcore', { coresetRatio: 2 }, 0)).toThrow(/invalid patchcore config: config\.coresetRatio/);
+    expect(() => resolveUserConfig('patchcore', { preset: 'huge' }, 0)).toThrow(/config\.preset/);
+    expect(() => resolveUserConfig('cfa', { K: 0 }, 0)).toThrow(/invalid cfa config: config\.K/);
+    expect(() => resolveUserConfig('cfa', { gamaD: 2 }, 0)).toThrow(/gamaD/);
+  });
+
+  it('takes the image size into inputSize unless the config sets it, and the seed from the run', () => {
+    expect(resolveUserConfig('patchcore', { preset: 'small' }, 4, 128)).toMatchObject({ inputSize: 128, seed: 4 });
+    expect(resolveUserConfig('patchcore', { preset: 'small', inputSize: 96 }, 4, 128)).toMatchObject({ inputSize: 96 });
+    expect(resolveUserConfig('cfa', {}, 0)).toMatchObject({ inputSize: 224 });
   });
 
   it('keeps the cfa stages on the ResNet and takes the three finest taps of another backbone', () => {
-    const onResnet = modelEntry('cfa').resolveConfig({ preset: 'small' }, 3, RESNET);
+    const config = resolveUserConfig('cfa', { preset: 'small' }, 3);
+    const onResnet = modelEntry('cfa').bindToBackbone(config, RESNET);
     expect(onResnet.config.layers).toEqual(['stage1', 'stage2_act', 'stage3_act']);
     expect(onResnet.config.seed).toBe(3);
-    const onMobile = modelEntry('cfa').resolveConfig({ preset: 'small' }, undefined, MOBILENET);
+    const onMobile = modelEntry('cfa').bindToBackbone(config, MOBILENET);
     expect(onMobile.config.layers).toEqual(['block_2_add', 'block_5_add', 'block_6_expand_relu']);
     expect(onMobile.notes[0]).toMatch(/three finest taps/);
   });
 
-  it('expands the csflow preset with the user keys on top, and applies the seed', () => {
-    const { config } = modelEntry('csflow').resolveConfig({ preset: 'small', epochs: 3, optimizer: { lr: 1e-3 } }, 5, RESNET);
+  it('expands the csflow preset with the user keys on top, applies the seed and binds without changing it', () => {
+    const config = resolveUserConfig('csflow', { preset: 'small', epochs: 3, optimizer: { lr: 1e-3 } }, 5);
     expect(config).toMatchObject({
       preset: 'small',
       featureChannels: PRESETS.small.featureChannels,
@@ -53,19 +61,21 @@ describe('model registry', () => {
     });
     expect((config.optimizer as { lr: number; eps: number }).lr).toBe(1e-3);
     expect((config.optimizer as { lr: number; eps: number }).eps).toBe(1e-4);
-    expect(modelEntry('csflow').defaultImageSize(config)).toBe(PRESETS.small.inputSize);
+    expect(modelEntry('csflow').bindToBackbone(config, RESNET)).toEqual({ config, notes: [] });
   });
 
-  it('keeps patchcore preset layers on a backbone that has them and adapts them otherwise', () => {
-    const onResnet = modelEntry('patchcore').resolveConfig({ preset: 'small' }, undefined, RESNET);
+  it('keeps patchcore preset layers on a backbone that has them, adapts them otherwise, and refuses chosen layers it lacks', () => {
+    const small = resolveUserConfig('patchcore', { preset: 'small' }, 2);
+    const onResnet = modelEntry('patchcore').bindToBackbone(small, RESNET);
     expect(onResnet.config.layers).toEqual(PATCHCORE_PRESETS.small.layers);
     expect(onResnet.notes).toEqual([]);
-    const onMobile = modelEntry('patchcore').resolveConfig({ preset: 'small' }, 2, MOBILENET);
+    const onMobile = modelEntry('patchcore').bindToBackbone(small, MOBILENET);
     expect(onMobile.config.layers).toEqual(['block_5_add', 'block_12_add']);
     expect(onMobile.config.seed).toBe(2);
     expect(onMobile.notes[0]).toMatch(/not in this backbone/);
-    const explicit = modelEntry('patchcore').resolveConfig({ layers: ['out_relu'] }, undefined, MOBILENET);
+    const explicit = modelEntry('patchcore').bindToBackbone(resolveUserConfig('patchcore', { layers: ['out_relu'] }, 0), MOBILENET);
     expect(explicit.config.layers).toEqual(['out_relu']);
+    expect(() => modelEntry('patchcore').bindToBackbone(resolveUserConfig('patchcore', { layers: ['nope'] }, 0), MOBILENET)).toThrow(/config\.layers: nope not in this backbone/);
   });
 
   it('picks stride-8 and stride-16 taps, preferring default layers', () => {

@@ -1,22 +1,25 @@
 /**
  * The models the trainer can run, behind the shared `AnomalyModel` interface (libs/ml-core). A kind is
- * registered only once its library exports a working factory: csflow, patchcore and cfa. Each entry validates
- * its config with the library's own zod schema, so an invalid config fails with the field named before any
- * work starts.
+ * registered only once its library exports a working factory: csflow, patchcore and cfa. Configs arrive
+ * resolved (libs/contracts `resolveModelConfig`, at submission or in the CLI): the registry only binds a
+ * resolved config to the backbone it runs on, it never parses or re-expands it.
  */
-import { CfaModel, ZCfaConfig, createCfa, resolveCfaConfig } from '@defectlab/cfa';
-import { CsFlowModel, ZCsflowConfigInput, resolveConfig } from '@defectlab/csflow';
-import type { TModelKind } from '@defectlab/contracts';
+import { CfaModel, CFA_PRESETS, createCfa } from '@defectlab/cfa';
+import { CsFlowModel } from '@defectlab/csflow';
+import { resolveModelConfig, type TModelKind } from '@defectlab/contracts';
 import type { AnomalyModel, FeatureExtractor } from '@defectlab/ml-core';
-import { PatchcoreModel, ZPatchcoreConfig, createPatchcore, resolvePatchcoreConfig } from '@defectlab/patchcore';
+import { PatchcoreModel, PATCHCORE_PRESETS, createPatchcore } from '@defectlab/patchcore';
 import { z } from 'zod';
-import { UserError } from './cli/user-error';
+import { UserError } from './user-error';
 
 /** What the registry needs to know about the backbone to adapt a config to it. */
 export interface BackboneLayers {
   readonly layers: readonly { readonly name: string; readonly stride: number }[];
   readonly defaultLayers?: readonly string[];
 }
+
+/** A resolved model config (libs/contracts `resolveModelConfig`), every key filled. */
+export type ResolvedConfig = Readonly<Record<string, unknown>>;
 
 export interface ModelEntry {
   readonly kind: TModelKind;
@@ -25,27 +28,45 @@ export interface ModelEntry {
   /** Whether `exportOnnx` writes backbone + head as one graph (else the head alone). */
   readonly exportIncludesBackbone: boolean;
   /**
-   * Validates a user config (throws UserError naming each bad field) and returns the config handed to
-   * the factory: preset expanded, seed applied, adapted to the backbone's layers where needed.
+   * Binds a resolved config to the backbone: a preset's layer names that this backbone lacks are replaced
+   * by its taps of the same role (noted); layers the user chose that it lacks are a UserError.
    */
-  resolveConfig(input: unknown, seed: number | undefined, backbone: BackboneLayers): { config: Record<string, unknown>; notes: string[] };
-  /** The square side images are resized to when the run does not say. */
-  defaultImageSize(config: Record<string, unknown>): number;
+  bindToBackbone(config: ResolvedConfig, backbone: BackboneLayers): { config: Record<string, unknown>; notes: string[] };
   create(extractor: FeatureExtractor, config: Record<string, unknown>): Promise<AnomalyModel>;
   load(dir: string, extractor: FeatureExtractor): Promise<AnomalyModel>;
 }
 
-/** A UserError listing every issue of a failed zod parse as `config.<path>: message`. */
-function configError(kind: string, error: z.ZodError): UserError {
-  const issues = error.issues.map((i) => `config.${i.path.join('.') || '(root)'}: ${i.message}`);
-  return new UserError(`invalid ${kind} config: ${issues.join('; ')}`);
+/**
+ * The resolved config of a user's `{ preset, ...overrides }` (the CLI's `--config`), the run's seed and an
+ * optional image size (`--image-size`, the config's `inputSize` when the config does not set it).
+ * @throws UserError listing every invalid field as `config.<path>: message`
+ */
+export function resolveUserConfig(kind: TModelKind, input: unknown, seed: number, imageSize?: number): Record<string, unknown> {
+  const given = (input ?? {}) as Record<string, unknown>;
+  const withSize = imageSize !== undefined && typeof given === 'object' && !('inputSize' in given) ? { ...given, inputSize: imageSize } : given;
+  try {
+    return { ...resolveModelConfig(kind, withSize, seed) };
+  } catch (e) {
+    if (!(e instanceof z.ZodError)) throw e;
+    const issues = e.issues.map((i) => `config.${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new UserError(`invalid ${kind} config: ${issues.join('; ')}`);
+  }
 }
 
-/** Parses `input` with `schema`, throwing {@link configError} on failure. */
-function validate<T>(schema: z.ZodType<T>, input: unknown, kind: string): T {
-  const r = schema.safeParse(input ?? {});
-  if (r.success) return r.data;
-  throw configError(kind, r.error);
+/**
+ * Keeps `config.layers` when the backbone has them all; replaces the preset's layers by `pick(backbone)`
+ * when it does not (with a note); refuses layers the user chose that the backbone lacks.
+ */
+function bindLayers(kind: TModelKind, config: ResolvedConfig, presetLayers: readonly string[], backbone: BackboneLayers, pick: () => { layers: string[]; why: string }) {
+  const wanted = config.layers as string[];
+  const known = new Set(backbone.layers.map((l) => l.name));
+  const missing = wanted.filter((l) => !known.has(l));
+  if (missing.length === 0) return { config: { ...config }, notes: [] };
+  if (wanted.join() !== presetLayers.join()) {
+    throw new UserError(`invalid ${kind} config: config.layers: ${missing.join(', ')} not in this backbone (it has ${[...known].join(', ')})`);
+  }
+  const { layers, why } = pick();
+  return { config: { ...config, layers }, notes: [`${kind} layers ${wanted.join(', ')} are not in this backbone; using ${layers.join(', ')} (${why})`] };
 }
 
 const csflow: ModelEntry = {
@@ -53,17 +74,8 @@ const csflow: ModelEntry = {
   smallestConfig: { preset: 'small' },
   // the trainer hands models an extractor with `modelPath`, so CsFlowModel exports backbone + flow as one graph
   exportIncludesBackbone: true,
-  resolveConfig(input, seed) {
-    const parsed = validate(ZCsflowConfigInput, input, 'csflow');
-    // libs/csflow expands the preset (user keys on top) and checks the merged config against the full schema
-    try {
-      return { config: { ...resolveConfig({ ...parsed, ...(seed !== undefined ? { seed } : {}) }) }, notes: [] };
-    } catch (e) {
-      if (e instanceof z.ZodError) throw configError('csflow', e);
-      throw new UserError(`invalid csflow config: ${(e as Error).message}`);
-    }
-  },
-  defaultImageSize: (config) => Number(config.inputSize),
+  // CS-Flow picks its feature layer from the backbone itself ('' = the one closest to the paper's grid)
+  bindToBackbone: (config) => ({ config: { ...config }, notes: [] }),
   create: async (extractor, config) => new CsFlowModel(extractor, config),
   load: (dir, extractor) => CsFlowModel.load(dir, extractor),
 };
@@ -72,20 +84,10 @@ const patchcore: ModelEntry = {
   kind: 'patchcore',
   smallestConfig: { preset: 'small' },
   exportIncludesBackbone: true,
-  resolveConfig(input, seed, backbone) {
-    const parsed = validate(ZPatchcoreConfig, input, 'patchcore');
-    const notes: string[] = [];
-    let config: Record<string, unknown> = { ...resolvePatchcoreConfig({ ...parsed, ...(seed !== undefined ? { seed } : {}) }) };
-    const known = new Set(backbone.layers.map((l) => l.name));
-    const wanted = config.layers as string[];
-    if (!parsed.layers && wanted.some((l) => !known.has(l))) {
-      const layers = pickPatchcoreLayers(backbone);
-      notes.push(`patchcore layers ${wanted.join(', ')} are not in this backbone; using ${layers.join(', ')} (its stride-8 and stride-16 taps)`);
-      config = { ...config, layers };
-    }
-    return { config, notes };
+  bindToBackbone(config, backbone) {
+    const preset = PATCHCORE_PRESETS[config.preset as keyof typeof PATCHCORE_PRESETS];
+    return bindLayers('patchcore', config, preset.layers, backbone, () => ({ layers: pickPatchcoreLayers(backbone), why: 'its stride-8 and stride-16 taps' }));
   },
-  defaultImageSize: () => 224,
   create: (extractor, config) => createPatchcore(extractor, config),
   load: (dir, extractor) => PatchcoreModel.load(dir, extractor),
 };
@@ -108,21 +110,12 @@ const cfa: ModelEntry = {
   kind: 'cfa',
   smallestConfig: { preset: 'small' },
   exportIncludesBackbone: true,
-  resolveConfig(input, seed, backbone) {
-    const parsed = validate(ZCfaConfig, input, 'cfa');
-    const notes: string[] = [];
-    let config: Record<string, unknown> = { ...resolveCfaConfig({ ...parsed, ...(seed !== undefined ? { seed } : {}) }) };
-    const known = new Set(backbone.layers.map((l) => l.name));
-    const wanted = config.layers as string[];
-    if (!parsed.layers && wanted.some((l) => !known.has(l))) {
-      // CFA uses the first three stages, fine to coarse: on another backbone, its three finest taps
-      const layers = [...backbone.layers].sort((a, b) => a.stride - b.stride).slice(0, 3).map((l) => l.name);
-      notes.push(`cfa layers ${wanted.join(', ')} are not in this backbone; using ${layers.join(', ')} (its three finest taps)`);
-      config = { ...config, layers };
-    }
-    return { config, notes };
+  bindToBackbone(config, backbone) {
+    const preset = CFA_PRESETS[config.preset as keyof typeof CFA_PRESETS];
+    // CFA uses the first three stages, fine to coarse: on another backbone, its three finest taps
+    const finest = () => [...backbone.layers].sort((a, b) => a.stride - b.stride).slice(0, 3).map((l) => l.name);
+    return bindLayers('cfa', config, preset.layers, backbone, () => ({ layers: finest(), why: 'its three finest taps' }));
   },
-  defaultImageSize: () => 224,
   create: (extractor, config) => createCfa(extractor, config),
   load: (dir, extractor) => CfaModel.load(dir, extractor),
 };
@@ -148,7 +141,7 @@ export function modelEntry(kind: string): ModelEntry {
 }
 
 /**
- * Creates an unfitted model of `kind` on a backbone. `config` must come from the entry's `resolveConfig`.
+ * Creates an unfitted model of `kind` on a backbone. `config` must be resolved and bound to the backbone (`bindToBackbone`).
  * The caller disposes the model (the backbone is not disposed by it).
  */
 export function createModel(kind: TModelKind, featureExtractor: FeatureExtractor, config: Record<string, unknown>): Promise<AnomalyModel> {

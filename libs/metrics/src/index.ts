@@ -21,3 +21,4 @@ export * from './histogram';
 export * from './latency';
 export * from './size';
 export * from './aggregate';
+export * from './sample-size';

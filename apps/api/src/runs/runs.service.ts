@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
-import { ZArtifactKind, ZCreateRunInput, type TArtifact, type TRun, type TRunPage, type TRunProgressPoint } from '@defectlab/contracts';
+import { ZArtifactKind, ZCreateRunInput, resolveModelConfig, type TArtifact, type TRun, type TRunPage, type TRunProgressPoint } from '@defectlab/contracts';
 import type { z } from 'zod';
 import { ARTIFACT_STORE, type ArtifactStore } from '../storage/artifact-store';
 import type { ServedArtifact } from './artifact-response-headers';
@@ -31,14 +31,16 @@ export class RunsService {
     const config = {
       backbone: input.backbone,
       config: input.config,
-      imageSize: input.imageSize ?? null,
       splitRule: input.splitRule ?? null,
     };
+    // ZCreateRunInput has checked that the config resolves; this is the one place it is resolved
+    const resolvedConfig = resolveModelConfig(input.kind, input.config, input.seed);
     const run = await this.repo.prisma.run.create({
       data: {
         kind: input.kind,
-        preset: input.config.preset ?? null,
+        preset: resolvedConfig.preset,
         config: config as Prisma.InputJsonValue,
+        resolvedConfig: resolvedConfig as Prisma.InputJsonValue,
         datasetVersionId: input.datasetVersionId,
         seed: input.seed,
         maxAttempts: input.maxAttempts,

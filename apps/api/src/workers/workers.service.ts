@@ -8,13 +8,14 @@ import {
   ZCompleteRunInput,
   ZReportProgressInput,
   ZSubmitEvaluationInput,
+  resolveModelConfig,
   type TArtifact,
   type TArtifactKind,
   type TRun,
   type TWorkerAck,
   type TWorkerJob,
 } from '@defectlab/contracts';
-import type { z } from 'zod';
+import { ZodError, type z } from 'zod';
 import type { Prisma } from '../generated/prisma/client';
 import { JobQueue } from '../queue/job-queue.service';
 import { QUEUE_CONFIG, type QueueConfig } from '../queue/queue-config';
@@ -91,10 +92,12 @@ export class WorkersService {
     if (count !== 1) return null;
     const run = await prisma.run.findUniqueOrThrow({
       where: { id: runId },
-      select: { id: true, attempts: true, kind: true, datasetVersionId: true, config: true, seed: true },
+      select: { id: true, attempts: true, kind: true, datasetVersionId: true, config: true, resolvedConfig: true, seed: true },
     });
     const checkpoint = await prisma.artifact.findFirst({ where: { runId, kind: 'checkpoint' }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], select: { id: true } });
-    const c = (run.config ?? {}) as { backbone?: string; config?: Record<string, unknown>; imageSize?: number | null; splitRule?: TWorkerJob['splitRule'] };
+    const c = (run.config ?? {}) as { backbone?: string; splitRule?: TWorkerJob['splitRule'] };
+    const modelConfig = await this.modelConfigOf(run);
+    if (!modelConfig) return null;
     return {
       runId: run.id,
       attempt: run.attempts,
@@ -102,14 +105,36 @@ export class WorkersService {
       kind: run.kind,
       datasetVersionId: run.datasetVersionId,
       backbone: c.backbone ?? 'default',
-      config: c.config ?? {},
+      modelConfig,
       seed: run.seed,
-      imageSize: c.imageSize ?? null,
       splitRule: c.splitRule ?? null,
       resumeCheckpointArtifactId: checkpoint?.id ?? null,
       heartbeatIntervalSeconds: this.config.heartbeatIntervalSeconds,
       heartbeatTimeoutSeconds: this.config.heartbeatTimeoutSeconds,
     };
+  }
+
+  /**
+   * The run's resolved model config. A run submitted before configs were resolved at submission is resolved
+   * now, once, and stored; one whose config no longer resolves is failed with the reason (null).
+   */
+  private async modelConfigOf(run: { id: string; kind: TWorkerJob['kind']; config: unknown; resolvedConfig: unknown; seed: number }): Promise<Record<string, unknown> | null> {
+    if (run.resolvedConfig && typeof run.resolvedConfig === 'object') return run.resolvedConfig as Record<string, unknown>;
+    const legacy = (run.config ?? {}) as { config?: Record<string, unknown>; imageSize?: number | null };
+    const { seed: _seed, ...given } = legacy.config ?? {};
+    try {
+      const resolved = resolveModelConfig(run.kind, { ...(legacy.imageSize ? { inputSize: legacy.imageSize } : {}), ...given }, run.seed);
+      await this.repo.prisma.run.update({ where: { id: run.id }, data: { resolvedConfig: resolved as Prisma.InputJsonValue }, select: { id: true } });
+      return resolved as Record<string, unknown>;
+    } catch (e) {
+      const reason = e instanceof ZodError ? e.issues.map((i) => `config.${i.path.join('.')}: ${i.message}`).join('; ') : (e as Error).message;
+      await this.repo.prisma.run.update({
+        where: { id: run.id },
+        data: { status: 'failed', finishedAt: new Date(), leaseTokenHash: null, error: `invalid ${run.kind} config: ${reason}` },
+        select: { id: true },
+      });
+      return null;
+    }
   }
 
   /**
@@ -244,7 +269,7 @@ export class WorkersService {
       data: {
         status: 'succeeded',
         finishedAt: new Date(),
-        resolvedConfig: input.resolvedConfig as Prisma.InputJsonValue,
+        fitReport: input.fitReport as Prisma.InputJsonValue,
         trainingBackend: input.trainingBackend,
         backboneId: backbone.id,
         error: null,

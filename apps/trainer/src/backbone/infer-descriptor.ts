@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { TBackboneDescriptor } from '@defectlab/backbones';
 import { sha256File } from '@defectlab/datasets';
-import { UserError } from '../cli/user-error';
+import { UserError } from '../user-error';
 
 /** ImageNet mean/std, the normalisation assumed for a bare ONNX backbone (say otherwise with a descriptor). */
 const IMAGENET = { mean: [0.485, 0.456, 0.406] as [number, number, number], std: [0.229, 0.224, 0.225] as [number, number, number] };

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readDescriptor, SHIPPED_BACKBONES } from '@defectlab/backbones';
-import { UserError } from '../cli/user-error';
+import { UserError } from '../user-error';
 import { descriptorFor } from './resolve-backbone';
 
 const RESNET_ONNX = path.resolve(__dirname, '..', '..', '..', '..', '..', 'shared', 'backbones', 'resnet50v2-stage1to3', 'resnet50v2_stage1to3.onnx');

@@ -9,7 +9,7 @@ import {
   type TBackboneDescriptor,
 } from '@defectlab/backbones';
 import type { FeatureExtractor } from '@defectlab/ml-core';
-import { UserError } from '../cli/user-error';
+import { UserError } from '../user-error';
 import { inferDescriptorFromOnnx } from './infer-descriptor';
 
 /** An opened backbone plus what a run records about it. */

@@ -1,5 +1,5 @@
 import { parseArgs, parseConfigSource, parseFraction } from './parse-args';
-import { UserError } from './user-error';
+import { UserError } from '../user-error';
 
 const FIT = ['fit', '--model', 'csflow', '--data', '/d', '--backbone', 'default', '--out', '/o'];
 

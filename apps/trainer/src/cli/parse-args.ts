@@ -2,7 +2,7 @@
  * Pure argument parsing of the trainer CLI (no I/O): argv in, a typed command out, or a UserError whose
  * message names the offending argument.
  */
-import { UserError } from './user-error';
+import { UserError } from '../user-error';
 
 export const USAGE = `Usage:
   npm run cli -- fit --model csflow|patchcore|cfa --data <MVTec folder> --backbone <descriptor .json | .onnx | shipped name | default>

@@ -1,10 +1,11 @@
 import { promises as fs } from 'node:fs';
 import type { TEvaluationReport } from '@defectlab/contracts';
 import { evaluateRun } from '../evaluation/evaluate-run';
+import { modelEntry, resolveUserConfig } from '../model-registry';
 import { fitRun, type FitRunResult } from '../run/fit-run';
 import type { Log } from '../run/progress';
 import type { ConfigSource, EvaluateCommand, FitCommand } from './parse-args';
-import { UserError } from './user-error';
+import { UserError } from '../user-error';
 
 /** Reads `--config`: inline JSON as parsed, or a JSON file. */
 export async function readConfig(source: ConfigSource | null): Promise<unknown> {
@@ -31,7 +32,14 @@ export async function runFit(cmd: FitCommand, log: Log): Promise<FitRunResult> {
     ...(cmd.validationDefectShare !== undefined ? { validationFractionDefective: cmd.validationDefectShare } : {}),
   };
   return fitRun(
-    { model: cmd.model, data: cmd.data, backbone: cmd.backbone, config: await readConfig(cmd.config), seed: cmd.seed, imageSize: cmd.imageSize, splitRule, out: cmd.out },
+    {
+      model: cmd.model,
+      data: cmd.data,
+      backbone: cmd.backbone,
+      modelConfig: resolveUserConfig(modelEntry(cmd.model).kind, await readConfig(cmd.config), cmd.seed ?? 0, cmd.imageSize),
+      splitRule,
+      out: cmd.out,
+    },
     log,
   );
 }

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { ZEvaluationReport, type TEvaluationReport } from '@defectlab/contracts';
 import type { AnomalyModel, DecodedImage } from '@defectlab/ml-core';
 import type { IntervalMethod } from '@defectlab/metrics';
-import { UserError } from '../cli/user-error';
+import { UserError } from '../user-error';
 import { describeMachine, runtimeVersions } from '@defectlab/ml-core';
 import { modelEntry } from '../model-registry';
 import { loadInputImage } from '../run/load-images';

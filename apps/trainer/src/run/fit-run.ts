@@ -13,7 +13,7 @@ import { loadInputImage } from './load-images';
 import { throttledProgress, type Log } from './progress';
 import { MODEL_SUBDIR, ONNX_FILE, writeManifest, type TRunManifest } from './run-manifest';
 import { DEFAULT_SPLIT_RULE, readAndSplit, splitCounts } from './split';
-import { UserError } from '../cli/user-error';
+import { UserError } from '../user-error';
 
 export interface FitRunOptions {
   /** csflow | patchcore | cfa */
@@ -22,12 +22,11 @@ export interface FitRunOptions {
   readonly data: string;
   /** "default", a shipped backbone name, a descriptor .json or an .onnx file. */
   readonly backbone: string;
-  /** The model library's config (`{ preset, ...overrides }`); validated by the library's schema. */
-  readonly config?: unknown;
-  /** Overrides the config's seed. */
-  readonly seed?: number;
-  /** Square side images are resized to (default: the model's, e.g. csflow inputSize, patchcore 224). */
-  readonly imageSize?: number;
+  /**
+   * The model config, resolved (libs/contracts `resolveModelConfig`: preset expanded, defaults filled, seed
+   * applied); used as it is. Its `inputSize` is the square side images are resized to, its `seed` the run's.
+   */
+  readonly modelConfig: Readonly<Record<string, unknown>>;
   /** Split rule overrides (default DEFAULT_SPLIT_RULE). */
   readonly splitRule?: Partial<TSplitRule>;
   /** Output folder (created). */
@@ -47,7 +46,7 @@ export interface FitRunResult {
 }
 
 /**
- * Validates every input first (model, config, data folder, backbone), then fits, saves, exports.
+ * Validates every input first (model, data folder, backbone), then fits, saves, exports.
  * @throws UserError for bad input (message names the argument or field)
  */
 export async function fitRun(options: FitRunOptions, log: Log): Promise<FitRunResult> {
@@ -58,8 +57,9 @@ export async function fitRun(options: FitRunOptions, log: Log): Promise<FitRunRe
   const counts = splitCounts(splits);
   if (splits.train.length === 0) throw new UserError(`--data ${options.data}: the split leaves no training images`);
   const descriptor = await descriptorFor(options.backbone);
-  const { config, notes } = entry.resolveConfig(options.config ?? {}, options.seed, descriptor);
-  const side = options.imageSize ?? entry.defaultImageSize(config);
+  const { config, notes } = entry.bindToBackbone(options.modelConfig, descriptor);
+  const side = Number(config.inputSize);
+  if (!Number.isInteger(side) || side <= 0) throw new UserError(`the ${entry.kind} config has no valid inputSize (${String(config.inputSize)}); was it resolved?`);
   const input: TImageInput = { width: side, height: side, mode: 'stretch' };
   log(`fit ${entry.kind} on ${options.data}: ${counts.train} train, ${counts.validationGood}+${counts.validationDefective} validation, ${counts.testGood}+${counts.testDefective} test images at ${side}x${side}`);
   for (const n of notes) log(`note: ${n}`);

@@ -1,7 +1,7 @@
 import { DatasetError, loadSample, readImage, resizeImage, resizeMask, type MvtecRecord } from '@defectlab/datasets';
 import type { BinaryMask, DecodedImage } from '@defectlab/ml-core';
 import type { TImageInput } from '@defectlab/contracts';
-import { UserError } from '../cli/user-error';
+import { UserError } from '../user-error';
 
 /** An image at the model input size, with its mask at the same size (null for good images or no mask). */
 export interface InputSample {

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { parseDescriptor } from '@defectlab/backbones';
 import type { AnomalyModel } from '@defectlab/ml-core';
 import { openBackbone, type ResolvedBackbone } from '../backbone/resolve-backbone';
-import { UserError } from '../cli/user-error';
+import { UserError } from '../user-error';
 import { modelEntry } from '../model-registry';
 import { MODEL_SUBDIR, readManifest, type TRunManifest } from './run-manifest';
 

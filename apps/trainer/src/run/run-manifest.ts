@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ZRunConfig, ZSplitCounts } from '@defectlab/contracts';
 import { z } from 'zod';
-import { UserError } from '../cli/user-error';
+import { UserError } from '../user-error';
 
 export const MANIFEST_FILE = 'run.json';
 /** Subfolder holding the model library's own `save()` output. */

@@ -1,6 +1,6 @@
 import { DatasetError, readMvtecFolder, splitDataset, type DatasetSplits, type TSplitRule } from '@defectlab/datasets';
 import type { TSplitCounts } from '@defectlab/contracts';
-import { UserError } from '../cli/user-error';
+import { UserError } from '../user-error';
 
 /**
  * The default split rule of a run: 10 % of train/good and, per defect type, 30 % of the test defects go

@@ -8,7 +8,7 @@ import type { TEvaluationReport } from '@defectlab/contracts';
 import { evaluateRun, type EvaluateRunOptions } from '../evaluation/evaluate-run';
 import { fitRun, type FitRunOptions } from '../run/fit-run';
 import type { TRunManifest } from '../run/run-manifest';
-import { UserError } from '../cli/user-error';
+import { UserError } from '../user-error';
 import { writeAnomalyMaps, type AnomalyMapFile } from './write-anomaly-maps';
 
 export interface JobChildRequest {

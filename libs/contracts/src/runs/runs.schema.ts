@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ZSha256, ZUserRef, ZVersionRef } from '../datasets/datasets.schema';
-import { ZModelKind } from '../evaluation/model-kind.schema';
+import { ZModelKind, type TModelKind } from '../evaluation/model-kind.schema';
+import { ZCfaRunConfig, ZCsflowRunConfig, ZPatchcoreRunConfig, resolveModelConfig } from '../models/model-config';
 import { ZSplitRule } from '../evaluation/split-rule.schema';
 import { ZPageQuery, zPage, ZTimestamp } from '../paging/page.schema';
 
@@ -9,34 +10,47 @@ export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancel
 export const ZRunStatus = z.enum(RUN_STATUSES);
 export type TRunStatus = z.infer<typeof ZRunStatus>;
 
-/**
- * The model library's config as submitted: `{ preset, ...overrides }`. Its fields are checked by the model
- * library's own schema in the trainer (contracts cannot import model code): a worker that finds an invalid
- * field fails the run with the field named. What the API can check without model code is checked here.
- */
-export const ZModelConfigInput = z
-  .object({
-    /** e.g. "small" or "paper" (each model library lists its presets). */
-    preset: z.string().min(1).max(64).optional(),
-    seed: z.number().int().optional(),
-  })
-  .catchall(z.unknown());
-
-/** POST /api/runs. Every field of the run's configuration; nothing is resolved until a worker takes it. */
-export const ZCreateRunInput = z.strictObject({
-  kind: ZModelKind,
+/** The fields every run submission has, whatever its model kind. */
+const runSubmissionFields = {
   datasetVersionId: z.uuid(),
   /** "default", a shipped backbone name, or a descriptor/ONNX path on the worker's machine. */
   backbone: z.string().min(1).max(1024).default('default'),
-  config: ZModelConfigInput.default({}),
+  /** The run's seed: the one home of the seed (the model config given may not carry one). */
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
-  /** Square side images are resized to (default: the model's). */
-  imageSize: z.number().int().min(16).max(2048).optional(),
-  /** Overrides of the default hash-v1 split rule (the trainer's DEFAULT_SPLIT_RULE). */
+  /** Overrides of the default hash-v1 split rule (DEFAULT_SPLIT_RULE). */
   splitRule: ZSplitRule.omit({ kind: true }).partial().strict().optional(),
   /** Attempts before a run whose worker died is marked failed (retries resume from the last checkpoint). */
   maxAttempts: z.number().int().min(1).max(10).default(2),
-});
+};
+
+/**
+ * Checks that a submission's config resolves (preset expanded, defaults filled); cross-field rules of the
+ * model (csflow: one kernel size per block) surface here, on the field, as a 400.
+ */
+function resolvesFor(kind: TModelKind) {
+  return (v: { config: unknown; seed: number }, ctx: z.RefinementCtx) => {
+    try {
+      resolveModelConfig(kind, v.config, v.seed);
+    } catch (e) {
+      if (!(e instanceof z.ZodError)) throw e;
+      for (const issue of e.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: ['config', ...issue.path] });
+    }
+  };
+}
+
+/** Resolve only what parsed cleanly (an invalid field is reported once, by its own schema). */
+const ONLY_WHEN_VALID = { when: (payload: { issues: readonly unknown[] }) => payload.issues.length === 0 };
+
+/**
+ * POST /api/runs, one shape per model kind: `config` is checked with that model's own strict schema (an
+ * unknown key, a preset the model lacks or a value out of bounds is a 400 naming `body.config.<field>`).
+ * The image size is the model config's `inputSize`; the seed is the run's `seed`.
+ */
+export const ZCreateRunInput = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('csflow'), config: ZCsflowRunConfig.default({}), ...runSubmissionFields }).superRefine(resolvesFor('csflow'), ONLY_WHEN_VALID),
+  z.strictObject({ kind: z.literal('patchcore'), config: ZPatchcoreRunConfig.default({}), ...runSubmissionFields }).superRefine(resolvesFor('patchcore'), ONLY_WHEN_VALID),
+  z.strictObject({ kind: z.literal('cfa'), config: ZCfaRunConfig.default({}), ...runSubmissionFields }).superRefine(resolvesFor('cfa'), ONLY_WHEN_VALID),
+]);
 export type TCreateRunInput = z.input<typeof ZCreateRunInput>;
 
 /** The latest progress report of a running run. */
@@ -61,8 +75,13 @@ export const ZRun = z.object({
   preset: z.string().nullable(),
   /** The config as submitted (ZCreateRunInput without kind and dataset version). */
   config: z.record(z.string(), z.unknown()),
-  /** The fully resolved model config the worker trained with (null until it finished fitting). */
+  /**
+   * The model config resolved at submission (preset expanded, defaults filled, the run's seed applied): what
+   * the worker trains with (null only for runs submitted before it was stored).
+   */
   resolvedConfig: z.record(z.string(), z.unknown()).nullable(),
+  /** What the model reported after fitting (its config as used plus derived facts, e.g. memory-bank size); null until then. */
+  fitReport: z.record(z.string(), z.unknown()).nullable(),
   datasetVersion: ZVersionRef.extend({ datasetId: z.uuid() }),
   backbone: z.object({ name: z.string(), sha256: ZSha256 }).nullable(),
   seed: z.number().int(),

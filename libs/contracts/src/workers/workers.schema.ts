@@ -40,9 +40,12 @@ export const ZWorkerJob = z.object({
   kind: ZModelKind,
   datasetVersionId: z.uuid(),
   backbone: z.string(),
-  config: z.record(z.string(), z.unknown()),
+  /**
+   * The model config resolved at submission (preset expanded, defaults filled, the run's seed applied,
+   * `inputSize` the square side images are resized to): the worker trains with it as it is.
+   */
+  modelConfig: z.record(z.string(), z.unknown()),
   seed: z.number().int(),
-  imageSize: z.number().int().nullable(),
   splitRule: ZSplitRule.omit({ kind: true }).partial().nullable(),
   /** The latest checkpoint artifact of an earlier attempt, to resume from (null: start afresh). */
   resumeCheckpointArtifactId: z.uuid().nullable(),
@@ -114,7 +117,8 @@ export const ZSubmitEvaluationResult = z.object({ evaluationId: z.uuid() });
 
 export const ZCompleteRunInput = z.strictObject({
   workerId: ZWorkerId,
-  resolvedConfig: z.record(z.string(), z.unknown()),
+  /** What the model reported after fitting (stored as the run's `fitReport`). */
+  fitReport: z.record(z.string(), z.unknown()),
   trainingBackend: z.string().min(1).max(500),
   backbone: z.object({ name: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/), sizeBytes: z.number().int().min(0).nullable() }),
 });

@@ -1,49 +1,35 @@
 'use client';
 
-import { MODEL_KINDS, ZCreateRunInput, type TModelKind } from '@defectlab/contracts';
+import { MODEL_KINDS, type TModelKind } from '@defectlab/contracts';
 import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import { useDatasets } from '../../datasets/hooks/useDatasets';
 import { useCreateRun } from '../hooks/useRun';
+import { formFields, initialRunForm, presetsOf, toSubmission, type FormField, type RunFormState } from '../lib/run-form';
 
-/** Submit a run; the input is checked with ZCreateRunInput, the same schema the API validates with. */
+/**
+ * Submit a run. The model part is generated from the model's own config schema (libs/contracts): a preset
+ * select, then every scalar field with its bounds and the preset's value; the input is checked with
+ * ZCreateRunInput, the same schema the API validates with.
+ */
 export function NewRunForm() {
   const datasets = useDatasets();
   const create = useCreateRun();
   const router = useRouter();
-  const [kind, setKind] = useState<TModelKind>('patchcore');
-  const [versionId, setVersionId] = useState('');
-  const [preset, setPreset] = useState('small');
-  const [backbone, setBackbone] = useState('default');
-  const [seed, setSeed] = useState('0');
-  const [imageSize, setImageSize] = useState('');
-  const [extra, setExtra] = useState('{}');
+  const [form, setForm] = useState<RunFormState>(() => initialRunForm());
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const fields = useMemo(() => formFields(form.kind, form.preset), [form.kind, form.preset]);
+  const set = (patch: Partial<RunFormState>) => setForm((f) => ({ ...f, ...patch }));
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    let overrides: Record<string, unknown> = {};
-    try {
-      overrides = JSON.parse(extra || '{}') as Record<string, unknown>;
-    } catch {
-      setErrors({ config: 'config overrides must be a JSON object' });
-      return;
-    }
-    const candidate = {
-      kind,
-      datasetVersionId: versionId,
-      backbone,
-      seed: seed === '' ? undefined : Number(seed),
-      imageSize: imageSize === '' ? undefined : Number(imageSize),
-      config: { ...(preset ? { preset } : {}), ...overrides },
-    };
-    const parsed = ZCreateRunInput.safeParse(candidate);
-    if (!parsed.success) {
-      setErrors(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? 'form'), i.message])));
+    const r = toSubmission(form);
+    if (!r.ok) {
+      setErrors(r.errors);
       return;
     }
     setErrors({});
-    create.mutate(candidate, { onSuccess: (run) => router.push(`/runs/${run.id}`) });
+    create.mutate(r.body, { onSuccess: (run) => router.push(`/runs/${run.id}`) });
   };
 
   const err = (f: string) =>
@@ -56,14 +42,14 @@ export function NewRunForm() {
   return (
     <form className="card form-grid" onSubmit={submit} aria-label="New run" noValidate>
       <label htmlFor="kind">Model</label>
-      <select id="kind" value={kind} onChange={(e) => setKind(e.target.value as TModelKind)}>
+      <select id="kind" value={form.kind} onChange={(e) => setForm({ ...initialRunForm(e.target.value as TModelKind), datasetVersionId: form.datasetVersionId, backbone: form.backbone, seed: form.seed })}>
         {MODEL_KINDS.map((k) => (
           <option key={k}>{k}</option>
         ))}
       </select>
       <label htmlFor="version">Dataset version</label>
       <div>
-        <select id="version" value={versionId} onChange={(e) => setVersionId(e.target.value)} aria-describedby="datasetVersionId-error">
+        <select id="version" value={form.datasetVersionId} onChange={(e) => set({ datasetVersionId: e.target.value })} aria-describedby="datasetVersionId-error">
           <option value="">choose…</option>
           {datasets.data?.map((d) => (
             <option key={d.id} value={d.headVersion.id}>
@@ -74,23 +60,26 @@ export function NewRunForm() {
         {err('datasetVersionId')}
       </div>
       <label htmlFor="preset">Preset</label>
-      <input id="preset" value={preset} onChange={(e) => setPreset(e.target.value)} />
+      <div>
+        <select id="preset" value={form.preset} onChange={(e) => set({ preset: e.target.value })} aria-describedby="preset-error">
+          {presetsOf(form.kind).map((p) => (
+            <option key={p}>{p}</option>
+          ))}
+        </select>{' '}
+        {err('preset')}
+      </div>
       <label htmlFor="backbone">Backbone</label>
       <div>
-        <input id="backbone" value={backbone} onChange={(e) => setBackbone(e.target.value)} aria-describedby="backbone-error" /> {err('backbone')}
+        <input id="backbone" value={form.backbone} onChange={(e) => set({ backbone: e.target.value })} aria-describedby="backbone-error" /> {err('backbone')}
       </div>
       <label htmlFor="seed">Seed</label>
       <div>
-        <input id="seed" inputMode="numeric" value={seed} onChange={(e) => setSeed(e.target.value)} aria-describedby="seed-error" /> {err('seed')}
+        <input id="seed" inputMode="numeric" value={form.seed} onChange={(e) => set({ seed: e.target.value })} aria-describedby="seed-error" /> {err('seed')}
       </div>
-      <label htmlFor="imageSize">Image size (px, optional)</label>
+      <ModelConfigInputs fields={fields} values={form.fields} onChange={(name, value) => set({ fields: { ...form.fields, [name]: value } })} err={err} />
+      <label htmlFor="config">Further overrides (JSON)</label>
       <div>
-        <input id="imageSize" inputMode="numeric" value={imageSize} onChange={(e) => setImageSize(e.target.value)} aria-describedby="imageSize-error" />{' '}
-        {err('imageSize')}
-      </div>
-      <label htmlFor="config">Config overrides (JSON)</label>
-      <div>
-        <textarea id="config" rows={3} value={extra} onChange={(e) => setExtra(e.target.value)} aria-describedby="config-error" /> {err('config')}
+        <textarea id="config" rows={3} value={form.extra} onChange={(e) => set({ extra: e.target.value })} aria-describedby="config-error" /> {err('config')}
       </div>
       <div />
       <div>
@@ -104,5 +93,54 @@ export function NewRunForm() {
         )}
       </div>
     </form>
+  );
+}
+
+/** One labelled control per scalar config field: empty = the preset's value (shown as the placeholder). */
+export function ModelConfigInputs(props: {
+  fields: readonly FormField[];
+  values: Readonly<Record<string, string>>;
+  onChange: (name: string, value: string) => void;
+  err: (field: string) => React.ReactNode;
+}) {
+  return (
+    <>
+      {props.fields.map((f) => {
+        const id = `config-${f.name}`;
+        const value = props.values[f.name] ?? '';
+        const hint = [`preset: ${f.presetValue}`, f.range].filter(Boolean).join('; ');
+        return (
+          <div key={f.name} style={{ display: 'contents' }}>
+            <label htmlFor={id}>
+              {f.name} <span className="muted small">({hint})</span>
+            </label>
+            <div>
+              {f.type === 'enum' || f.type === 'boolean' ? (
+                <select id={id} value={value} onChange={(e) => props.onChange(f.name, e.target.value)} aria-describedby={`${f.name}-error`}>
+                  <option value="">{`preset (${f.presetValue})`}</option>
+                  {(f.type === 'boolean' ? ['true', 'false'] : (f.options ?? [])).map((o) => (
+                    <option key={o}>{o}</option>
+                  ))}
+                </select>
+              ) : (
+                <input
+                  id={id}
+                  type={f.type === 'string' ? 'text' : 'number'}
+                  inputMode={f.type === 'integer' ? 'numeric' : f.type === 'number' ? 'decimal' : undefined}
+                  min={f.minimum}
+                  max={f.maximum}
+                  step={f.type === 'integer' ? 1 : 'any'}
+                  placeholder={f.presetValue}
+                  value={value}
+                  onChange={(e) => props.onChange(f.name, e.target.value)}
+                  aria-describedby={`${f.name}-error`}
+                />
+              )}{' '}
+              {props.err(f.name)}
+            </div>
+          </div>
+        );
+      })}
+    </>
   );
 }

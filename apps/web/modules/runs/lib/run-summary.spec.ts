@@ -9,6 +9,7 @@ const run = (n: number, kind: TRun['kind']): TRun => ({
   preset: 'small',
   config: {},
   resolvedConfig: null,
+  fitReport: null,
   datasetVersion: { id: uuid(100), number: 1, datasetId: uuid(200) },
   backbone: null,
   seed: 0,

@@ -1,0 +1,4 @@
+export * from './csflow.config';
+export * from './patchcore.config';
+export * from './cfa.config';
+export * from './model-config';
