@@ -55,7 +55,7 @@ export function DatasetsView() {
                 {d.imageCount} ({d.splits.train} / {d.splits.validation} / {d.splits.test})
               </td>
               <td>v{d.headVersion.number}</td>
-              <td className="small">{d.source}</td>
+              <td className="small wrap">{d.source}</td>
               <td>
                 <button type="button" aria-expanded={open === d.id} onClick={() => setOpen(open === d.id ? null : d.id)}>
                   {plural(d.versionCount, 'version')}

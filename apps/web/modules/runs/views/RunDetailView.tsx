@@ -333,7 +333,7 @@ function TrainingCharts({ points, run, active, validationAuroc }: { points: read
             .map((p) => `${PHASE_NAME[p.phase] ?? p.phase}: ${p.lastStep}${run.progress?.phase === p.phase && run.progress.steps ? ` of ${run.progress.steps}` : ''}`)
             .join(' · ')}
         </p>
-        {main.curve.length > 1 && (
+        {main.curve.length > 1 && main.seconds >= 2 && (
           <LineChart
             title={`${PHASE_NAME[main.phase] ?? main.phase} over time`}
             xLabel={`seconds since the ${main.phase} phase started`}
