@@ -21,3 +21,6 @@ export * from './histogram';
 export * from './latency';
 export * from './size';
 export * from './aggregate';
+export * from './operating-point-specs';
+export * from './pixel-metrics';
+export * from './figures-from-scores';
