@@ -12,9 +12,9 @@ import {
   type OnnxSession,
   type ScoreResult,
 } from '@defectlab/ml-core';
+import { stageLayers, StageFeatureSource, stageMaps } from '@defectlab/backbones';
 import { configDeviations, FASTFLOW_DEVIATIONS, resolveFastflowConfig, type ResolvedFastflowConfig, type TFastflowConfigInput } from './config';
 import { exportFastflowOnnx } from './export-onnx';
-import { stageLayers, StageFeatureSource, stageMaps } from './features';
 import { initFastflowWeights, parameterCount, type FastflowWeights } from './network';
 import { loadModel, readCheckpoint, saveModel, writeCheckpoint } from './persist';
 import { buildHeadGraph, imageScoresOf } from './score';
@@ -41,7 +41,7 @@ export class FastflowModel implements AnomalyModel {
     private trained: Trained | null,
     private readonly options: FastflowOptions,
   ) {
-    stageLayers(extractor, config.layers);
+    stageLayers(extractor, config.layers, 'fastflow');
   }
 
   static create(extractor: FeatureExtractor, config: TFastflowConfigInput = {}, options: FastflowOptions = {}): FastflowModel {

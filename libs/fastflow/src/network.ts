@@ -12,12 +12,9 @@
  */
 import { createRng, type Rng } from '@defectlab/datasets';
 import type { OnnxGraphBuilder } from '@defectlab/ml-core';
+import type { StageShape } from '@defectlab/backbones';
 
-export interface StageShape {
-  readonly channels: number;
-  readonly height: number;
-  readonly width: number;
-}
+export type { StageShape };
 
 export interface FastflowShape {
   readonly stages: readonly StageShape[];

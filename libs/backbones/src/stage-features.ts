@@ -1,16 +1,22 @@
 /**
- * Backbone maps of the stages FastFlow uses, extracted with the shared frozen backbone (as CFA gets
- * its stages): images of one size in, one NCHW map per stage out.
+ * Backbone maps of several stages for models with one head per stage (FastFlow, CFlow-AD): images of
+ * one size in, one NCHW map per stage out, and a per-fit source that caches them when they fit.
  */
 import { toNormalizedBatch } from '@defectlab/datasets';
 import type { DecodedImage, FeatureExtractor, FitProgress, Tensor } from '@defectlab/ml-core';
-import type { StageShape } from './network';
+
+/** Channels and grid of one stage's map. */
+export interface StageShape {
+  readonly channels: number;
+  readonly height: number;
+  readonly width: number;
+}
 
 /** Checks the layers exist and returns them in the configured order. */
-export function stageLayers(extractor: FeatureExtractor, layers: readonly string[]): string[] {
+export function stageLayers(extractor: FeatureExtractor, layers: readonly string[], model: string): string[] {
   for (const name of layers) {
     if (!extractor.layers.some((l) => l.name === name)) {
-      throw new Error(`fastflow: backbone "${extractor.name}" has no layer "${name}" (has ${extractor.layers.map((l) => l.name).join(', ')})`);
+      throw new Error(`${model}: backbone "${extractor.name}" has no layer "${name}" (has ${extractor.layers.map((l) => l.name).join(', ')})`);
     }
   }
   return [...layers];
@@ -21,7 +27,7 @@ export async function stageMaps(extractor: FeatureExtractor, images: readonly De
   const out = await extractor.extract(toNormalizedBatch(images, extractor.normalization), layers);
   return layers.map((l) => {
     const t = out[l];
-    if (!t || t.dims.length !== 4) throw new Error(`fastflow: layer "${l}" returned no NCHW map`);
+    if (!t || t.dims.length !== 4) throw new Error(`backbone ${extractor.name}: layer "${l}" returned no NCHW map`);
     return t;
   });
 }
