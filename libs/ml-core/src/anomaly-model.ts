@@ -1,7 +1,7 @@
 import type { DecodedImage } from './image';
 import type { Tensor } from './tensor';
 
-export type ModelKind = 'csflow' | 'patchcore' | 'cfa';
+export type ModelKind = 'csflow' | 'patchcore' | 'cfa' | 'fastflow' | 'cflow';
 
 /** A progress report emitted during `fit`. All fields but `phase` are optional. */
 export interface FitProgress {
