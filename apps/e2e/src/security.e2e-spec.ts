@@ -91,6 +91,11 @@ describe('the browser session and artifacts on the embedded platform', () => {
 
   it('signs in through the form; the token is in an HttpOnly SameSite=Strict cookie and nowhere page scripts can read', async () => {
     await page.goto(`${platform.webUrl}/sign-in`);
+    // where a browser of before issue 16 kept the token: the app removes both
+    await page.evaluate((t) => {
+      window.localStorage.setItem('defectlab.token', t);
+      document.cookie = `dl_token=${t}; path=/; SameSite=Strict`;
+    }, E2E_ADMIN_TOKEN);
     await page.getByLabel('API token').fill(E2E_ADMIN_TOKEN);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByTestId('signed-in-as').waitFor();
