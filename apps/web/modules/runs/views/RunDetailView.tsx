@@ -10,7 +10,7 @@ import { formatBytes, formatDateTime, formatDuration, formatMs, formatPercent, f
 import { RunStatus } from '../components/RunStatus';
 import { useDatasets } from '../../datasets/hooks/useDatasets';
 import { latestEvaluation } from '../lib/run-summary';
-import { lossSeries, phaseProgress } from '../lib/loss-series';
+import { atEpochEnds, lossSeries, phaseProgress, recordedEpochSeries } from '../lib/loss-series';
 import { groupArtifacts } from '../lib/artifact-groups';
 import { plural } from '../../ui/format';
 import type { TRun, TRunProgressPoint } from '@defectlab/contracts';
@@ -290,9 +290,15 @@ function TrainingCharts({ points, run, active, validationAuroc }: { points: read
   const loss = lossSeries(points);
   const phases = phaseProgress(points).filter((p) => p.lastStep !== null);
   if (loss.steps.length + loss.epochMeans.length > 1) {
+    // validation figures per epoch where the model records them in its fit report (CFA: validation loss);
+    // values on another scale than the loss (an AUROC in [0, 1]) are listed under the chart instead
+    const recorded = recordedEpochSeries(run.fitReport);
+    const onLossScale = recorded.filter((r) => /loss/.test(r.name));
+    const elsewhere = recorded.filter((r) => !/loss/.test(r.name));
     const series = [
       ...(loss.steps.length > 0 ? [{ name: 'loss per step', points: loss.steps, color: '#0969da' }] : []),
       ...(loss.epochMeans.length > 0 ? [{ name: 'epoch mean loss', points: loss.epochMeans, color: '#bf3989', dash: '6 3', markers: true }] : []),
+      ...onLossScale.map((r) => ({ name: r.name, points: atEpochEnds(r.values, loss), color: '#1a7f37', dash: '2 3', markers: true })),
     ];
     return (
       <>
@@ -306,9 +312,16 @@ function TrainingCharts({ points, run, active, validationAuroc }: { points: read
           xInteger
           testId="loss-curve"
         />
+        {elsewhere.map((r) => (
+          <p key={r.name} className="small" data-testid="recorded-epoch-series">
+            {r.name}: {r.values.map((v) => v.toFixed(3)).join(', ')}
+          </p>
+        ))}
         <p className="muted small" data-testid="loss-note">
-          {run.kind} reports one loss value (the sum of its loss terms), so one series. Validation AUROC per epoch is not recorded by
-          the trainer{validationAuroc !== null ? `; the final validation AUROC is ${validationAuroc.toFixed(3)}` : ''}.
+          {run.kind} reports one loss value per step (the sum of its loss terms), so one loss series.{' '}
+          {elsewhere.some((r) => /auroc/.test(r.name))
+            ? ''
+            : `No validation AUROC per epoch is recorded for this run${validationAuroc !== null ? `; the final validation AUROC is ${validationAuroc.toFixed(3)}` : ''}.`}
         </p>
       </>
     );
@@ -324,7 +337,7 @@ function TrainingCharts({ points, run, active, validationAuroc }: { points: read
             .map((p) => `${PHASE_NAME[p.phase] ?? p.phase}: ${p.lastStep}${run.progress?.phase === p.phase && run.progress.steps ? ` of ${run.progress.steps}` : ''}`)
             .join(' · ')}
         </p>
-        {main.curve.length > 1 && (
+        {main.curve.length > 1 && main.seconds >= 2 && (
           <LineChart
             title={`${PHASE_NAME[main.phase] ?? main.phase} over time`}
             xLabel={`seconds since the ${main.phase} phase started`}
