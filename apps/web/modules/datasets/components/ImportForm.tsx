@@ -4,7 +4,7 @@ import { getImport, importDataset, ZDatasetName, ZProductLine, type TImportProgr
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { uploadWithProgress } from '../../api/upload-with-progress';
-import { useApi, useAuth } from '../../auth/hooks/useAuth';
+import { useApi } from '../../auth/hooks/useAuth';
 import { datasetKeys } from '../api/dataset-keys';
 
 type Source = 'path' | 'archive';
@@ -16,7 +16,6 @@ type Source = 'path' | 'archive';
  */
 export function ImportForm() {
   const api = useApi();
-  const auth = useAuth();
   const qc = useQueryClient();
   const [source, setSource] = useState<Source>('path');
   const [name, setName] = useState('');
@@ -63,9 +62,8 @@ export function ImportForm() {
         form.set('productLine', productLine);
         form.set('importId', id);
         form.set('archive', archive as File);
-        // the same authorisation the typed client sends
-        const headers: Record<string, string> = auth.token ? { authorization: `Bearer ${auth.token}` } : {};
-        r = await uploadWithProgress('/api/datasets/upload', form, headers, (s, total) => setSent({ sent: s, total }));
+        // authorised like the typed client: the session cookie, and the CSRF header uploadWithProgress adds
+        r = await uploadWithProgress('/api/datasets/upload', form, {}, (s, total) => setSent({ sent: s, total }));
       }
       setResult(r);
       await qc.invalidateQueries({ queryKey: datasetKeys.all });
