@@ -3,6 +3,7 @@
 import { getImport, importDataset, ZDatasetName, ZProductLine, type TImportProgress, type TImportResult } from '@defectlab/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { requestHeaders } from '../../api/request-headers';
 import { uploadWithProgress } from '../../api/upload-with-progress';
 import { useApi } from '../../auth/hooks/useAuth';
 import { datasetKeys } from '../api/dataset-keys';
@@ -62,8 +63,8 @@ export function ImportForm() {
         form.set('productLine', productLine);
         form.set('importId', id);
         form.set('archive', archive as File);
-        // authorised like the typed client: the session cookie, and the CSRF header uploadWithProgress adds
-        r = await uploadWithProgress('/api/datasets/upload', form, {}, (s, total) => setSent({ sent: s, total }));
+        // the session cookie authorises it; the CSRF header is the one every state-changing call sends
+        r = await uploadWithProgress('/api/datasets/upload', form, requestHeaders('POST'), (s, total) => setSent({ sent: s, total }));
       }
       setResult(r);
       await qc.invalidateQueries({ queryKey: datasetKeys.all });
