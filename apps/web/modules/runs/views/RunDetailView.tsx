@@ -191,13 +191,13 @@ export function RunDetailView({ runId }: { runId: string }) {
       <div className="two-col">
         <section className="card" aria-label="Artifacts">
           <h2>Artifacts</h2>
-          <ArtifactList items={(artifacts.data?.items ?? []).filter((a) => a.kind !== 'anomaly_map')} token={auth.token} />
+          <ArtifactList items={(artifacts.data?.items ?? []).filter((a) => a.kind !== 'anomaly_map')} />
           {(() => {
             const maps = (artifacts.data?.items ?? []).filter((a) => a.kind === 'anomaly_map');
             return maps.length > 0 ? (
               <details>
                 <summary>{maps.length} anomaly maps (shown over the images in the simulator)</summary>
-                <ArtifactList items={maps} token={auth.token} />
+                <ArtifactList items={maps} />
               </details>
             ) : null;
           })()}
@@ -245,15 +245,19 @@ function FollowingLog({ points }: { points: readonly TRunProgressPoint[] }) {
   );
 }
 
-/** Artifacts, one entry per kind that repeats (checkpoints: the latest, with the count). */
-function ArtifactList({ items, token }: { items: readonly TArtifact[]; token: string | null }) {
+/**
+ * Artifacts, one entry per kind that repeats (checkpoints: the latest, with the count). Plain links: the session
+ * cookie authorises them through the web app's /api forwarder, and the API answers every artifact but a PNG map as
+ * an attachment (with nosniff and a sandboxing CSP), so none can run here.
+ */
+function ArtifactList({ items }: { items: readonly TArtifact[] }) {
   return (
     <ul>
       {groupArtifacts(items).map(({ latest: a, count }) => (
         <li key={a.id} data-testid="artifact" data-kind={a.kind}>
           {a.kind}
           {count > 1 ? ` (latest of ${plural(count, a.kind)})` : ''} · {formatBytes(a.bytes)} · {a.contentType}{' '}
-          <a href={`/api/artifacts/${a.id}/content`} onClick={(ev) => downloadWithToken(ev, a.id, token)}>
+          <a href={`/api/artifacts/${a.id}/content`} download>
             download
           </a>
         </li>
@@ -359,15 +363,3 @@ const PHASE_NAME: Record<string, string> = {
   train: 'training steps',
 };
 
-/** Artifacts need the bearer token (the cookie covers only images): fetch and save through a blob URL. */
-async function downloadWithToken(ev: React.MouseEvent<HTMLAnchorElement>, artifactId: string, token: string | null) {
-  ev.preventDefault();
-  const res = await fetch(`/api/artifacts/${artifactId}/content`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-  if (!res.ok) return;
-  const url = URL.createObjectURL(await res.blob());
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = artifactId;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
