@@ -3,8 +3,8 @@ import { apiRequestError, ZImportResult, type TImportResult } from '@defectlab/c
 /**
  * POSTs a multipart form to the web app's own /api forwarder and reports the bytes sent. XMLHttpRequest only
  * because fetch cannot report upload progress; the answer is checked with the contract's schema like the typed
- * client's, and a failure becomes the same ApiRequestError. `headers` are the shared client's request headers
- * (authorization, and CSRF where the session sends one), so the upload is authorised exactly like every call.
+ * client's, and a failure becomes the same ApiRequestError. Pass `requestHeaders('POST')` (request-headers.ts) as
+ * `headers`: the CSRF header the typed client's fetch adds; the session cookie goes along (same origin).
  */
 export function uploadWithProgress(
   path: string,
