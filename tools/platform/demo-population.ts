@@ -5,7 +5,7 @@
  * It runs in the background after the platform is up (start-up is not slowed) and only once per
  * data folder (a marker file); DEFECTLAB_DEMO=0 turns it off.
  */
-import { createApiClient, createRun, createTarget, importDataset, listDatasets, listTargets, MODEL_KINDS } from '@defectlab/contracts';
+import { createApiClient, createRun, createTarget, DEFAULT_TARGETS, importDataset, listDatasets, listTargets, MODEL_KINDS } from '@defectlab/contracts';
 import { generateDemoDataset, PRODUCT_LINES } from '@defectlab/datasets';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -44,11 +44,12 @@ export async function populateDemo(o: DemoOptions): Promise<void> {
     o.log(`demo: imported demo-${line} (${res.stats.images} images)`);
   }
   if (o.adminToken) {
-    // example targets, so the compliance page has something to hold the models against (admins edit them there)
+    // the study's targets (DEFAULT_TARGETS: miss <= 0.5 % at overkill <= 30 %), so the compliance page has something
+    // to hold the models against (admins edit them there)
     const admin = createApiClient({ baseUrl: o.apiUrl, token: o.adminToken });
     const have = new Set((await admin(listTargets)).map((t) => t.productLine));
     for (const line of PRODUCT_LINES) {
-      if (!have.has(line)) await admin(createTarget, { body: { productLine: line, maxMissRate: 0.05, maxOverkillRate: 0.1, maxSizeBytes: 50_000_000, maxLatencyMs: 100 } });
+      if (!have.has(line)) await admin(createTarget, { body: { productLine: line, ...DEFAULT_TARGETS } });
     }
   }
   const runs: string[] = [];

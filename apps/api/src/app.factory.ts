@@ -11,6 +11,7 @@ import { openDatabase, type Database } from './database/database';
 import { malformedJsonAsAppError } from './errors/app-error';
 import { createJsonLogger, NestJsonLogger } from './logging/json-logger';
 import { requestLogger } from './logging/request-logger.middleware';
+import { securityHeaders } from './security/security-headers';
 import { LocalDiskArtifactStore } from './storage/local-disk-artifact-store';
 
 export interface CreatedApp {
@@ -47,6 +48,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       bodyParser: true,
     });
     app.use(requestLogger(logger)); // first: every answer, a body parser's error included, carries the request id
+    app.disable('x-powered-by');
+    app.use(securityHeaders()); // before the routes and the body parser: errors carry the headers too
     app.useBodyParser('json', { limit: config.storage.jsonBodyMaxBytes });
     app.use(malformedJsonAsAppError);
     app.useGlobalFilters(new ApiExceptionFilter(logger, serverPathsOf(config)));

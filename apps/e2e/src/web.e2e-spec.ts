@@ -225,7 +225,7 @@ describe('the web app on the embedded platform', () => {
     await page.getByTestId('miss-overkill-chart').waitFor();
     await page.getByTestId('roc-chart').waitFor();
     expect(await page.getByTestId('compare-table').locator('tbody tr').count()).toBe(2);
-    expect(await page.getByTestId('miss-overkill-chart').locator('polyline').count()).toBe(2);
+    expect(await page.getByTestId('miss-overkill-chart').locator('path.series').count()).toBe(2);
     await shot('compare');
 
     // side by side: the same image under this model's and the other model's anomaly map

@@ -21,6 +21,7 @@ export * from './histogram';
 export * from './latency';
 export * from './size';
 export * from './aggregate';
+export * from './sample-size';
 export * from './operating-point-specs';
 export * from './pixel-metrics';
 export * from './figures-from-scores';

@@ -8,3 +8,4 @@ export * from './filters';
 export * from './random';
 export * from './testing';
 export * from './runtime/machine-info';
+export * from './training-graph';

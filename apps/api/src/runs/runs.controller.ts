@@ -19,6 +19,7 @@ import type { Response } from 'express';
 import type { z } from 'zod';
 import { Caller, type AuthContext } from '../auth/auth-context';
 import { Route, ValidBody, ValidParams, ValidQuery } from '../auth/route.decorator';
+import { artifactResponseHeaders } from './artifact-response-headers';
 import { RunsService } from './runs.service';
 
 /** Runs as engineers and viewers see them (HTTP only; rules live in RunsService). */
@@ -58,9 +59,9 @@ export class RunsController {
 
   @Route(getArtifactContent)
   async artifactContent(@ValidParams(getArtifactContent) params: { artifactId: string }, @Res() res: Response): Promise<void> {
-    const { stream, bytes, contentType } = await this.runs.artifactContent(params.artifactId);
-    res.status(200).type(contentType);
-    res.setHeader('content-length', String(bytes));
+    const { stream, artifact } = await this.runs.artifactContent(params.artifactId);
+    // every header before the first byte: the stream below starts the response
+    res.status(200).set(artifactResponseHeaders(artifact));
     await pipeline(stream, res);
   }
 }

@@ -12,6 +12,7 @@ export type RunsErrorCode =
   | 'ARTIFACT_OF_ANOTHER_RUN'
   | 'EMPTY_ARTIFACT'
   | 'ARTIFACT_TOO_LARGE'
+  | 'ARTIFACT_TYPE_NOT_ALLOWED'
   | 'IMAGE_NOT_IN_VERSION'
   | 'VERSIONS_OF_DIFFERENT_DATASETS'
   | 'NOTHING_TO_RECOMPUTE'
@@ -32,6 +33,8 @@ export function runsHttpStatus(code: RunsErrorCode): number {
       return 409;
     case 'ARTIFACT_TOO_LARGE':
       return 413;
+    case 'ARTIFACT_TYPE_NOT_ALLOWED':
+      return 415;
     case 'EMPTY_ARTIFACT':
     case 'IMAGE_NOT_IN_VERSION':
     case 'VERSIONS_OF_DIFFERENT_DATASETS':

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
-import { ZCreateRunInput, resolveModelConfig, type TArtifact, type TRun, type TRunPage, type TRunProgressPoint } from '@defectlab/contracts';
+import { ZArtifactKind, ZCreateRunInput, resolveModelConfig, type TArtifact, type TRun, type TRunPage, type TRunProgressPoint } from '@defectlab/contracts';
 import type { z } from 'zod';
 import { ARTIFACT_STORE, type ArtifactStore } from '../storage/artifact-store';
+import type { ServedArtifact } from './artifact-response-headers';
 import { JobQueue } from '../queue/job-queue.service';
 import type { Prisma } from '../generated/prisma/client';
 import { RunsError } from './runs.errors';
@@ -102,9 +103,12 @@ export class RunsService {
     return { items: (await this.repo.artifacts(runId)).map(toArtifact) };
   }
 
-  /** An artifact's content as a stream (never read into memory whole), with its length and content type. */
-  async artifactContent(artifactId: string): Promise<{ stream: Readable; bytes: number; contentType: string }> {
+  /** An artifact's content as a stream (never read into memory whole), with what its response headers need. */
+  async artifactContent(artifactId: string): Promise<{ stream: Readable; artifact: ServedArtifact }> {
     const a = await this.repo.findArtifact(artifactId);
-    return { stream: await this.store.openRead(a.storageKey), bytes: Number(a.bytes), contentType: a.contentType };
+    return {
+      stream: await this.store.openRead(a.storageKey),
+      artifact: { id: a.id, kind: ZArtifactKind.parse(a.kind), bytes: Number(a.bytes), contentType: a.contentType },
+    };
   }
 }

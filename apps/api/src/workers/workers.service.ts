@@ -1,6 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  ARTIFACT_CONTENT_TYPES_BY_KIND,
+  defaultArtifactContentType,
+  isArtifactContentTypeAllowed,
   ZClaimInput,
   ZCompleteRunInput,
   ZReportProgressInput,
@@ -209,9 +212,18 @@ export class WorkersService {
    * Streams an upload into the artifact store (sha256 computed on the way, never held in memory whole) and
    * records it on the run. Beyond the kind's cap (DEFECTLAB_ARTIFACT_MAX_BYTES_<KIND>) the answer is 413
    * ARTIFACT_TOO_LARGE: at once from a Content-Length that says so, else as soon as the stream passes the cap.
+   * A content type off the kind's list (ARTIFACT_CONTENT_TYPES_BY_KIND: never html, svg or xml) is refused
+   * before a byte is stored: 415 ARTIFACT_TYPE_NOT_ALLOWED.
    */
-  async upload(runId: string, leaseHash: string, q: { workerId: string; kind: TArtifactKind; contentType: string }, body: IncomingMessage): Promise<TArtifact> {
+  async upload(runId: string, leaseHash: string, q: { workerId: string; kind: TArtifactKind; contentType?: string }, body: IncomingMessage): Promise<TArtifact> {
     await this.requireLiveLease(runId, leaseHash);
+    const contentType = q.contentType ?? defaultArtifactContentType(q.kind);
+    if (!isArtifactContentTypeAllowed(q.kind, contentType)) {
+      const allowed = ARTIFACT_CONTENT_TYPES_BY_KIND[q.kind].join(', ');
+      throw new RunsError('ARTIFACT_TYPE_NOT_ALLOWED', `a ${q.kind} artifact may not be ${contentType} (allowed: ${allowed})`, [
+        { path: 'query.contentType', message: `one of ${allowed}` },
+      ]);
+    }
     const maxBytes = this.appConfig.storage.artifactMaxBytes[q.kind];
     const tooLarge = () => new RunsError('ARTIFACT_TOO_LARGE', `${q.kind} artifacts may be at most ${maxBytes} bytes (DEFECTLAB_ARTIFACT_MAX_BYTES_${q.kind.toUpperCase()})`);
     const declared = Number(body.headers['content-length']);
@@ -231,7 +243,7 @@ export class WorkersService {
     const existing = await prisma.artifact.findFirst({ where: { storageKey: stored.key, runId, kind: q.kind }, select: ARTIFACT_SELECT });
     if (existing) return toArtifact(existing);
     const a = await prisma.artifact.create({
-      data: { runId, kind: q.kind, storageKey: stored.key, bytes: BigInt(stored.bytes), sha256: stored.sha256, contentType: q.contentType },
+      data: { runId, kind: q.kind, storageKey: stored.key, bytes: BigInt(stored.bytes), sha256: stored.sha256, contentType },
       select: ARTIFACT_SELECT,
     });
     return toArtifact(a);

@@ -6,10 +6,18 @@ export function formatPercent(rate: number | null | undefined, digits = 2): stri
   return `${(rate * 100).toFixed(digits)} %`;
 }
 
-/** A 95 % interval of a rate, e.g. "[0.12 %, 4.50 %]". */
+/** No-break space: an interval never wraps inside its brackets. */
+const NBSP = '\u00a0';
+
+/** A 95 % interval of a rate, e.g. "[0.12 %, 4.50 %]", joined by no-break spaces so it never wraps mid-bracket. */
 export function formatInterval(iv: { low: number; high: number } | null | undefined): string {
   if (!iv) return '';
-  return `[${formatPercent(iv.low)}, ${formatPercent(iv.high)}]`;
+  return `[${formatPercent(iv.low).replace(' ', NBSP)},${NBSP}${formatPercent(iv.high).replace(' ', NBSP)}]`;
+}
+
+/** "1 change", "2 changes": a count with its noun in the right number (English, regular or given plural). */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : pluralForm}`;
 }
 
 export function formatBytes(bytes: number | null | undefined): string {

@@ -48,6 +48,8 @@ export interface Endpoint<
   readonly query?: TQuery;
   readonly body?: TBody;
   readonly response: TResponse;
+  /** Error statuses particular to this endpoint, each with its code(s) and when (documented in the OpenAPI document). */
+  readonly errors?: Readonly<Record<number, string>>;
   /** HTTP status of a successful response. */
   readonly successStatus: number;
 }

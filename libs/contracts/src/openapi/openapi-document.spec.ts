@@ -46,6 +46,15 @@ describe('buildOpenApiDocument', () => {
     expect(real.paths['/api/worker/claim']['post']['parameters']).toEqual([]);
   });
 
+  it("documents an artifact upload's allowed content types and its 413/415 answers", () => {
+    const real = buildOpenApiDocument(API_ENDPOINTS, { title: 'DefectLab', version: '0' }) as typeof doc;
+    const upload = real.paths['/api/worker/runs/{runId}/artifacts']['post'];
+    expect(Object.keys(upload['responses'] as object)).toEqual(expect.arrayContaining(['413', '415']));
+    const contentType = (upload['parameters'] as { name: string; schema: { enum?: string[] } }[]).find((p) => p.name === 'contentType');
+    expect(contentType?.schema.enum).toContain('image/png');
+    expect(contentType?.schema.enum?.filter((t) => /html|svg|xml/.test(t))).toEqual([]);
+  });
+
   it('builds the real API document with unique operation ids', () => {
     const ids = API_ENDPOINTS.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);

@@ -48,6 +48,9 @@ export function buildOpenApiDocument(endpoints: readonly Endpoint[], info: OpenA
     if (e.lease) {
       responses['409'] = { description: "The lease token is another claim's, or its claim ended", content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } } };
     }
+    for (const [status, description] of Object.entries(e.errors ?? {})) {
+      responses[status] = { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } } };
+    }
     const leaseHeader = e.lease
       ? [{ name: LEASE_TOKEN_HEADER, in: 'header', required: true, description: 'The leaseToken the claim answered with', schema: { type: 'string' } }]
       : [];

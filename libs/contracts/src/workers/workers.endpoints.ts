@@ -75,6 +75,10 @@ export const uploadArtifact = defineEndpoint({
   query: ZUploadArtifactQuery,
   response: ZArtifact,
   successStatus: 201,
+  errors: {
+    413: 'ARTIFACT_TOO_LARGE: the body is larger than the cap of its kind',
+    415: "ARTIFACT_TYPE_NOT_ALLOWED: contentType is not one of its kind's (ARTIFACT_CONTENT_TYPES_BY_KIND)",
+  },
 });
 
 export const submitEvaluation = defineEndpoint({

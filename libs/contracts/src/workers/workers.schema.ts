@@ -3,6 +3,7 @@ import { ZSha256, ZSplit } from '../datasets/datasets.schema';
 import { ZEvaluationReport } from '../evaluation/evaluation-report.schema';
 import { ZModelKind } from '../evaluation/model-kind.schema';
 import { ZSplitRule } from '../evaluation/split-rule.schema';
+import { ZArtifactContentType } from '../runs/artifact-content-types';
 import { ZArtifactKind } from '../runs/runs.schema';
 import { ZTarget } from '../targets/targets.schema';
 
@@ -88,11 +89,15 @@ export const ZProgressReport = z.object({
 export type TProgressReport = z.infer<typeof ZProgressReport>;
 export const ZReportProgressInput = z.strictObject({ workerId: ZWorkerId, points: z.array(ZProgressReport).min(1).max(500) });
 
-/** Query of an artifact upload; the body is the raw bytes (application/octet-stream). */
+/**
+ * Query of an artifact upload; the body is the raw bytes (application/octet-stream). `contentType` is what the
+ * artifact is served as: one of ARTIFACT_CONTENT_TYPES (never html/svg/xml), and one of its kind's
+ * (ARTIFACT_CONTENT_TYPES_BY_KIND, else 415 ARTIFACT_TYPE_NOT_ALLOWED); absent, the kind's first.
+ */
 export const ZUploadArtifactQuery = z.object({
   workerId: ZWorkerId,
   kind: ZArtifactKind,
-  contentType: z.string().min(1).max(200).default('application/octet-stream'),
+  contentType: ZArtifactContentType.optional(),
 });
 
 /** One scored image as the worker submits it (the image is named by its id in the dataset version). */

@@ -5,10 +5,11 @@ import { attr, toAttributeProto, type AttributeValue } from './attributes';
 export type Dim = number | string;
 
 /** Element types the builder can declare for graph inputs, outputs and constants. */
-export type ElementType = 'float32' | 'int64' | 'int32';
+export type ElementType = 'float32' | 'float64' | 'int64' | 'int32';
 
 const ELEMENT_TYPE: Record<ElementType, number> = {
   float32: onnx.TensorProto.DataType.FLOAT,
+  float64: onnx.TensorProto.DataType.DOUBLE,
   int64: onnx.TensorProto.DataType.INT64,
   int32: onnx.TensorProto.DataType.INT32,
 };
@@ -82,6 +83,8 @@ export class OnnxGraphBuilder {
   private readonly inputs: onnx.IValueInfoProto[] = [];
   private readonly outputs: onnx.IValueInfoProto[] = [];
   private readonly names = new Set<string>();
+  private readonly initializerIndex = new Map<string, onnx.ITensorProto>();
+  private indexedInitializers = 0;
   private counter = 0;
   readonly opset: number;
 
@@ -121,6 +124,51 @@ export class OnnxGraphBuilder {
   /** Names of the graph inputs declared so far (including those of a model given to {@link fromModel}). */
   inputNames(): string[] {
     return this.inputs.map((i) => i.name ?? '');
+  }
+
+  /** The nodes added so far, in order (read-only view; the training-graph autodiff walks them). */
+  graphNodes(): readonly onnx.INodeProto[] {
+    return this.nodes;
+  }
+
+  /** The initializer called `name` (dims, element type and raw bytes), or undefined. */
+  initializerProto(name: string): onnx.ITensorProto | undefined {
+    // initializers are only ever appended: index the new ones
+    for (let i = this.indexedInitializers; i < this.initializers.length; i++) this.initializerIndex.set(this.initializers[i].name ?? '', this.initializers[i]);
+    this.indexedInitializers = this.initializers.length;
+    return this.initializerIndex.get(name);
+  }
+
+  /** The declared dims and element type of graph input `name`, or undefined when it is no input. */
+  inputInfo(name: string): { dims: Dim[]; type: ElementType } | undefined {
+    const info = this.inputs.find((i) => i.name === name);
+    const t = info?.type?.tensorType;
+    if (!t) return undefined;
+    const type = (Object.keys(ELEMENT_TYPE) as ElementType[]).find((k) => ELEMENT_TYPE[k] === t.elemType) ?? 'float32';
+    const dims = (t.shape?.dim ?? []).map((d) => (d.dimParam ? d.dimParam : Number(d.dimValue ?? 0)));
+    return { dims, type };
+  }
+
+  /**
+   * Turns float32 initializer `name` into a graph input of the same name and dims (training graphs
+   * feed parameters, which change every step). Returns the initializer's values and dims.
+   */
+  promoteInitializerToInput(name: string): { data: Float32Array; dims: number[] } {
+    const index = this.initializers.findIndex((t) => t.name === name);
+    const t = this.initializers[index];
+    if (!t || t.dataType !== onnx.TensorProto.DataType.FLOAT || !t.rawData) throw new Error(`promoteInitializerToInput: "${name}" is no float32 initializer`);
+    const dims = (t.dims ?? []).map((d) => Number(d));
+    const data = new Float32Array(t.rawData.slice().buffer);
+    this.initializers.splice(index, 1);
+    this.initializerIndex.clear();
+    this.indexedInitializers = 0;
+    this.inputs.push(valueInfo(name, dims, 'float32'));
+    return { data, dims };
+  }
+
+  /** Names of the graph outputs declared so far. */
+  outputNames(): string[] {
+    return this.outputs.map((o) => o.name ?? '');
   }
 
   /** A fresh value name with the given prefix. */
@@ -172,6 +220,22 @@ export class OnnxGraphBuilder {
   constFloat(values: number | readonly number[], dims?: readonly number[], name = 'const_f'): string {
     const arr = typeof values === 'number' ? [values] : values;
     return this.initializer(name, Float32Array.from(arr), dims ?? (typeof values === 'number' ? [] : [arr.length]));
+  }
+
+  /** Adds a float64 constant (scalar when `dims` is [] and `values` has one element): the float64 graphs of gradient checks. */
+  constDouble(values: number | readonly number[], dims?: readonly number[], name = 'const_d'): string {
+    const arr = typeof values === 'number' ? [values] : values;
+    const shape = dims ?? (typeof values === 'number' ? [] : [arr.length]);
+    checkLength(name, arr.length, shape);
+    const unique = this.uniqueName(name);
+    const data = Float64Array.from(arr);
+    this.initializers.push({ name: unique, dataType: onnx.TensorProto.DataType.DOUBLE, dims: [...shape], rawData: new Uint8Array(data.buffer) });
+    return unique;
+  }
+
+  /** A float constant of the given element type (float32 or float64). */
+  constOfType(type: 'float32' | 'float64', values: number | readonly number[], dims?: readonly number[]): string {
+    return type === 'float64' ? this.constDouble(values, dims) : this.constFloat(values, dims);
   }
 
   /** Adds an int64 constant (1-D by default): shapes, axes, pads, K of TopK, ... */

@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { useMemo } from 'react';
 import { useQueries } from '@tanstack/react-query';
 import { useApi } from '../../auth/hooks/useAuth';
+import { percentTick } from '../../charts/axis';
 import { LineChart, SERIES_STYLES } from '../../charts/LineChart';
 import { assess } from '../../compliance/lib/compliance';
 import { VerdictBadge } from '../../compliance/components/VerdictBadge';
@@ -17,6 +18,9 @@ import { formatBytes, formatInterval, formatMs, formatPercent } from '../../ui/f
 import { BarChart } from '../components/BarChart';
 import { curvesOf } from '../lib/curves';
 import { getEvaluation, getRun, listEvaluationPredictions } from '@defectlab/contracts';
+
+/** Bottom of the log miss axis: 0.1 % (a zero miss rate is drawn here). */
+const MISS_FLOOR = 0.001;
 
 interface Loaded {
   evaluation: TEvaluation;
@@ -92,28 +96,37 @@ export function CompareView({ evaluationIds }: { evaluationIds: readonly string[
       <div className="two-col">
         <section className="card" aria-label="Miss vs overkill">
           <LineChart
-            title="miss rate vs overkill rate (test split)"
+            title="miss rate (log axis) vs overkill rate (test split)"
             xLabel="overkill rate"
-            yLabel="miss rate"
+            yLabel="miss rate (log scale)"
             xDomain={[0, 1]}
-            yDomain={[0, 1]}
-            formatX={(v) => `${Math.round(v * 100)} %`}
-            formatY={(v) => `${Math.round(v * 100)} %`}
+            yDomain={[MISS_FLOOR, 1]}
+            yLog
+            formatX={percentTick}
+            formatY={percentTick}
             testId="miss-overkill-chart"
             series={loaded.map((l, i) => ({ name: name(l, i), points: curves[i]?.missVsOverkill ?? [], ...style(i) }))}
             overlay={(sx, sy) => (
               <>
+                <defs>
+                  <pattern id="target-hatch" patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)">
+                    <rect width="6" height="6" fill="rgba(87,96,106,0.08)" />
+                    <line x1="0" y1="0" x2="0" y2="6" stroke="rgba(87,96,106,0.35)" strokeWidth="1.5" />
+                  </pattern>
+                </defs>
                 {target && (
                   <rect
                     x={sx(0)}
                     y={sy(target.maxMissRate)}
                     width={sx(target.maxOverkillRate) - sx(0)}
-                    height={sy(0) - sy(target.maxMissRate)}
-                    fill="rgba(26,127,55,0.15)"
-                    stroke="#1a7f37"
-                    strokeDasharray="4 2"
+                    height={sy(MISS_FLOOR) - sy(target.maxMissRate)}
+                    fill="url(#target-hatch)"
+                    stroke="#24292f"
+                    strokeDasharray="5 3"
+                    strokeWidth={1.5}
+                    data-testid="target-box"
                   >
-                    <title>target box</title>
+                    <title>target: miss ≤ {formatPercent(target.maxMissRate)}, overkill ≤ {formatPercent(target.maxOverkillRate)}</title>
                   </rect>
                 )}
                 {loaded.map((l, i) => {
@@ -121,8 +134,8 @@ export function CompareView({ evaluationIds }: { evaluationIds: readonly string[
                   if (!p || p.overkillRate === null || p.missRate === null) return null;
                   return (
                     <g key={l.evaluation.id}>
-                      <circle cx={sx(p.overkillRate)} cy={sy(p.missRate)} r={6} fill="#fff" stroke={style(i).color} strokeWidth={3} />
-                      <text x={sx(p.overkillRate) + 8} y={sy(p.missRate) - 6} className="tick">
+                      <circle cx={sx(p.overkillRate)} cy={sy(Math.max(p.missRate, MISS_FLOOR))} r={6} fill="#fff" stroke={style(i).color} strokeWidth={3} />
+                      <text x={sx(p.overkillRate) + 8} y={sy(Math.max(p.missRate, MISS_FLOOR)) - 6} className="tick">
                         {i + 1}
                       </text>
                     </g>
@@ -131,7 +144,10 @@ export function CompareView({ evaluationIds }: { evaluationIds: readonly string[
               </>
             )}
           />
-          {target && <p className="muted small">Green box: the product line&apos;s targets. Numbered circles: the chosen operating points.</p>}
+          <p className="muted small">
+            {target ? 'Hatched grey box: the product line’s targets. ' : ''}Numbered circles: the chosen operating points. Miss is on a log axis
+            from {percentTick(MISS_FLOOR)} to 100 %; a miss of 0 is drawn on the {percentTick(MISS_FLOOR)} line.
+          </p>
         </section>
         <section className="card" aria-label="ROC curves">
           <LineChart
@@ -140,6 +156,8 @@ export function CompareView({ evaluationIds }: { evaluationIds: readonly string[
             yLabel="true positive rate (1 − miss)"
             xDomain={[0, 1]}
             yDomain={[0, 1]}
+            formatX={percentTick}
+            formatY={percentTick}
             testId="roc-chart"
             series={loaded.map((l, i) => ({ name: name(l, i), points: curves[i]?.roc ?? [], ...style(i) }))}
           />
@@ -151,6 +169,7 @@ export function CompareView({ evaluationIds }: { evaluationIds: readonly string[
             title="exported model size (backbone separate)"
             bars={loaded.map((l, i) => ({ label: `#${i + 1} ${l.run.kind}`, value: l.evaluation.sizeBytes, color: style(i).color }))}
             format={(v) => formatBytes(v)}
+            tickFormat={(v) => formatBytes(v).replace(/\.0+ /, ' ')}
             limit={target?.maxSizeBytes ?? null}
             testId="size-bars"
           />
@@ -160,16 +179,18 @@ export function CompareView({ evaluationIds }: { evaluationIds: readonly string[
             title="ms per image, p50 at batch 1"
             bars={loaded.map((l, i) => ({ label: `#${i + 1} ${l.run.kind}`, value: l.evaluation.latency?.p50 ?? null, color: style(i).color }))}
             format={(v) => formatMs(v)}
+            tickFormat={(v) => `${v} ms`}
             limit={target?.maxLatencyMs ?? null}
             testId="speed-bars"
           />
         </section>
       </div>
-      <section className="card table-wrap" aria-label="Figures">
+      <section className="card table-wrap" aria-label="Figures" data-testid="compare-table-wrap">
         <table className="data-table" data-testid="compare-table">
           <thead>
             <tr>
-              <th scope="col">Model</th>
+              <th scope="col" className="pin-2 pin-only">Model</th>
+              <th scope="col">Targets</th>
               <th scope="col">Operating point</th>
               <th scope="col">Miss (95 % CI)</th>
               <th scope="col">Overkill (95 % CI)</th>
@@ -177,7 +198,6 @@ export function CompareView({ evaluationIds }: { evaluationIds: readonly string[
               <th scope="col">Image AUROC</th>
               <th scope="col">Size</th>
               <th scope="col">p50 / p95</th>
-              <th scope="col">Targets</th>
             </tr>
           </thead>
           <tbody>
@@ -186,25 +206,33 @@ export function CompareView({ evaluationIds }: { evaluationIds: readonly string[
               const verdict = target ? assess(l.run, l.evaluation, target).overall : 'none';
               return (
                 <tr key={l.evaluation.id}>
-                  <th scope="row">
+                  <th scope="row" className="pin-2 pin-only">
                     <Link href={`/evaluations/${l.evaluation.id}`}>{name(l, i)}</Link>
                   </th>
+                  <td data-testid="compare-verdict">
+                    {target ? <VerdictBadge verdict={verdict} label={verdict === 'green' ? 'meets all targets' : undefined} /> : 'no targets'}
+                  </td>
                   <td>{p?.name ?? ''}</td>
                   <td>
-                    {formatPercent(p?.missRate)} <span className="muted small">{formatInterval(p?.missRateInterval)}</span>
+                    {formatPercent(p?.missRate)}
+                    <br />
+                    <span className="muted small">{formatInterval(p?.missRateInterval)}</span>
                   </td>
                   <td>
-                    {formatPercent(p?.overkillRate)} <span className="muted small">{formatInterval(p?.overkillRateInterval)}</span>
+                    {formatPercent(p?.overkillRate)}
+                    <br />
+                    <span className="muted small">{formatInterval(p?.overkillRateInterval)}</span>
                   </td>
                   <td>
-                    {formatPercent(p?.accuracy)} <span className="muted small">{formatInterval(p?.accuracyInterval)}</span>
+                    {formatPercent(p?.accuracy)}
+                    <br />
+                    <span className="muted small">{formatInterval(p?.accuracyInterval)}</span>
                   </td>
                   <td>{l.evaluation.metrics.find((m) => m.name === 'image_auroc' && m.split === 'test')?.value?.toFixed(3) ?? ''}</td>
                   <td>{formatBytes(l.evaluation.sizeBytes)}</td>
                   <td>
                     {formatMs(l.evaluation.latency?.p50)} / {formatMs(l.evaluation.latency?.p95)}
                   </td>
-                  <td>{target ? <VerdictBadge verdict={verdict} label={verdict === 'green' ? 'meets all targets' : undefined} /> : 'no targets'}</td>
                 </tr>
               );
             })}

@@ -1,4 +1,4 @@
-import { overallVerdict, rateVerdict, limitVerdict } from './compliance';
+import { limitVerdict, missEvidence, overallVerdict, rateVerdict } from './compliance';
 
 const iv = (low: number, high: number) => ({ low, high, method: 'clopper-pearson' as const, confidence: 0.95 });
 
@@ -22,5 +22,16 @@ describe('compliance verdicts', () => {
     expect(overallVerdict(['green', 'none'])).toBe('amber');
     expect(overallVerdict(['amber', 'red'])).toBe('red');
     expect(overallVerdict([])).toBe('none');
+  });
+
+  it('says when a test set is too small to show the miss target at 95 % confidence, and how many defective images it takes', () => {
+    // 0 misses out of 20 defective images can never prove miss <= 0.5 %
+    const small = missEvidence(20, 0.005);
+    expect(small.canShow).toBe(false);
+    expect(small.bestUpper).toBeCloseTo(0.1684, 4);
+    expect(small.needed).toBe(736);
+    expect(small.neededOneSided).toBe(598);
+    expect(missEvidence(736, 0.005).canShow).toBe(true);
+    expect(missEvidence(735, 0.005).canShow).toBe(false);
   });
 });

@@ -7,6 +7,7 @@
  * - a figure that was not measured: "none".
  */
 import type { TEvaluation, TRateInterval, TRun, TStoredOperatingPoint, TTarget } from '@defectlab/contracts';
+import { defectiveImagesNeeded, zeroMissUpperBound } from '@defectlab/metrics';
 import { chosenPoint, latestEvaluation } from '../../runs/lib/run-summary';
 
 export type Verdict = 'green' | 'amber' | 'red' | 'none';
@@ -87,4 +88,64 @@ export function bestPerFamily(runs: readonly TRun[], evals: ReadonlyMap<string, 
     }
   }
   return [...best.values()].sort((a, b) => a.run.kind.localeCompare(b.run.kind));
+}
+
+const OVERALL_RANK: Record<Verdict, number> = { green: 3, amber: 2, none: 1, red: 0 };
+
+/** The product line's best model: best overall verdict, then most green criteria, then the lower miss rate. */
+export function bestOverall(models: readonly ModelCompliance[]): ModelCompliance | null {
+  const greens = (m: ModelCompliance) => m.criteria.filter((c) => c.verdict === 'green').length;
+  return (
+    [...models].sort(
+      (a, b) =>
+        OVERALL_RANK[b.overall] - OVERALL_RANK[a.overall] ||
+        greens(b) - greens(a) ||
+        (a.point?.missRate ?? Infinity) - (b.point?.missRate ?? Infinity) ||
+        a.run.kind.localeCompare(b.run.kind),
+    )[0] ?? null
+  );
+}
+
+/**
+ * Whether a test set is large enough to show a miss-rate target at 95 % confidence: with `defective` test
+ * images and no miss at all, the two-sided Clopper-Pearson upper bound (the interval shown) must reach the
+ * target. `needed` is the least number of defective images that can show it (two-sided; `neededOneSided`
+ * for a one-sided 95 % bound).
+ */
+export function missEvidence(defective: number, maxMissRate: number): { canShow: boolean; bestUpper: number; needed: number; neededOneSided: number } {
+  const bestUpper = zeroMissUpperBound(defective);
+  return {
+    canShow: bestUpper <= maxMissRate,
+    bestUpper,
+    needed: defectiveImagesNeeded(maxMissRate),
+    neededOneSided: defectiveImagesNeeded(maxMissRate, { sides: 'one-sided' }),
+  };
+}
+
+/**
+ * The miss rate of each model family over dataset versions: per family and version, the latest evaluation on
+ * that version (of any run of the family) at its chosen operating point. Points are [version number, miss rate].
+ */
+export function missHistory(runs: readonly TRun[], evals: ReadonlyMap<string, readonly TEvaluation[]>): { kind: string; points: [number, number][] }[] {
+  const latest = new Map<string, Map<number, TEvaluation>>();
+  for (const run of runs) {
+    for (const e of evals.get(run.id) ?? []) {
+      if (e.status !== 'succeeded') continue;
+      const byVersion = latest.get(run.kind) ?? new Map<number, TEvaluation>();
+      const prev = byVersion.get(e.datasetVersion.number);
+      if (!prev || e.createdAt > prev.createdAt) byVersion.set(e.datasetVersion.number, e);
+      latest.set(run.kind, byVersion);
+    }
+  }
+  return [...latest.entries()]
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .map(([kind, byVersion]) => ({
+      kind,
+      points: [...byVersion.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .flatMap(([v, e]): [number, number][] => {
+          const miss = chosenPoint(e)?.missRate;
+          return miss === null || miss === undefined ? [] : [[v, miss]];
+        }),
+    }));
 }

@@ -1,6 +1,6 @@
 'use client';
 
-import type { TDataset, TEvaluation, TRun, TTarget } from '@defectlab/contracts';
+import { DEFAULT_TARGETS, type TDataset, type TEvaluation, type TRun, type TTarget } from '@defectlab/contracts';
 import Link from 'next/link';
 import { useState, type FormEvent } from 'react';
 import { useAuth } from '../../auth/hooks/useAuth';
@@ -9,7 +9,9 @@ import { useEvaluationsOfRuns, useRuns } from '../../runs/hooks/useRuns';
 import { formatBytes, formatInterval, formatMs, formatPercent } from '../../ui/format';
 import { VerdictBadge } from '../components/VerdictBadge';
 import { useSaveTarget, useTargets } from '../hooks/useTargets';
-import { assess, bestPerFamily, type CriterionResult } from '../lib/compliance';
+import { assess, bestOverall, bestPerFamily, missEvidence, missHistory, type CriterionResult, type ModelCompliance } from '../lib/compliance';
+import { percentTick } from '../../charts/axis';
+import { LineChart, SERIES_STYLES } from '../../charts/LineChart';
 
 /** Per product line: its targets and, per model family, the best evaluation held against them. */
 export function ComplianceView() {
@@ -73,6 +75,8 @@ function ProductLine({
   const ids = new Set(datasets.map((d) => d.id));
   const lineRuns = runs.filter((r) => ids.has(r.datasetVersion.datasetId));
   const models = target ? bestPerFamily(lineRuns, evals, target) : [];
+  const best = bestOverall(models);
+  const history = missHistory(lineRuns, evals);
   return (
     <section className="card" aria-labelledby={`line-${line}`} data-testid="product-line" data-line={line}>
       <h2 id={`line-${line}`}>
@@ -87,6 +91,7 @@ function ProductLine({
         <p>No targets set for this product line.</p>
       )}
       {target && models.length === 0 && <p className="muted">No finished run on this product line yet.</p>}
+      {target && best && <LineSummary best={best} target={target} />}
       {models.length > 0 && (
         <div className="table-wrap">
         <table className="data-table wrap-cells">
@@ -125,8 +130,59 @@ function ProductLine({
         </table>
         </div>
       )}
+      {target && history.some((h) => h.points.length > 0) && (
+        <details className="history-chart" open={history.some((h) => h.points.length > 1)}>
+          <summary>Miss rate over dataset versions</summary>
+          <div className="small-chart">
+            <LineChart
+              title={`miss rate of each model family over the dataset versions of ${line}`}
+              xLabel="dataset version"
+              yLabel="miss rate (test)"
+              xInteger
+              yDomain={[0, Math.max(target.maxMissRate * 2, ...history.flatMap((h) => h.points.map((p) => p[1])))]}
+              formatY={percentTick}
+              height={220}
+              series={history.map((h, i) => ({ name: h.kind, points: h.points, markers: true, ...SERIES_STYLES[i % SERIES_STYLES.length] }))}
+              overlay={(sx, sy) => {
+                const xs = history.flatMap((h) => h.points.map((p) => p[0]));
+                const x0 = Math.min(...xs);
+                const x1 = Math.max(...xs);
+                return (
+                  <line x1={sx(x0 === x1 ? x0 - 1 : x0)} x2={sx(x0 === x1 ? x1 + 1 : x1)} y1={sy(target.maxMissRate)} y2={sy(target.maxMissRate)} className="reference-line">
+                    <title>target miss ≤ {formatPercent(target.maxMissRate)}</title>
+                  </line>
+                );
+              }}
+              testId="compliance-history"
+            />
+          </div>
+          <p className="muted small">Dashed: the miss-rate target. Each point: the family&apos;s latest evaluation on that version.</p>
+        </details>
+      )}
       {auth.can('admin') && <TargetForm line={line} target={target} />}
     </section>
+  );
+}
+
+/** One line per product line: its best model and verdict, and whether its test set can show the miss target at all. */
+function LineSummary({ best, target }: { best: ModelCompliance; target: TTarget }) {
+  const defective = best.point?.counts.defective ?? null;
+  const evidence = defective === null ? null : missEvidence(defective, target.maxMissRate);
+  return (
+    <div className="line-summary" data-testid="line-summary">
+      <p>
+        <strong>Best model:</strong> <Link href={`/runs/${best.run.id}`}>{best.run.kind}</Link>{' '}
+        <span className="muted small">(dataset v{best.evaluation.datasetVersion.number})</span>{' '}
+        <VerdictBadge verdict={best.overall} testId="line-verdict" label={best.overall === 'green' ? 'meets all targets' : undefined} />
+      </p>
+      {evidence && !evidence.canShow && (
+        <p className="status-warn small" data-testid="sample-size-note">
+          This test set has {defective} defective images: even with no miss at all, the 95 % interval of the miss rate reaches{' '}
+          {formatPercent(evidence.bestUpper)}, above the target {formatPercent(target.maxMissRate)}. Showing miss ≤ {formatPercent(target.maxMissRate)} at
+          95 % confidence needs at least {evidence.needed} defective test images with no miss ({evidence.neededOneSided} for a one-sided bound).
+        </p>
+      )}
+    </div>
   );
 }
 
@@ -144,10 +200,12 @@ function History({ run, evals, target }: { run: TRun; evals: readonly TEvaluatio
 /** Admins edit a product line's targets here; the verdicts above follow at once. */
 function TargetForm({ line, target }: { line: string; target: TTarget | null }) {
   const save = useSaveTarget();
-  const [miss, setMiss] = useState(target ? String(target.maxMissRate * 100) : '0.5');
-  const [overkill, setOverkill] = useState(target ? String(target.maxOverkillRate * 100) : '5');
-  const [size, setSize] = useState(target ? String(target.maxSizeBytes / 1e6) : '100');
-  const [latency, setLatency] = useState(target ? String(target.maxLatencyMs) : '50');
+  // a new product line starts with the study's targets (DEFAULT_TARGETS), editable here
+  const t = target ?? DEFAULT_TARGETS;
+  const [miss, setMiss] = useState(String(Number((t.maxMissRate * 100).toPrecision(6))));
+  const [overkill, setOverkill] = useState(String(Number((t.maxOverkillRate * 100).toPrecision(6))));
+  const [size, setSize] = useState(String(t.maxSizeBytes / 1e6));
+  const [latency, setLatency] = useState(String(t.maxLatencyMs));
   const [error, setError] = useState<string | null>(null);
   const submit = (e: FormEvent) => {
     e.preventDefault();

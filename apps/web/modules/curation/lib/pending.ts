@@ -10,16 +10,22 @@ export interface PendingChange {
 
 export type Decision = 'good' | 'defective' | 'uncertain';
 
+/** The defect type a curator picks when none of the dataset's types fits: chosen explicitly, never filled in silently. */
+export const UNKNOWN_DEFECT_TYPE = 'unknown';
+
 /**
- * The proposal a keyboard decision makes for an image: good (no defect type), defective (the given
- * type, or the image's current one), or the current label flagged uncertain.
+ * The proposal a keyboard decision makes for an image: good (no defect type), defective (the chosen
+ * type, or the image's current one), or the current label flagged uncertain. Defective without a chosen
+ * type on an image that has none answers null: the curator must pick one (or "unknown" explicitly).
  */
-export function proposalFor(decision: Decision, imageId: string, current: TLabelState, reason: string, defectType: string): TLabelChangeProposal {
+export function proposalFor(decision: Decision, imageId: string, current: TLabelState, reason: string, defectType: string): TLabelChangeProposal | null {
   switch (decision) {
     case 'good':
       return { imageId, value: 'good', defectType: null, reason, uncertain: false };
-    case 'defective':
-      return { imageId, value: 'defective', defectType: defectType || current.defectType || 'unknown', reason, uncertain: false };
+    case 'defective': {
+      const type = defectType || current.defectType;
+      return type ? { imageId, value: 'defective', defectType: type, reason, uncertain: false } : null;
+    }
     case 'uncertain':
       return { imageId, value: current.value, defectType: current.value === 'defective' ? current.defectType : null, reason, uncertain: true };
   }

@@ -10,7 +10,9 @@ import { latestEvaluation } from '../../runs/lib/run-summary';
 import { Pager } from '../../simulator/components/ImageGrid';
 import { HeatmapFilterDefs, HeatmapImage } from '../../simulator/components/HeatmapImage';
 import { formatDateTime, formatThreshold } from '../../ui/format';
-import { isNoop, proposalFor, upsertPending, type Decision, type PendingChange } from '../lib/pending';
+import { isNoop, proposalFor, UNKNOWN_DEFECT_TYPE, upsertPending, type Decision, type PendingChange } from '../lib/pending';
+import { describeReasons } from '../lib/review-reasons';
+import { plural } from '../../ui/format';
 
 interface QueueEntry {
   readonly imageId: string;
@@ -46,6 +48,8 @@ export function CurationView() {
   const [note, setNote] = useState<string | null>(null);
   const commit = useCommitLabelChanges();
   const [result, setResult] = useState<string | null>(null);
+  const [thumbHeat, setThumbHeat] = useState(false);
+  const heat = useLatestHeatmaps(dataset?.id ?? null);
 
   const entries: QueueEntry[] = useMemo(() => {
     if (source === 'queue') {
@@ -53,14 +57,7 @@ export function CurationView() {
         imageId: i.imageId,
         relPath: i.relPath,
         label: i.label,
-        why: [
-          i.reasons.uncertain ? 'uncertain label' : '',
-          i.reasons.recentChange ? 'recently changed' : '',
-          i.reasons.nearThreshold.length ? `near a threshold (${i.reasons.nearThreshold.length})` : '',
-          i.reasons.disagreement ? `models disagree ${i.reasons.disagreement.defective}:${i.reasons.disagreement.good}` : '',
-        ]
-          .filter(Boolean)
-          .join(', '),
+        why: describeReasons(i.reasons),
       }));
     }
     const all = [...(labels.data?.values() ?? [])].sort((a, b) => a.relPath.localeCompare(b.relPath));
@@ -68,7 +65,12 @@ export function CurationView() {
   }, [source, queue.data, labels.data, page]);
   const total = source === 'queue' ? (queue.data?.total ?? 0) : (labels.data?.size ?? 0);
   const current = selected ? (labels.data?.get(selected) ?? null) : null;
-  const defectTypes = useMemo(() => [...new Set([...(labels.data?.values() ?? [])].map((l) => l.defectType).filter((t): t is string => !!t))].sort(), [labels.data]);
+  const defectTypes = useMemo(
+    () => [...new Set([...(labels.data?.values() ?? [])].map((l) => l.defectType).filter((t): t is string => !!t && t !== UNKNOWN_DEFECT_TYPE))].sort(),
+    [labels.data],
+  );
+  // the pick list starts at the image's own defect type (if it has one)
+  useEffect(() => setDefectType(current?.defectType ?? ''), [current?.imageId, current?.defectType]);
 
   const decide = (d: Decision) => {
     if (!current) return;
@@ -77,6 +79,10 @@ export function CurationView() {
       return;
     }
     const proposal = proposalFor(d, current.imageId, current, reason.trim(), defectType);
+    if (!proposal) {
+      setNote(`Choose the defect type first (or “${UNKNOWN_DEFECT_TYPE}” if none fits).`);
+      return;
+    }
     if (isNoop(current, proposal)) {
       setNote(`That is already the label of ${current.relPath}.`);
       return;
@@ -98,10 +104,10 @@ export function CurationView() {
     if (!baseVersionId || pending.length === 0) return;
     setResult(null);
     commit.mutate(
-      { versionId: baseVersionId, body: { allowRebase, note: `curation desk: ${pending.length} change(s)`, changes: pending.map((p) => p.proposal) } },
+      { versionId: baseVersionId, body: { allowRebase, note: `curation desk: ${plural(pending.length, 'change')}`, changes: pending.map((p) => p.proposal) } },
       {
         onSuccess: (r) => {
-          setResult(`Committed ${r.changes.length} change(s) as version ${r.version.number}${r.rebasedOnto ? ` (on top of version ${r.rebasedOnto.number})` : ''}.`);
+          setResult(`Committed ${plural(r.changes.length, 'change')} as version ${r.version.number}${r.rebasedOnto ? ` (on top of version ${r.rebasedOnto.number})` : ''}.`);
           setPending([]);
           setBaseVersionId(r.version.id);
         },
@@ -155,20 +161,34 @@ export function CurationView() {
                 <option value="all">all images</option>
               </select>
             </label>
+            <label>
+              <input type="checkbox" checked={thumbHeat} onChange={(e) => setThumbHeat(e.target.checked)} data-testid="thumb-heatmaps" /> heatmaps
+            </label>
           </div>
           <Pager page={page} pages={Math.max(1, Math.ceil(total / 50))} total={total} onPage={setPage} />
           {source === 'queue' && queue.data && queue.data.items.length === 0 && (
             <p className="muted">Nothing ambiguous ({queue.data.evaluationsConsidered} evaluations considered). Switch to all images.</p>
           )}
-          <ul className="queue">
+          <ul className={thumbHeat ? 'queue' : 'queue thumbs-heat-on-hover'} data-testid="queue">
             {entries.map((e) => (
               <li key={e.imageId}>
-                <button type="button" data-testid="queue-item" aria-current={selected === e.imageId} onClick={() => setSelected(e.imageId)}>
-                  <strong>{e.relPath}</strong>
-                  <br />
-                  <span className="small">{labelText(e.label)}</span>
-                  <br />
-                  <span className="muted small">{e.why}</span>
+                <button type="button" data-testid="queue-item" className="queue-item" aria-current={selected === e.imageId} onClick={() => setSelected(e.imageId)}>
+                  <span className="queue-thumb" data-testid="queue-thumb">
+                    <HeatmapImage
+                      sha256={labels.data?.get(e.imageId)?.sha256 ?? null}
+                      alt=""
+                      heatmapArtifactId={heat.get(e.imageId) ?? null}
+                      showHeatmap
+                      opacity={0.5}
+                    />
+                  </span>
+                  <span className="queue-text">
+                    <strong>{e.relPath}</strong>
+                    <span className="small">{labelText(e.label)}</span>
+                    <span className="muted small" data-testid="queue-why">
+                      {e.why}
+                    </span>
+                  </span>
                 </button>
               </li>
             ))}
@@ -196,12 +216,15 @@ export function CurationView() {
                 </label>
                 <label>
                   Defect type{' '}
-                  <input list="defect-types" value={defectType} onChange={(e) => setDefectType(e.target.value)} placeholder={current.defectType ?? 'e.g. scratch'} size={14} />
-                  <datalist id="defect-types">
+                  <select value={defectType} onChange={(e) => setDefectType(e.target.value)} data-testid="defect-type">
+                    <option value="">choose (needed for “defective”)</option>
                     {defectTypes.map((t) => (
-                      <option key={t} value={t} />
+                      <option key={t} value={t}>
+                        {t}
+                      </option>
                     ))}
-                  </datalist>
+                    <option value={UNKNOWN_DEFECT_TYPE}>unknown (none of these)</option>
+                  </select>
                 </label>
                 <button type="button" onClick={() => decide('good')}>
                   Good <kbd>g</kbd>
@@ -239,7 +262,7 @@ export function CurationView() {
             </ul>
             {auth.can('curator') && (
               <button type="button" className="primary" disabled={pending.length === 0 || commit.isPending} onClick={() => doCommit(false)}>
-                Commit {pending.length} change(s) as a new version
+                Commit {plural(pending.length, 'change')} as a new version
               </button>
             )}
             {result && (
@@ -357,6 +380,16 @@ function useLatestHeatmap(datasetId: string, imageId: string): { artifactId: str
   const p = preds.data?.find((x) => x.imageId === imageId);
   const run = mine.find((r) => r.id === latest.runId);
   return { artifactId: p?.anomalyMapArtifactId ?? null, what: `${run?.kind ?? 'model'}${p ? `, score ${formatThreshold(p.score)}` : ', not scored'}` };
+}
+
+/** Image id -> anomaly map artifact of the newest evaluation of any run on this dataset (for the queue's thumbnails). */
+function useLatestHeatmaps(datasetId: string | null): Map<string, string> {
+  const runs = useRuns({ status: 'succeeded' });
+  const mine = useMemo(() => (runs.data?.items ?? []).filter((r) => r.datasetVersion.datasetId === datasetId), [runs.data, datasetId]);
+  const evals = useEvaluationsOfRuns(mine);
+  const latest = latestEvaluation([...evals.values()].flat());
+  const preds = usePredictions(latest?.id ?? null, 'test');
+  return useMemo(() => new Map((preds.data ?? []).filter((p) => p.anomalyMapArtifactId).map((p) => [p.imageId, p.anomalyMapArtifactId as string])), [preds.data]);
 }
 
 function LabelHistory({ imageId }: { imageId: string }) {

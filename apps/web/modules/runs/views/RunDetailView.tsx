@@ -3,13 +3,17 @@
 import type { TArtifact } from '@defectlab/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useAuth } from '../../auth/hooks/useAuth';
 import { LineChart } from '../../charts/LineChart';
 import { formatBytes, formatDateTime, formatDuration, formatMs, formatPercent, formatInterval } from '../../ui/format';
 import { RunStatus } from '../components/RunStatus';
 import { useDatasets } from '../../datasets/hooks/useDatasets';
 import { latestEvaluation } from '../lib/run-summary';
+import { lossSeries, phaseProgress } from '../lib/loss-series';
+import { groupArtifacts } from '../lib/artifact-groups';
+import { plural } from '../../ui/format';
+import type { TRun, TRunProgressPoint } from '@defectlab/contracts';
 import { useCancelRun, useReevaluate, useRun, useRunArtifacts, useRunEvaluations, useRunProgress } from '../hooks/useRun';
 import { ACTIVE_STATUSES, runKeys } from '../api/run-keys';
 
@@ -33,8 +37,8 @@ export function RunDetailView({ runId }: { runId: string }) {
   if (run.isError) return <p role="alert">Could not load the run: {run.error.message}</p>;
   if (!run.data) return <p aria-busy="true">Loading the run…</p>;
   const r = run.data;
-  const loss = (progress.data?.items ?? []).filter((p) => p.loss !== null);
-  const lossPoints = loss.map((p, i) => [p.step ?? p.epoch ?? i, p.loss as number] as const);
+  const dataset = datasets.data?.find((d) => d.id === r.datasetVersion.datasetId) ?? null;
+  const backend = r.trainingBackend ?? (active ? runtimeSummary(r) : null);
   return (
     <div className="stack">
       <header className="page-header">
@@ -42,6 +46,11 @@ export function RunDetailView({ runId }: { runId: string }) {
           {r.kind} run <span className="muted small">{r.id}</span>
         </h1>
         <RunStatus run={r} />
+        {active && (
+          <span className="small" data-testid="header-backend">
+            backend: {backend ?? 'reported when the worker starts'}
+          </span>
+        )}
         {active && auth.can('engineer') && (
           <button type="button" onClick={() => cancel.mutate(r.id)} disabled={cancel.isPending || r.cancelRequestedAt !== null}>
             {r.cancelRequestedAt ? 'Cancel requested' : 'Cancel run'}
@@ -58,7 +67,14 @@ export function RunDetailView({ runId }: { runId: string }) {
           <h2>Configuration</h2>
           <dl className="facts">
             <dt>Dataset version</dt>
-            <dd>v{r.datasetVersion.number}</dd>
+            <dd data-testid="run-dataset">
+              {dataset ? (
+                <>
+                  {dataset.name} <span className="muted">({dataset.productLine})</span>{' '}
+                </>
+              ) : null}
+              v{r.datasetVersion.number}
+            </dd>
             <dt>Preset</dt>
             <dd>{r.preset ?? 'default'}</dd>
             <dt>Backbone</dt>
@@ -70,7 +86,9 @@ export function RunDetailView({ runId }: { runId: string }) {
               {r.attempts} of {r.maxAttempts}
             </dd>
             <dt>Training backend</dt>
-            <dd>{r.trainingBackend ?? ''}</dd>
+            <dd data-testid="training-backend">
+              {r.trainingBackend ?? (active ? `${backend ?? 'not reported yet'} (the exact backend is recorded when fitting ends)` : 'not recorded')}
+            </dd>
             <dt>Worker</dt>
             <dd>{r.workerId ?? ''}</dd>
             <dt>Created</dt>
@@ -99,13 +117,8 @@ export function RunDetailView({ runId }: { runId: string }) {
             </details>
           )}
         </section>
-        <section className="card" aria-label="Loss curve">
-          <h2>Loss curve</h2>
-          {lossPoints.length > 1 ? (
-            <LineChart title="training loss" xLabel="step" yLabel="loss" series={[{ name: 'loss', points: lossPoints, color: '#0969da' }]} testId="loss-curve" />
-          ) : (
-            <p className="muted">No loss reported{active ? ' yet' : ''}.</p>
-          )}
+        <section className="card" aria-label="Training progress">
+          <TrainingCharts points={progress.data?.items ?? []} run={r} active={active} validationAuroc={latestValidationAuroc(evaluations.data?.items ?? [])} />
         </section>
       </div>
       <section className="card" aria-label="Evaluations">
@@ -194,8 +207,32 @@ export function RunDetailView({ runId }: { runId: string }) {
         </section>
         <section className="card" aria-label="Progress log">
           <h2>Progress log</h2>
-          <ol className="log" data-testid="progress-log">
-            {(progress.data?.items ?? []).slice(-200).map((p, i) => (
+          <FollowingLog points={progress.data?.items ?? []} />
+        </section>
+      </div>
+    </div>
+  );
+}
+
+/** The newest 200 progress reports; the list follows the newest line unless the reader scrolled up. */
+function FollowingLog({ points }: { points: readonly TRunProgressPoint[] }) {
+  const ref = useRef<HTMLOListElement>(null);
+  const pinned = useRef(true);
+  useEffect(() => {
+    const el = ref.current;
+    if (el && pinned.current) el.scrollTop = el.scrollHeight;
+  }, [points.length]);
+  return (
+          <ol
+            className="log"
+            data-testid="progress-log"
+            ref={ref}
+            onScroll={(e) => {
+              const el = e.currentTarget;
+              pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
+            }}
+          >
+            {points.slice(-200).map((p, i) => (
               <li key={i}>
                 <code>
                   {p.at.slice(11, 19)} {p.phase}
@@ -207,18 +244,17 @@ export function RunDetailView({ runId }: { runId: string }) {
               </li>
             ))}
           </ol>
-        </section>
-      </div>
-    </div>
   );
 }
 
+/** Artifacts, one entry per kind that repeats (checkpoints: the latest, with the count). */
 function ArtifactList({ items, token }: { items: readonly TArtifact[]; token: string | null }) {
   return (
     <ul>
-      {items.map((a) => (
-        <li key={a.id}>
-          {a.kind} · {formatBytes(a.bytes)} · {a.contentType}{' '}
+      {groupArtifacts(items).map(({ latest: a, count }) => (
+        <li key={a.id} data-testid="artifact" data-kind={a.kind}>
+          {a.kind}
+          {count > 1 ? ` (latest of ${plural(count, a.kind)})` : ''} · {formatBytes(a.bytes)} · {a.contentType}{' '}
           <a href={`/api/artifacts/${a.id}/content`} onClick={(ev) => downloadWithToken(ev, a.id, token)}>
             download
           </a>
@@ -227,6 +263,90 @@ function ArtifactList({ items, token }: { items: readonly TArtifact[]; token: st
     </ul>
   );
 }
+
+/** What the worker's runtime says while a run trains (the exact backend string is recorded when fitting ends). */
+function runtimeSummary(r: TRun): string | null {
+  if (!r.runtime) return null;
+  const parts = Object.entries(r.runtime)
+    .filter(([k]) => k !== 'node' && k !== 'sharp')
+    .map(([k, v]) => `${k} ${String(v)}`);
+  return parts.length > 0 ? parts.join(', ') : null;
+}
+
+function latestValidationAuroc(evals: readonly { metrics: readonly { name: string; split: string; value: number | null }[]; createdAt: string }[]): number | null {
+  const latest = [...evals].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+  return latest?.metrics.find((m) => m.name === 'image_auroc' && m.split === 'validation')?.value ?? null;
+}
+
+/**
+ * The loss against the global step (epoch starts marked; per-step values and each epoch's mean), or, for a
+ * model that trains no network (PatchCore), its phases' progress (features extracted, coreset patches selected).
+ */
+function TrainingCharts({ points, run, active, validationAuroc }: { points: readonly TRunProgressPoint[]; run: TRun; active: boolean; validationAuroc: number | null }) {
+  const loss = lossSeries(points);
+  const phases = phaseProgress(points).filter((p) => p.lastStep !== null);
+  if (loss.steps.length + loss.epochMeans.length > 1) {
+    const series = [
+      ...(loss.steps.length > 0 ? [{ name: 'loss per step', points: loss.steps, color: '#0969da' }] : []),
+      ...(loss.epochMeans.length > 0 ? [{ name: 'epoch mean loss', points: loss.epochMeans, color: '#bf3989', dash: '6 3', markers: true }] : []),
+    ];
+    return (
+      <>
+        <h2>Loss curve</h2>
+        <LineChart
+          title="training loss against the global step"
+          xLabel="global step (all epochs; dashed lines: epoch starts)"
+          yLabel="loss"
+          series={series}
+          xMarks={loss.epochStarts.map((e) => ({ x: e.x, label: `epoch ${e.epoch}` }))}
+          xInteger
+          testId="loss-curve"
+        />
+        <p className="muted small" data-testid="loss-note">
+          {run.kind} reports one loss value (the sum of its loss terms), so one series. Validation AUROC per epoch is not recorded by
+          the trainer{validationAuroc !== null ? `; the final validation AUROC is ${validationAuroc.toFixed(3)}` : ''}.
+        </p>
+      </>
+    );
+  }
+  if (phases.length > 0) {
+    const main = phases.find((p) => p.phase === 'coreset') ?? phases[phases.length - 1];
+    const total = run.progress?.phase === main.phase ? run.progress.steps : null;
+    return (
+      <>
+        <h2>Fitting progress</h2>
+        <p className="small" data-testid="phase-progress">
+          {phases
+            .map((p) => `${PHASE_NAME[p.phase] ?? p.phase}: ${p.lastStep}${run.progress?.phase === p.phase && run.progress.steps ? ` of ${run.progress.steps}` : ''}`)
+            .join(' · ')}
+        </p>
+        {main.curve.length > 1 && (
+          <LineChart
+            title={`${PHASE_NAME[main.phase] ?? main.phase} over time`}
+            xLabel={`seconds since the ${main.phase} phase started`}
+            yLabel={PHASE_NAME[main.phase] ?? main.phase}
+            series={[{ name: PHASE_NAME[main.phase] ?? main.phase, points: main.curve, color: '#0969da', markers: true }]}
+            yDomain={total ? [0, total] : undefined}
+            testId="phase-curve"
+          />
+        )}
+        <p className="muted small">{run.kind} trains no network, so it reports no loss; these are its fitting steps.</p>
+      </>
+    );
+  }
+  return (
+    <>
+      <h2>Loss curve</h2>
+      <p className="muted">No loss reported{active ? ' yet' : ''}.</p>
+    </>
+  );
+}
+
+const PHASE_NAME: Record<string, string> = {
+  features: 'images through the backbone',
+  coreset: 'coreset patches selected',
+  train: 'training steps',
+};
 
 /** Artifacts need the bearer token (the cookie covers only images): fetch and save through a blob URL. */
 async function downloadWithToken(ev: React.MouseEvent<HTMLAnchorElement>, artifactId: string, token: string | null) {

@@ -110,18 +110,19 @@ export function RunsView() {
       {runs.isPending && <p aria-busy="true">Loading runs…</p>}
       {runs.data && rows.length === 0 && <p className="card">No runs yet{auth.can('engineer') ? ': start one with “New run”.' : '.'}</p>}
       {rows.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" data-testid="runs-table-wrap">
           <table className="data-table" data-testid="runs-table">
             <caption className="sr-only">Runs; select rows to compare their latest evaluations</caption>
             <thead>
               <tr>
-                <th scope="col">
+                <th scope="col" className="pin-1">
                   <span className="sr-only">Select</span>
                 </th>
-                {COLUMNS.map((c) => (
+                {COLUMNS.map((c, i) => (
                   <th
                     key={c.label}
                     scope="col"
+                    className={i === 0 ? 'pin-2' : undefined}
                     aria-sort={c.key && sort.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}
                   >
                     {c.key ? (
@@ -146,7 +147,7 @@ export function RunsView() {
             <tbody>
               {rows.map((s) => (
                 <tr key={s.run.id} data-testid="run-row" data-run-id={s.run.id}>
-                  <td>
+                  <td className="pin-1">
                     <input
                       type="checkbox"
                       aria-label={`select ${s.run.kind} run ${s.run.id.slice(0, 8)} to compare`}
@@ -155,9 +156,9 @@ export function RunsView() {
                       disabled={!s.evaluation}
                     />
                   </td>
-                  <td>
+                  <th scope="row" className="pin-2">
                     <Link href={`/runs/${s.run.id}`}>{s.run.kind}</Link> · {s.run.preset ?? 'default'}
-                  </td>
+                  </th>
                   <td>
                     {datasetNames.get(s.run.datasetVersion.datasetId) ?? 'dataset'} v{s.run.datasetVersion.number}
                   </td>

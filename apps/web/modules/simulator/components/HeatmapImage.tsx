@@ -47,3 +47,30 @@ export function HeatmapImage({ sha256, alt, heatmapArtifactId, showHeatmap, opac
     </div>
   );
 }
+
+/** The heat colour ramp of `HeatmapFilterDefs` (table values of its R, G, B and alpha functions at 0, ¼, ½, ¾, 1). */
+const RAMP = ['rgba(0,0,128,0)', 'rgba(0,102,255,0.15)', 'rgba(51,255,51,0.6)', 'rgba(255,204,0,0.85)', 'rgba(255,0,0,1)'];
+
+/**
+ * The colour scale of the anomaly maps: every map of a run shares one linear scale from the lowest to the
+ * highest map value over that run's scored images (the trainer's write-anomaly-maps), shown over the
+ * range of this evaluation's image scores.
+ */
+export function HeatmapLegend({ scoreRange, testId = 'heatmap-legend' }: { scoreRange?: readonly [number, number] | null; testId?: string }) {
+  return (
+    <span className="heat-legend" data-testid={testId}>
+      <span className="muted small">map low</span>
+      <span className="heat-ramp" aria-hidden="true" style={{ background: `linear-gradient(to right, ${RAMP.join(', ')}), repeating-conic-gradient(#d0d7de 0 25%, #fff 0 50%) 0 0 / 8px 8px` }} />
+      <span className="muted small">map high</span>
+      <span className="small">
+        {' '}
+        (one linear scale per run, lowest to highest pixel value
+        {scoreRange ? `; image scores here ${scoreFmt(scoreRange[0])} – ${scoreFmt(scoreRange[1])}` : ''})
+      </span>
+    </span>
+  );
+}
+
+function scoreFmt(v: number): string {
+  return Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v);
+}

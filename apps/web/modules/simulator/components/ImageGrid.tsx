@@ -2,7 +2,7 @@
 
 import type { TPredictionRow, TVersionLabel } from '@defectlab/contracts';
 import { useEffect, useState } from 'react';
-import { formatThreshold } from '../../ui/format';
+import { formatThreshold, plural } from '../../ui/format';
 import { isFlagged } from '../lib/simulation';
 import { HeatmapImage } from './HeatmapImage';
 
@@ -71,23 +71,24 @@ export function ImageGrid({ rows, labels, threshold, showHeatmap, opacity, selec
   );
 }
 
+/** Page buttons as compact arrows (named for screen readers), so the bar fits a narrow column without wrapping. */
 export function Pager({ page, pages, total, onPage }: { page: number; pages: number; total: number; onPage: (p: number) => void }) {
   return (
-    <nav className="pager" aria-label="Pages">
-      <button type="button" onClick={() => onPage(0)} disabled={page === 0}>
-        First
+    <nav className="pager" aria-label="Pages" data-testid="pager">
+      <button type="button" onClick={() => onPage(0)} disabled={page === 0} aria-label="First page" title="First page">
+        «
       </button>
-      <button type="button" onClick={() => onPage(page - 1)} disabled={page === 0}>
-        Previous
+      <button type="button" onClick={() => onPage(page - 1)} disabled={page === 0} aria-label="Previous page" title="Previous page">
+        ‹
       </button>
-      <span aria-live="polite">
-        page {page + 1} of {pages} ({total} images)
+      <span aria-live="polite" className="pager-where">
+        page {page + 1} of {pages} ({plural(total, 'image')})
       </span>
-      <button type="button" onClick={() => onPage(page + 1)} disabled={page >= pages - 1}>
-        Next
+      <button type="button" onClick={() => onPage(page + 1)} disabled={page >= pages - 1} aria-label="Next page" title="Next page">
+        ›
       </button>
-      <button type="button" onClick={() => onPage(pages - 1)} disabled={page >= pages - 1}>
-        Last
+      <button type="button" onClick={() => onPage(pages - 1)} disabled={page >= pages - 1} aria-label="Last page" title="Last page">
+        »
       </button>
     </nav>
   );

@@ -1,6 +1,6 @@
 import { scoreHistogram } from '@defectlab/metrics';
 import { renderToStaticMarkup } from 'react-dom/server';
-import { ScoreHistogram } from './ScoreHistogram';
+import { ScoreHistogram, scoreTicks } from './ScoreHistogram';
 
 describe('ScoreHistogram', () => {
   const h = scoreHistogram([0.1, 0.2, 0.25, 0.7, 0.8, 0.9], [0, 0, 0, 1, 1, 0], { bins: 4 });
@@ -23,6 +23,17 @@ describe('ScoreHistogram', () => {
     expect(html.match(/fill="url\(#hatch\)"/g)).toHaveLength(4);
     expect(html).toContain('defective (hatched)');
     expect(html).toContain('flagged defective');
+  });
+
+  it('has a count axis with whole-number ticks and rounded score ticks (d3-scale)', () => {
+    const html = render(0.45);
+    const counts = [...html.matchAll(/class="count-tick">.*?<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(counts[0]).toBe('0');
+    expect(counts.every((c) => /^\d+$/.test(c))).toBe(true);
+    expect(Number(counts[counts.length - 1])).toBeGreaterThanOrEqual(2); // the tallest bin holds 2 images
+    const scores = [...html.matchAll(/class="x-tick">.*?<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(scores).toEqual(['0.1', '0.2', '0.3', '0.4', '0.5', '0.6', '0.7', '0.8', '0.9']);
+    expect(html).toContain('images per bin');
   });
 
   it('puts "flag nothing" (+Infinity) at the right end with a readable value', () => {
@@ -50,5 +61,13 @@ describe('ScoreHistogram on degenerate score ranges', () => {
     } finally {
       errors.mockRestore();
     }
+  });
+});
+
+describe('scoreTicks', () => {
+  it('falls back to the two ends where no decimal step exists', () => {
+    expect(scoreTicks(-1e308, 1e308).map((t) => t.value)).toEqual([-1e308, 1e308]);
+    expect(scoreTicks(0, 5e-324).map((t) => t.value)).toEqual([0, 5e-324]);
+    expect(scoreTicks(2, 2)).toHaveLength(1);
   });
 });

@@ -3,6 +3,7 @@
 import { useCallback, useRef, type KeyboardEvent, type PointerEvent } from 'react';
 import { fractionOfRange, pointInRange, type ScoreHistogram as THistogram } from '@defectlab/metrics';
 import { formatThreshold } from '../../ui/format';
+import { axis, type Tick } from '../../charts/axis';
 
 export interface ScoreHistogramProps {
   readonly histogram: THistogram;
@@ -16,7 +17,18 @@ export interface ScoreHistogramProps {
   readonly height?: number;
 }
 
-const M = { left: 44, right: 16, top: 14, bottom: 34 };
+const M = { left: 50, right: 16, top: 14, bottom: 34 };
+
+/**
+ * Rounded score ticks (d3-scale) inside [lo, hi]; a range too wide or too narrow for decimal ticks (beyond
+ * the largest double, or a few subnormal steps) falls back to its two ends.
+ */
+export function scoreTicks(lo: number, hi: number): Tick[] {
+  const ends = [{ value: lo, label: formatThreshold(lo) }, { value: hi, label: formatThreshold(hi) }];
+  if (!Number.isFinite(hi - lo) || !(hi - lo > Math.max(Math.abs(lo), Math.abs(hi)) * 1e-9)) return lo === hi ? ends.slice(0, 1) : ends;
+  const ticks = axis([lo, hi], [0, 1], { count: 6 }).ticks.filter((t) => t.value >= lo && t.value <= hi);
+  return ticks.length >= 2 ? ticks : ends;
+}
 
 /**
  * Good vs defective score histogram on shared bins with a threshold the user drags (mouse, touch)
@@ -34,9 +46,12 @@ export function ScoreHistogram({ histogram, threshold, reference, onChange, onSt
   const innerH = height - M.top - M.bottom;
   let maxCount = 1;
   for (let i = 0; i < bins; i++) maxCount = Math.max(maxCount, goodCounts[i], defectiveCounts[i]);
+  // the count axis: rounded whole-number ticks, and bars scaled to its (rounded-up) top
+  const counts = axis([0, maxCount], [M.top + innerH, M.top], { nice: true, count: 4, format: (v) => String(v) });
+  const countTicks = counts.ticks.filter((t) => Number.isInteger(t.value));
   // overflow-safe scale: a score range can be wider than the largest double or one subnormal step wide
   const x = (v: number) => M.left + fractionOfRange(Math.min(Math.max(v, lo), hi), lo, hi) * innerW;
-  const y = (c: number) => M.top + innerH - (c / maxCount) * innerH;
+  const y = counts.scale;
   const bw = innerW / bins;
   const tx = threshold === Infinity ? M.left + innerW : threshold === -Infinity ? M.left : x(threshold);
 
@@ -81,7 +96,7 @@ export function ScoreHistogram({ histogram, threshold, reference, onChange, onSt
     onStep(k[0], e.shiftKey ? k[1] * 10 : k[1]);
   };
 
-  const ticks = Array.from({ length: 6 }, (_, i) => pointInRange(lo, hi, i / 5));
+  const ticks = scoreTicks(lo, hi);
   return (
     <figure className="chart">
       <svg
@@ -123,10 +138,19 @@ export function ScoreHistogram({ histogram, threshold, reference, onChange, onSt
         ))}
         <line x1={M.left} x2={M.left + innerW} y1={M.top + innerH} y2={M.top + innerH} className="axis" />
         {ticks.map((t, i) => (
-          <g key={i}>
-            <line x1={x(t)} x2={x(t)} y1={M.top + innerH} y2={M.top + innerH + 4} className="axis" />
-            <text x={x(t)} y={M.top + innerH + 16} textAnchor="middle" className="tick">
-              {formatThreshold(t)}
+          <g key={i} className="x-tick">
+            <line x1={x(t.value)} x2={x(t.value)} y1={M.top + innerH} y2={M.top + innerH + 4} className="axis" />
+            <text x={x(t.value)} y={M.top + innerH + 16} textAnchor="middle" className="tick">
+              {t.label}
+            </text>
+          </g>
+        ))}
+        <line x1={M.left} x2={M.left} y1={M.top} y2={M.top + innerH} className="axis" />
+        {countTicks.map((t) => (
+          <g key={`c${t.value}`} className="count-tick">
+            <line x1={M.left - 4} x2={M.left} y1={y(t.value)} y2={y(t.value)} className="axis" />
+            <text x={M.left - 6} y={y(t.value) + 4} textAnchor="end" className="tick">
+              {t.label}
             </text>
           </g>
         ))}
@@ -134,7 +158,7 @@ export function ScoreHistogram({ histogram, threshold, reference, onChange, onSt
           anomaly score (flagged defective at or above the threshold)
         </text>
         <text x={12} y={M.top + innerH / 2} textAnchor="middle" className="tick" transform={`rotate(-90 12 ${M.top + innerH / 2})`}>
-          images
+          images per bin
         </text>
         {reference !== null && reference !== undefined && Number.isFinite(reference) && (
           <line x1={x(reference)} x2={x(reference)} y1={M.top} y2={M.top + innerH} className="reference-line">

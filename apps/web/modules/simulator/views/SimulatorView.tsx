@@ -10,7 +10,9 @@ import { useRun } from '../../runs/hooks/useRun';
 import { useEvaluationsOfRuns, useRuns } from '../../runs/hooks/useRuns';
 import { formatPercent, formatThreshold } from '../../ui/format';
 import { FiguresPanel } from '../components/FiguresPanel';
-import { HeatmapFilterDefs, HeatmapImage } from '../components/HeatmapImage';
+import { HeatmapFilterDefs, HeatmapImage, HeatmapLegend } from '../components/HeatmapImage';
+import { relativeToThreshold } from '../lib/relative-score';
+import { chosenPoint } from '../../runs/lib/run-summary';
 import { ImageGrid } from '../components/ImageGrid';
 import { ScoreHistogram } from '../components/ScoreHistogram';
 import { buildSimulation, figuresAt, filterRows, flipsBetween, stepThreshold, type GridFilter, type Simulation } from '../lib/simulation';
@@ -160,7 +162,7 @@ function Simulator({
         )}
       </section>
 
-      {selected && <SideBySide evaluationId={evaluation.id} versionId={evaluation.datasetVersion.id} imageId={selected} labels={labels} sim={sim} opacity={opacity} />}
+      {selected && <SideBySide evaluationId={evaluation.id} versionId={evaluation.datasetVersion.id} imageId={selected} labels={labels} sim={sim} opacity={opacity} threshold={threshold} />}
 
       <section className="card" aria-label="Images">
         <div className="toolbar">
@@ -187,6 +189,7 @@ function Simulator({
             <input type="range" min={0} max={1} step={0.05} value={opacity} onChange={(e) => setOpacity(Number(e.target.value))} disabled={!showHeatmap} />
           </label>
           {!sim.rows.some((r) => r.anomalyMapArtifactId) && <span className="muted small">This evaluation stored no anomaly maps.</span>}
+          {showHeatmap && sim.rows.some((r) => r.anomalyMapArtifactId) && <HeatmapLegend scoreRange={scoreRange(sim)} />}
         </div>
         <ImageGrid rows={gridRows} labels={labels} threshold={deferredThreshold} showHeatmap={showHeatmap} opacity={opacity} selectedId={selected} onSelect={setSelected} />
       </section>
@@ -202,7 +205,9 @@ function SideBySide({
   labels,
   sim,
   opacity,
+  threshold,
 }: {
+  threshold: number;
   evaluationId: string;
   versionId: string;
   imageId: string;
@@ -217,6 +222,9 @@ function SideBySide({
   );
   const [other, setOther] = useState<string | null>(null);
   const otherPredictions = usePredictions(other, 'test');
+  const otherEvaluation = useEvaluation(other);
+  const otherPoint = chosenPoint(otherEvaluation.data ?? null);
+  const otherThreshold = otherPoint ? thresholdNumber(otherPoint.threshold) : null;
   const row = sim.rows.find((r) => r.imageId === imageId);
   const otherRow = otherPredictions.data?.find((r) => r.imageId === imageId) ?? null;
   const sha = labels?.get(imageId)?.sha256 ?? null;
@@ -235,16 +243,28 @@ function SideBySide({
           ))}
         </select>
       </label>
+      {other && (
+        <p className="small" data-testid="scale-note">
+          Raw scores of two models are on different scales (each model has its own score and its own heatmap scale), so compare each
+          score with its own model&apos;s threshold: this model&apos;s at the simulated threshold {formatThreshold(threshold)}, the other
+          model&apos;s at its operating point{otherPoint ? ` “${otherPoint.name}” (${formatThreshold(otherThreshold ?? Infinity)})` : ''}.
+        </p>
+      )}
+      <HeatmapLegend testId="side-by-side-legend" />
       <div className="side-by-side">
         <figure>
           <HeatmapImage sha256={sha} alt={row.relPath} heatmapArtifactId={row.anomalyMapArtifactId} showHeatmap opacity={opacity} />
-          <figcaption>this model: score {formatThreshold(row.score)}{row.anomalyMapArtifactId ? '' : ' (no heatmap stored)'}</figcaption>
+          <figcaption>
+            this model: score {formatThreshold(row.score)}, <span data-testid="relative-this">{relativeToThreshold(row.score, threshold).text}</span>
+            {row.anomalyMapArtifactId ? '' : ' (no heatmap stored)'}
+          </figcaption>
         </figure>
         {other && (
           <figure>
             <HeatmapImage sha256={sha} alt={row.relPath} heatmapArtifactId={otherRow?.anomalyMapArtifactId ?? null} showHeatmap opacity={opacity} />
             <figcaption>
               other model: {otherRow ? `score ${formatThreshold(otherRow.score)}` : 'loading…'}
+              {otherRow && otherThreshold !== null && <span data-testid="relative-other">, {relativeToThreshold(otherRow.score, otherThreshold).text}</span>}
               {otherRow && !otherRow.anomalyMapArtifactId ? ' (no heatmap stored)' : ''}
             </figcaption>
           </figure>
@@ -292,4 +312,16 @@ function SaveOperatingPoint({ evaluationId, threshold }: { evaluationId: string;
       )}
     </form>
   );
+}
+
+/** The lowest and highest image score of an evaluation (for the heatmap legend). */
+function scoreRange(sim: Simulation): readonly [number, number] | null {
+  if (sim.rows.length === 0) return null;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const r of sim.rows) {
+    if (r.score < lo) lo = r.score;
+    if (r.score > hi) hi = r.score;
+  }
+  return [lo, hi];
 }

@@ -1,0 +1,85 @@
+import { attr, type OnnxGraphBuilder } from '../onnx';
+
+/**
+ * The optimizer update, emitted into the training graph after the gradients.
+ *
+ * - `adam`: torch.optim.Adam (L2 weight decay added to the gradient, eps outside the square root of
+ *   the bias-corrected second moment), as CS-Flow's reference code trains;
+ * - `adamw`: torch.optim.AdamW (decoupled weight decay `p *= 1 - lr * wd`), optionally AMSGrad, as CFA.
+ * Both are preceded by global gradient-norm clipping when `gradClipNorm > 0`
+ * (`torch.nn.utils.clip_grad_norm_`: g *= clip / (norm + 1e-6) when norm > clip).
+ */
+export interface OptimizerSettings {
+  readonly kind: 'adam' | 'adamw';
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  /** 0 disables clipping. */
+  readonly gradClipNorm: number;
+  /** AdamW only: keep the running maximum of the second moment (AMSGrad). */
+  readonly amsgrad?: boolean;
+}
+
+/** Names of the state tensors kept per parameter (graph inputs; the updated values are outputs). */
+export function optimizerStateNames(param: string, s: OptimizerSettings): string[] {
+  const names = [`${param}::m`, `${param}::v`];
+  if (s.kind === 'adamw' && s.amsgrad) names.push(`${param}::vmax`);
+  return names;
+}
+
+/** The output name of the updated value of `input` (a parameter or a state tensor). */
+export function updatedName(input: string): string {
+  return `${input}::next`;
+}
+
+/** Graph inputs of every update: the learning rate and the 1-based step number (float32 scalars). */
+export const LEARNING_RATE_INPUT = 'optimizer::lr';
+export const STEP_INPUT = 'optimizer::step';
+/** Output: the global gradient norm before clipping. */
+export const GRAD_NORM_OUTPUT = 'optimizer::grad_norm';
+
+/**
+ * Appends the optimizer step for `params` (graph inputs) with gradients `grads`: declares the state
+ * inputs (`optimizerStateNames`), the learning-rate and step inputs, and outputs the new parameter
+ * and state values under `updatedName(...)` plus the gradient norm.
+ */
+export function appendOptimizer(g: OnnxGraphBuilder, params: readonly { name: string; dims: readonly number[] }[], grads: readonly string[], s: OptimizerSettings): void {
+  const lr = g.input(LEARNING_RATE_INPUT, []);
+  const step = g.input(STEP_INPUT, []);
+  const c = (v: number) => g.constFloat(v, []);
+  const sumSquares = grads.map((d) => g.op('ReduceSumSquare', [d], { keepdims: attr.int(0) }));
+  const norm = g.sqrt(sumSquares.length === 1 ? sumSquares[0] : g.op('Sum', sumSquares));
+  g.output(norm, GRAD_NORM_OUTPUT, []);
+  let clipScale: string | undefined;
+  if (s.gradClipNorm > 0) {
+    const ratio = g.div(c(s.gradClipNorm), g.add(norm, c(1e-6)));
+    clipScale = g.op('Where', [g.op('Greater', [norm, c(s.gradClipNorm)]), ratio, c(1)]);
+  }
+  // bias corrections 1 - beta^t, computed in the graph from the step input
+  const bc1 = g.sub(c(1), g.pow(c(s.beta1), step));
+  const bc2 = g.sub(c(1), g.pow(c(s.beta2), step));
+  const stepSize = g.div(lr, bc1);
+  const sqrtBc2 = g.sqrt(bc2);
+  params.forEach((p, k) => {
+    const [mName, vName, vmaxName] = optimizerStateNames(p.name, s);
+    const m = g.input(mName, p.dims);
+    const v = g.input(vName, p.dims);
+    let grad = clipScale ? g.mul(grads[k], clipScale) : grads[k];
+    if (s.kind === 'adam' && s.weightDecay !== 0) grad = g.add(grad, g.mul(p.name, c(s.weightDecay)));
+    const mNext = g.add(g.mul(m, c(s.beta1)), g.mul(grad, c(1 - s.beta1)));
+    const vNext = g.add(g.mul(v, c(s.beta2)), g.mul(g.mul(grad, grad), c(1 - s.beta2)));
+    let second = vNext;
+    if (vmaxName) {
+      const vmax = g.input(vmaxName, p.dims);
+      second = g.max(vmax, vNext);
+      g.output(second, updatedName(vmaxName), p.dims);
+    }
+    const denom = g.add(g.div(g.sqrt(second), sqrtBc2), c(s.eps));
+    const base = s.kind === 'adamw' && s.weightDecay !== 0 ? g.mul(p.name, g.sub(c(1), g.mul(lr, c(s.weightDecay)))) : p.name;
+    const next = g.sub(base, g.mul(stepSize, g.div(mNext, denom)));
+    g.output(next, updatedName(p.name), p.dims);
+    g.output(mNext, updatedName(mName), p.dims);
+    g.output(vNext, updatedName(vName), p.dims);
+  });
+}
