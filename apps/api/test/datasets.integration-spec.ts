@@ -255,7 +255,7 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('datas
     for (const [kind, flip] of [['csflow', false], ['patchcore', true]] as const) {
       const run = await p.run.create({ data: { kind, config: {}, datasetVersionId: v1, seed: 0, status: 'succeeded' } });
       const older = await p.evaluation.create({ data: { runId: run.id, datasetVersionId: v1, status: 'succeeded', createdAt: new Date(Date.now() - 3_600_000) } });
-      await p.prediction.createMany({ data: images.map((l) => ({ evaluationId: older.id, imageId: l.imageId, split: l.split, score: 100 })) });
+      await p.prediction.createMany({ data: images.map((l) => ({ evaluationId: older.id, imageId: l.imageId, imageSha256: '0'.repeat(64), split: l.split, score: 100 })) });
       const evaluation = await p.evaluation.create({ data: { runId: run.id, datasetVersionId: v1, status: 'succeeded' } });
       evaluations.push(evaluation.id);
       // scores spread 0..12; threshold 6; image a sits at 6.1 (near) in both, image b is 11 in one run and 1 in the other
@@ -263,6 +263,7 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('datas
         data: images.map((l, i) => ({
           evaluationId: evaluation.id,
           imageId: l.imageId,
+          imageSha256: '0'.repeat(64),
           split: l.split,
           score: l.imageId === a.imageId ? 6.1 : l.imageId === b.imageId ? (flip ? 1 : 11) : i % 2 === 0 ? 0 : 12,
         })),

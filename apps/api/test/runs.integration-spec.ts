@@ -5,10 +5,12 @@
  * ownership checks, and re-evaluation from stored scores after relabeling.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ZArtifact, ZClaimResult, ZEvaluation, ZRun, ZWorkerAck, resolveModelConfig, type TWorkerJob } from '@defectlab/contracts';
-import { confusionAtThreshold } from '@defectlab/metrics';
+import { readMask, resizeMask } from '@defectlab/datasets';
+import { confusionAtThreshold, pixelMetrics } from '@defectlab/metrics';
+import sharp from 'sharp';
 import { startTestApi, type TestApi } from './support/api-harness';
 import { writeFixtureDataset } from './support/mvtec-fixtures';
 import { dropQueueSchema, overrideEnv, fakeReport, pairwiseAuroc, type FakePrediction } from './support/run-fixtures';
@@ -326,6 +328,56 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('runs 
     // and the new version's labels show in its predictions
     const page = (await api.http.get(`/api/evaluations/${re.id}/predictions?pageSize=100`).set(viewer).expect(200)).body;
     expect(page.items.find((p: { relPath: string }) => p.relPath === flipped[0]).label).toBe('defective');
+  });
+
+  it('recomputes pixel AUROC and PRO under new labels from the stored maps and the new version\'s masks', async () => {
+    const run = ZRun.parse((await submit().expect(201)).body);
+    expect((await claim('w5'))?.runId).toBe(run.id);
+    const preds = predictions();
+    const side = 8;
+    let state = 7;
+    const rand = () => (state = (state * 1103515245 + 12345) % 2 ** 31) % 256;
+    const maps = new Map<string, Uint8Array>();
+    const mapIds = new Map<string, string>();
+    for (const p of preds.filter((x) => x.split === 'test')) {
+      const grey = Uint8Array.from({ length: side * side }, rand);
+      maps.set(p.imageId, grey);
+      const png = await sharp(Buffer.from(grey), { raw: { width: side, height: side, channels: 1 } }).png().toBuffer();
+      const a = ZArtifact.parse((await api.http.post(`/api/worker/runs/${run.id}/artifacts?workerId=w5&kind=anomaly_map&contentType=image/png`).set(as('w5')).set('content-type', 'application/octet-stream').send(png).expect(201)).body);
+      mapIds.set(p.imageId, a.id);
+    }
+    const sub = await api.http
+      .post(`/api/worker/runs/${run.id}/evaluations`)
+      .set(as('w5'))
+      .send({ workerId: 'w5', report: fakeReport(preds), predictions: preds.map((p) => ({ imageId: p.imageId, split: p.split, score: p.score, anomalyMapArtifactId: mapIds.get(p.imageId) ?? null })) })
+      .expect(201);
+    // the predictions name the content they scored
+    const stored = (await api.http.get(`/api/evaluations/${sub.body.evaluationId}/predictions?pageSize=100`).set(viewer).expect(200)).body.items as { relPath: string; imageSha256: string }[];
+    const dataDir = path.join(api.importRoot, 'lens');
+    for (const row of stored) expect(row.imageSha256).toBe(createHash('sha256').update(readFileSync(path.join(dataDir, row.relPath))).digest('hex'));
+    // the defective test image keeps its mask, the good one turned defective has none (all normal pixels)
+    const commit = await api.http
+      .post(`/api/versions/${versionId}/changes`)
+      .set(curator)
+      .send({ allowRebase: true, changes: [{ imageId: labels.get('test/good/002.png')?.imageId, value: 'defective', defectType: 'scratch', reason: 'scratch seen on review' }] })
+      .expect(201);
+    const v2 = commit.body.version.id as string;
+    const valueIn = new Map(((await api.http.get(`/api/versions/${v2}/labels?pageSize=100`).set(viewer).expect(200)).body.items as { imageId: string; value: string }[]).map((l) => [l.imageId, l.value]));
+    const re = ZEvaluation.parse((await api.http.post(`/api/evaluations/${sub.body.evaluationId}/reevaluate`).set(engineer).send({ datasetVersionId: v2 }).expect(201)).body);
+    const test = preds.filter((p) => p.split === 'test');
+    const masks = await Promise.all(
+      test.map(async (p) => {
+        const maskFile = path.join(dataDir, 'ground_truth', path.basename(path.dirname(p.relPath)), `${path.basename(p.relPath, '.png')}_mask.png`);
+        // a mask counts where the new version says defective and the import brought one
+        if (valueIn.get(p.imageId) !== 'defective' || !existsSync(maskFile)) return new Uint8Array(side * side);
+        return resizeMask(await readMask(maskFile), { width: side, height: side, mode: 'stretch' }).data;
+      }),
+    );
+    const expected = pixelMetrics(test.map((p, i) => ({ map: Float32Array.from(maps.get(p.imageId) ?? []), mask: masks[i], width: side, height: side })));
+    expect(expected.pixelAuroc).not.toBeNull();
+    expect(re.metrics.find((m) => m.name === 'pixel_auroc')?.value).toBeCloseTo(expected.pixelAuroc as number, 12);
+    expect(re.metrics.find((m) => m.name === 'pro')?.value).toBeCloseTo(expected.pro as number, 12);
+    expect(re.metrics.find((m) => m.name === 'pro')).toMatchObject({ datasetVersionId: v2 });
   });
 
   /** Scores of the fixture's images: validation = 2 train/good + 2 defects, test = the rest of test/. */

@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   const seed = Number(arg('--seed') ?? 0);
   const only = arg('--only');
   const recs = await readMvtecFolder(path.join(SHARED, 'datasets', 'magnetic_tile'));
-  const split = splitDataset(recs, { seed: 0, validationFractionGood: 0 });
+  const split = splitDataset(recs, { seed: 0, validationFractionGood: 0, validationFractionDefective: 0 });
   const rng = createRng(seed);
   const pick = <T>(xs: T[], k: number) => [...xs].sort(() => rng.next() - 0.5).slice(0, k);
   const train = pick(split.train, 80).map((r) => r.path);

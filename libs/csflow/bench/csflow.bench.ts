@@ -20,8 +20,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadBackbone, SHIPPED_BACKBONES } from '@defectlab/backbones';
-import { auroc, fitAndApplyOperatingPoints, latencySummary, pixelAuroc, rateInterval } from '@defectlab/metrics';
-import { initTrainingBackend } from '@defectlab/ml-core';
+import { figuresFromScores, latencySummary } from '@defectlab/metrics';
 import { CsFlowModel, flowParameterCount, resolveConfig, type TCsflowConfigInput } from '../src';
 import { loadMagneticTile, MAGNETIC_TILE_DIR, SHARED_DIR, type BenchSample } from '@defectlab/datasets';
 
@@ -46,34 +45,41 @@ async function evaluate(model: CsFlowModel, validation: readonly BenchSample[], 
   };
   const v = await score(validation);
   const t = await score(test);
-  const vLabels = validation.map((s) => s.label);
-  const tLabels = test.map((s) => s.label);
-  const [op] = fitAndApplyOperatingPoints(
-    { predScores: v.scores, gtLabels: vLabels },
-    { predScores: t.scores, gtLabels: tLabels },
-    [{ kind: 'min-overkill-at-miss', maxMissRate: 0.005 }],
-  );
   const masks = test.map((s) => (s.mask ? s.mask.data : new Uint8Array(s.image.width * s.image.height)));
-  const px = pixelAuroc(t.maps, masks);
-  const a = op.applied;
-  return {
-    imageAurocTest: auroc(t.scores, tLabels),
-    imageAurocValidation: auroc(v.scores, vLabels),
-    pixelAurocTest: px?.auroc ?? null,
-    pixelAurocMethod: px?.method ?? null,
-    operatingPoint: {
-      spec: 'min overkill at miss <= 0.5 % (fitted on validation)',
-      threshold: op.threshold,
-      validation: { missRate: op.fit.missRate, overkillRate: op.fit.overkillRate },
-      test: {
-        missRate: a.missRate,
-        missRateCi95: rateInterval(a.fn, a.nDefective),
-        overkillRate: a.overkillRate,
-        overkillRateCi95: rateInterval(a.fp, a.nGood),
-        nGood: a.nGood,
-        nDefective: a.nDefective,
-      },
+  // one implementation of "figures from scores" (libs/metrics), the trainer's and the API's
+  const f = figuresFromScores(
+    { scores: v.scores, labels: validation.map((s) => s.label) },
+    { scores: t.scores, labels: test.map((s) => s.label) },
+    {
+      points: [{ name: 'miss<=0.5%', spec: { kind: 'min-overkill-at-miss', maxMissRate: 0.005 }, oracle: false }],
+      pixels: test.map((s, i) => ({ map: t.maps[i], mask: masks[i], width: s.image.width, height: s.image.height })),
     },
+  );
+  const [fitted] = f.points;
+  const op = fitted?.point;
+  const a = op?.applied;
+  const ci = (r: { lower: number; upper: number } | null | undefined) => (r ? [r.lower, r.upper] : null);
+  return {
+    imageAurocTest: f.imageAuroc,
+    imageAurocValidation: f.validationImageAuroc,
+    pixelAurocTest: f.pixel?.pixelAuroc ?? null,
+    pixelAurocMethod: f.pixel?.pixelAurocMethod ?? null,
+    proTest: f.pixel?.pro ?? null,
+    operatingPoint: op && a
+      ? {
+          spec: 'min overkill at miss <= 0.5 % (fitted on validation)',
+          threshold: op.threshold,
+          validation: { missRate: op.fit.missRate, overkillRate: op.fit.overkillRate },
+          test: {
+            missRate: a.missRate,
+            missRateCi95: ci(fitted.intervals.missRate),
+            overkillRate: a.overkillRate,
+            overkillRateCi95: ci(fitted.intervals.overkillRate),
+            nGood: a.nGood,
+            nDefective: a.nDefective,
+          },
+        }
+      : { omitted: f.omitted[0]?.reason ?? 'not fitted' },
   };
 }
 
@@ -97,8 +103,7 @@ async function main(): Promise<void> {
     validation: Number(arg('validation', quick ? '60' : 'Infinity')),
     test: Number(arg('test', quick ? '120' : 'Infinity')),
   };
-  const backend = await initTrainingBackend();
-  log(`training backend: ${backend.description}; machine: ${os.cpus().length}x ${os.cpus()[0]?.model}, load ${os.loadavg()[0].toFixed(1)}`);
+  log(`training engine: onnxruntime-node (threads: DEFECTLAB_TRAIN_THREADS or all cores); machine: ${os.cpus().length}x ${os.cpus()[0]?.model}, load ${os.loadavg()[0].toFixed(1)}`);
   const extractor = await loadBackbone(SHIPPED_BACKBONES['resnet50v2-stage1to3']);
   const results: Record<string, unknown>[] = [];
   try {

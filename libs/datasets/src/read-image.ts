@@ -65,7 +65,15 @@ export async function decodeImage(buf: Uint8Array, name: string): Promise<Decode
  * @returns mask of length width*height with values 0/1.
  */
 export async function readMask(file: string): Promise<BinaryMask> {
-  const img = await readImage(file);
+  return binarise(await readImage(file));
+}
+
+/** Like {@link readMask}, from the encoded bytes (e.g. a stored mask blob). */
+export async function decodeMask(buf: Uint8Array, name: string): Promise<BinaryMask> {
+  return binarise(await decodeImage(buf, name));
+}
+
+function binarise(img: DecodedImage): BinaryMask {
   const n = img.width * img.height;
   const data = new Uint8Array(n);
   for (let i = 0; i < n; i++) {

@@ -1,3 +1,4 @@
+import { DEFAULT_SPLIT_RULE } from '@defectlab/contracts';
 import { readMvtecFolder, type MvtecRecord } from './mvtec-folder';
 import { splitDataset } from './splits';
 import { describeWithMagneticTile, MAGNETIC_TILE_DIR } from './testing/shared-data';
@@ -15,6 +16,12 @@ function fakeRecords(): MvtecRecord[] {
 }
 
 describe('splitDataset', () => {
+  it('fills a partial rule from the one default of libs/contracts (30 % of each defect type to validation)', () => {
+    const s = splitDataset(fakeRecords(), {});
+    expect(s.rule).toEqual(DEFAULT_SPLIT_RULE);
+    expect(s.validation.filter((r) => r.defectType === 'dent')).toHaveLength(6); // round(0.3 * 20)
+  });
+
   it('carves validation from train/good and optionally from defects, partitioning all records', () => {
     const recs = fakeRecords();
     const s = splitDataset(recs, { seed: 3, validationFractionGood: 0.2, validationFractionDefective: 0.25 });
@@ -31,9 +38,9 @@ describe('splitDataset', () => {
 
   it('adding images does not reshuffle the others', () => {
     const recs = fakeRecords();
-    const before = new Set(splitDataset(recs, { seed: 1, validationFractionGood: 0.5 }).validation.map((r) => r.relPath));
+    const before = new Set(splitDataset(recs, { seed: 1, validationFractionGood: 0.5, validationFractionDefective: 0 }).validation.map((r) => r.relPath));
     const more = [...recs, { ...recs[0], relPath: 'train/good/new.png', path: '/d/train/good/new.png' }];
-    const after = new Set(splitDataset(more, { seed: 1, validationFractionGood: 0.5 }).validation.map((r) => r.relPath));
+    const after = new Set(splitDataset(more, { seed: 1, validationFractionGood: 0.5, validationFractionDefective: 0 }).validation.map((r) => r.relPath));
     let kept = 0;
     for (const p of before) if (after.has(p)) kept++;
     expect(kept).toBeGreaterThanOrEqual(before.size - 1);

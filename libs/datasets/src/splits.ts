@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import { resolveSplitRule, type TSplitRule } from '@defectlab/contracts';
 import type { MvtecRecord } from './mvtec-folder';
 
 /**
- * The documented, seedable split rule (recorded verbatim with every run):
+ * The documented, seedable split rule (`ZSplitRule` in libs/contracts, recorded verbatim with every run):
  *
  * - `kind: 'hash-v1'`: within each group, images are ordered by sha256(`${seed}:${relPath}`) and the first
  *   round(fraction * groupSize) go to validation.
@@ -14,14 +14,6 @@ import type { MvtecRecord } from './mvtec-folder';
  * Because each image's rank depends only on its own path and the seed, adding images to a folder never
  * moves other images between splits except at the cut-off.
  */
-export const ZSplitRule = z.object({
-  kind: z.literal('hash-v1').default('hash-v1'),
-  seed: z.number().int().default(0),
-  validationFractionGood: z.number().min(0).max(1).default(0.1),
-  validationFractionDefective: z.number().min(0).max(1).default(0),
-});
-export type TSplitRule = z.infer<typeof ZSplitRule>;
-
 export interface DatasetSplits {
   readonly train: MvtecRecord[];
   readonly validation: MvtecRecord[];
@@ -32,10 +24,10 @@ export interface DatasetSplits {
 
 /**
  * Splits records into train / validation / test by the rule above. Output lists are sorted by relPath.
- * @param rule partial rule; defaults are filled in and returned in `rule`.
+ * @param rule partial rule; the contracts' DEFAULT_SPLIT_RULE fills the rest, returned in `rule`.
  */
 export function splitDataset(records: readonly MvtecRecord[], rule: Partial<TSplitRule> = {}): DatasetSplits {
-  const resolved = ZSplitRule.parse(rule);
+  const resolved = resolveSplitRule(rule);
   const groups = new Map<string, MvtecRecord[]>();
   for (const r of records) {
     const key = r.split === 'train' ? 'train' : `test/${r.defectType}`;

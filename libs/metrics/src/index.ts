@@ -22,3 +22,6 @@ export * from './latency';
 export * from './size';
 export * from './aggregate';
 export * from './sample-size';
+export * from './operating-point-specs';
+export * from './pixel-metrics';
+export * from './figures-from-scores';

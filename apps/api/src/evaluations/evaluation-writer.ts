@@ -119,6 +119,7 @@ export async function storeWorkerEvaluation(
     throw new RunsError('IMAGE_NOT_IN_VERSION', `predictions must name each image of the run's dataset version once; not in it: ${missing.join(', ') || '(duplicates)'}`);
   }
   await assertAnomalyMapsOfRun(prisma, runId, input.predictions);
+  const contentOf = new Map((await prisma.image.findMany({ where: { id: { in: ids } }, select: { id: true, blobSha256: true } })).map((i) => [i.id, i.blobSha256]));
   const r = input.report;
   return prisma.$transaction(async (tx) => {
     const ev = await tx.evaluation.create({
@@ -148,7 +149,14 @@ export async function storeWorkerEvaluation(
       select: { id: true },
     });
     await tx.prediction.createMany({
-      data: input.predictions.map((p) => ({ evaluationId: ev.id, imageId: p.imageId, split: p.split, score: p.score, anomalyMapArtifactId: p.anomalyMapArtifactId })),
+      data: input.predictions.map((p) => ({
+        evaluationId: ev.id,
+        imageId: p.imageId,
+        imageSha256: contentOf.get(p.imageId) ?? '',
+        split: p.split,
+        score: p.score,
+        anomalyMapArtifactId: p.anomalyMapArtifactId,
+      })),
     });
     await writeFigures(tx, ev.id, datasetVersionId, r.operatingPoints, reportMetrics(r));
     return ev.id;

@@ -5,6 +5,8 @@ import { DATABASE } from '../database/database.module';
 import type { Prisma } from '../generated/prisma/client';
 import { RunsError } from '../runs/runs.errors';
 import { thresholdFromNumber, writeFigures } from './evaluation-writer';
+import { ARTIFACT_STORE, type ArtifactStore } from '../storage/artifact-store';
+import { storedPixelPairs } from './stored-pixels';
 import { recomputeFigures, type LabelledPrediction, type PointRule } from './recompute-figures';
 
 const EVALUATION_SELECT = {
@@ -82,7 +84,10 @@ function labelledPredictions(
 /** Reading evaluations and recomputing them under new labels from stored scores. */
 @Injectable()
 export class EvaluationsService {
-  constructor(@Inject(DATABASE) private readonly db: Database) {}
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
+  ) {}
 
   async listForRun(runId: string): Promise<{ items: TEvaluation[] }> {
     const run = await this.db.prisma.run.findUnique({ where: { id: runId }, select: { id: true } });
@@ -107,6 +112,7 @@ export class EvaluationsService {
         where,
         select: {
           imageId: true,
+          imageSha256: true,
           split: true,
           score: true,
           anomalyMapArtifactId: true,
@@ -120,6 +126,7 @@ export class EvaluationsService {
     ]);
     const items: TPredictionRow[] = rows.map((r) => ({
       imageId: r.imageId,
+      imageSha256: r.imageSha256,
       relPath: r.image.relPath,
       split: r.split,
       score: r.score,
@@ -169,7 +176,8 @@ export class EvaluationsService {
    * `sourceEvaluationId = id`, its predictions copied (same scores, same splits), image AUROC and every
    * operating point recomputed by libs/metrics. Images of the new version without a stored score (images
    * added since) are left out and counted in `runtime.recomputed.unscoredImages` (they would need scoring
-   * by a worker); pixel AUROC and PRO need maps and masks and are stored as null.
+   * by a worker). Pixel AUROC and PRO are recomputed from the stored test anomaly maps and this version's
+   * masks (see stored-pixels.ts), or stored as null with the reason in `runtime.recomputed.pixelSource`.
    */
   async reevaluate(id: string, datasetVersionId: string): Promise<TEvaluation> {
     const prisma = this.db.prisma;
@@ -179,7 +187,7 @@ export class EvaluationsService {
         id: true, runId: true, sizeBytes: true, backboneSizeBytes: true, latency: true, hardware: true, runtime: true,
         datasetVersion: { select: { id: true, datasetId: true } },
         operatingPoints: { select: { name: true, rule: true, oracle: true, missRateCi: true, overkillRateCi: true }, orderBy: [{ createdAt: 'asc' }, { name: 'asc' }] },
-        predictions: { select: { imageId: true, split: true, score: true, anomalyMapArtifactId: true } },
+        predictions: { select: { imageId: true, imageSha256: true, split: true, score: true, anomalyMapArtifactId: true } },
       },
     });
     if (!source) throw new RunsError('EVALUATION_NOT_FOUND', `no evaluation ${id}`);
@@ -198,10 +206,20 @@ export class EvaluationsService {
       const ci = (p.missRateCi ?? p.overkillRateCi) as TRateInterval | null;
       return { name: p.name, rule: p.rule as TOperatingPointRule, oracle: p.oracle, intervalMethod: ci?.method ?? 'clopper-pearson', confidence: ci?.confidence ?? 0.95 };
     });
-    const { metrics, points } = recomputeFigures(labelled, rules);
+    const sourceRuntime = obj(source.runtime) ?? {};
+    const proFprLimit = typeof sourceRuntime.proFprLimit === 'number' ? sourceRuntime.proFprLimit : 0.3;
+    const pixels = await storedPixelPairs(prisma, this.store, datasetVersionId, scored.filter((p) => p.split === 'test'));
+    const { metrics, points } = recomputeFigures(labelled, rules, 'pairs' in pixels ? { pairs: pixels.pairs, proFprLimit } : undefined);
     const runtime = {
-      ...(obj(source.runtime) ?? {}),
-      recomputed: { fromEvaluationId: source.id, fromDatasetVersionId: source.datasetVersion.id, scoredImages: scored.length, unscoredImages, notRecomputed: ['pixel_auroc', 'pro'] },
+      ...sourceRuntime,
+      recomputed: {
+        fromEvaluationId: source.id,
+        fromDatasetVersionId: source.datasetVersion.id,
+        scoredImages: scored.length,
+        unscoredImages,
+        notRecomputed: 'pairs' in pixels ? [] : ['pixel_auroc', 'pro'],
+        pixelSource: 'pairs' in pixels ? 'stored 8-bit anomaly maps (one linear scale per run; 256 levels, so finer ranks tie) with this version\'s masks' : pixels.reason,
+      },
     };
     const newId = await prisma.$transaction(async (tx) => {
       const ev = await tx.evaluation.create({
@@ -219,7 +237,7 @@ export class EvaluationsService {
         select: { id: true },
       });
       await tx.prediction.createMany({
-        data: scored.map((p) => ({ evaluationId: ev.id, imageId: p.imageId, split: p.split, score: p.score, anomalyMapArtifactId: p.anomalyMapArtifactId })),
+        data: scored.map((p) => ({ evaluationId: ev.id, imageId: p.imageId, imageSha256: p.imageSha256, split: p.split, score: p.score, anomalyMapArtifactId: p.anomalyMapArtifactId })),
       });
       await writeFigures(tx, ev.id, datasetVersionId, points, metrics);
       return ev.id;

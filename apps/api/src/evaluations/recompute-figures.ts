@@ -1,5 +1,5 @@
 import type { TOperatingPointRule, TRateInterval } from '@defectlab/contracts';
-import { auroc, confusionIntervals, fitAndApplyOperatingPoints, type ConfusionMetrics, type OperatingPointSpec, type RateInterval } from '@defectlab/metrics';
+import { figuresFromScores, type ConfusionMetrics, type OperatingPointSpec, type PixelPair, type RateInterval } from '@defectlab/metrics';
 import { thresholdFromNumber, thresholdToNumber, type MetricData, type OperatingPointData } from './evaluation-writer';
 
 /** A stored score with the label it has under the version being evaluated (1 = defective). */
@@ -31,48 +31,46 @@ function counts(m: ConfusionMetrics) {
 }
 
 /**
- * Recomputes an evaluation's figures from stored scores under new labels, with libs/metrics: image AUROC
- * on test and validation, and every operating point re-fitted by its own rule (on validation, or on test for
- * the oracle point) and reported on test. Pixel AUROC and PRO need the anomaly maps and masks, not scores,
- * so they are not recomputed (stored as null).
+ * Recomputes an evaluation's figures from stored scores under new labels with libs/metrics'
+ * `figuresFromScores` (the trainer's own): image AUROC on test and validation, and every operating point
+ * re-fitted by its own rule (on validation, or on test for the oracle point) and reported on test. Pixel
+ * AUROC and PRO are recomputed when `pixels` (stored maps with the new version's masks) are given, else
+ * stored as null.
  */
-export function recomputeFigures(predictions: readonly LabelledPrediction[], rules: readonly PointRule[]): { metrics: MetricData[]; points: OperatingPointData[] } {
+export function recomputeFigures(
+  predictions: readonly LabelledPrediction[],
+  rules: readonly PointRule[],
+  pixels?: { pairs: readonly PixelPair[]; proFprLimit: number },
+): { metrics: MetricData[]; points: OperatingPointData[] } {
   const pick = (split: 'validation' | 'test') => {
     const p = predictions.filter((x) => x.split === split);
-    return { predScores: p.map((x) => x.score), gtLabels: p.map((x) => x.label) };
+    return { scores: p.map((x) => x.score), labels: p.map((x) => x.label) };
   };
-  const val = pick('validation');
-  const test = pick('test');
+  const f = figuresFromScores(pick('validation'), pick('test'), {
+    points: rules.map((r) => ({ name: r.name, spec: toSpec(r.rule), oracle: r.oracle, intervals: { method: r.intervalMethod, confidence: r.confidence } })),
+    ...(pixels ? { pixels: pixels.pairs, proFprLimit: pixels.proFprLimit } : {}),
+  });
   const metrics: MetricData[] = [
-    { name: 'image_auroc', split: 'test', value: test.gtLabels.length ? auroc(test.predScores, test.gtLabels) : null },
-    { name: 'image_auroc', split: 'validation', value: val.gtLabels.length ? auroc(val.predScores, val.gtLabels) : null },
-    { name: 'pixel_auroc', split: 'test', value: null },
-    { name: 'pro', split: 'test', value: null },
+    { name: 'image_auroc', split: 'test', value: f.imageAuroc },
+    { name: 'image_auroc', split: 'validation', value: f.validationImageAuroc },
+    { name: 'pixel_auroc', split: 'test', value: f.pixel?.pixelAuroc ?? null },
+    { name: 'pro', split: 'test', value: f.pixel?.pro ?? null },
   ];
-  const points: OperatingPointData[] = [];
-  for (const r of rules) {
-    const fitSet = r.oracle ? test : val;
-    const nDefective = fitSet.gtLabels.filter((l) => l === 1).length;
-    // as in the trainer: a rule other than a fixed threshold needs both classes in its fit split
-    if (r.rule.kind !== 'fixed' && (nDefective === 0 || nDefective === fitSet.gtLabels.length)) continue;
-    if (test.gtLabels.length === 0) continue;
-    const [p] = fitAndApplyOperatingPoints(fitSet, test, [toSpec(r.rule)]);
-    const ci = confusionIntervals(p.applied, { method: r.intervalMethod, confidence: r.confidence });
-    points.push({
-      name: r.name,
-      rule: r.rule,
-      oracle: r.oracle,
-      fitSplit: r.oracle ? 'test' : 'validation',
-      reportSplit: 'test',
-      threshold: thresholdFromNumber(p.threshold),
-      counts: counts(p.applied),
-      missRate: p.applied.missRate,
-      missRateInterval: interval(ci.missRate),
-      overkillRate: p.applied.overkillRate,
-      overkillRateInterval: interval(ci.overkillRate),
-      accuracy: p.applied.accuracy,
-      accuracyInterval: interval(ci.accuracy),
-    });
-  }
+  const byName = new Map(rules.map((r) => [r.name, r]));
+  const points: OperatingPointData[] = f.points.map(({ name, point: p, intervals: ci, fitSplit }) => ({
+    name,
+    rule: byName.get(name)?.rule ?? p.spec,
+    oracle: fitSplit === 'test',
+    fitSplit,
+    reportSplit: 'test',
+    threshold: thresholdFromNumber(p.threshold),
+    counts: counts(p.applied),
+    missRate: p.applied.missRate,
+    missRateInterval: interval(ci.missRate),
+    overkillRate: p.applied.overkillRate,
+    overkillRateInterval: interval(ci.overkillRate),
+    accuracy: p.applied.accuracy,
+    accuracyInterval: interval(ci.accuracy),
+  }));
   return { metrics, points };
 }

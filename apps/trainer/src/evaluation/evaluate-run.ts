@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ZEvaluationReport, type TEvaluationReport } from '@defectlab/contracts';
 import type { AnomalyModel, DecodedImage } from '@defectlab/ml-core';
-import type { IntervalMethod } from '@defectlab/metrics';
+import { figuresFromScores, operatingPointSpecs, type IntervalMethod, type OperatingPointTargets } from '@defectlab/metrics';
 import { UserError } from '../user-error';
 import { describeMachine, runtimeVersions } from '@defectlab/ml-core';
 import { modelEntry } from '../model-registry';
@@ -18,10 +18,8 @@ import { loadRun } from '../run/load-run';
 import { ONNX_FILE, readManifest } from '../run/run-manifest';
 import { describeSplitRule, readAndSplit, splitCounts } from '../run/split';
 import { measureLatency } from './measure-latency';
-import { figuresFromScores } from './figures-from-scores';
-import type { OperatingPointTargets } from './operating-point-specs';
-import { pixelMetrics } from './pixel-metrics';
 import { scoreSplit } from './score-split';
+import { toOperatingPoint } from './to-operating-point';
 
 export interface EvaluateRunOptions {
   /** The --out folder of a fit. */
@@ -74,9 +72,14 @@ export async function evaluateRun(options: EvaluateRunOptions, log: Log): Promis
     const val = await scoreSplit(model, splits.validation, rc.input, { keepMaps: false, name: 'validation', log });
     const test = await scoreSplit(model, splits.test, rc.input, { keepMaps: withMasks, name: 'test', log });
 
-    const image = figuresFromScores(val, test, { targets: options.targets, intervalMethod: options.intervalMethod });
     const proFprLimit = options.proFprLimit ?? 0.3;
-    const pixel = pixelMetrics(test.pixels, proFprLimit);
+    const figures = figuresFromScores(val, test, {
+      points: operatingPointSpecs(options.targets),
+      intervals: { method: options.intervalMethod ?? 'clopper-pearson' },
+      pixels: test.pixels,
+      proFprLimit,
+    });
+    const pixel = figures.pixel ?? { pixelAuroc: null, pixelAurocMethod: null, pro: null };
     test.pixels.length = 0;
 
     log('measuring latency (batch 1)');
@@ -88,14 +91,14 @@ export async function evaluateRun(options: EvaluateRunOptions, log: Log): Promis
     const machine = describeMachine();
     const report: TEvaluationReport = {
       format: 'defectlab-evaluation/1',
-      imageAuroc: image.imageAuroc,
+      imageAuroc: figures.imageAuroc,
       pixelAuroc: pixel.pixelAuroc,
       pixelAurocMethod: pixel.pixelAurocMethod,
       pro: pixel.pro,
       proFprLimit,
-      validationImageAuroc: image.validationImageAuroc,
-      operatingPoints: image.operatingPoints,
-      omittedOperatingPoints: image.omittedOperatingPoints,
+      validationImageAuroc: figures.validationImageAuroc,
+      operatingPoints: figures.points.map(toOperatingPoint),
+      omittedOperatingPoints: figures.omitted,
       latencyMs,
       sizeBytes,
       exportIncludesBackbone: entry.exportIncludesBackbone,

@@ -3,7 +3,7 @@ import type { MvtecRecord } from '@defectlab/datasets';
 import type { AnomalyModel } from '@defectlab/ml-core';
 import { loadInputSample } from '../run/load-images';
 import type { Log } from '../run/progress';
-import type { PixelPair } from './pixel-metrics';
+import type { PixelPair } from '@defectlab/metrics';
 
 export interface ScoredSplit {
   /** shape [n], in `records` order */

@@ -1,5 +1,5 @@
 import { ZOperatingPoint } from '@defectlab/contracts';
-import { fitAndApplyOperatingPoints } from '@defectlab/metrics';
+import { figuresFromScores } from '@defectlab/metrics';
 import { encodeThreshold, toOperatingPoint } from './to-operating-point';
 
 describe('toOperatingPoint', () => {
@@ -9,8 +9,9 @@ describe('toOperatingPoint', () => {
   const test = { predScores: [0.05, 0.7, 0.5, 0.9, 0.65], gtLabels: [0, 0, 1, 1, 1] };
 
   it('reports test figures at the validation threshold, with intervals and the fit figures', () => {
-    const [p] = fitAndApplyOperatingPoints(val, test, [{ kind: 'min-overkill-at-miss', maxMissRate: 0 }]);
-    const op = toOperatingPoint('miss=0', p, 'validation', false);
+    const split = (s: { predScores: number[]; gtLabels: number[] }) => ({ scores: s.predScores, labels: s.gtLabels });
+    const [p] = figuresFromScores(split(val), split(test), { points: [{ name: 'miss=0', spec: { kind: 'min-overkill-at-miss', maxMissRate: 0 }, oracle: false }] }).points;
+    const op = toOperatingPoint(p);
     expect(ZOperatingPoint.parse(op)).toEqual(op);
     expect(op.threshold).toBeCloseTo(0.6, 12);
     expect(op.counts).toEqual({ tp: 2, fp: 1, tn: 1, fn: 1, good: 2, defective: 3 });
@@ -24,8 +25,8 @@ describe('toOperatingPoint', () => {
   });
 
   it('spells a "flag nothing" threshold as +Infinity and leaves empty-class rates null', () => {
-    const [p] = fitAndApplyOperatingPoints(val, { predScores: [0.1, 0.2], gtLabels: [0, 0] }, [{ kind: 'fixed', threshold: Infinity }]);
-    const op = toOperatingPoint('fixed', p, 'validation', false);
+    const [p] = figuresFromScores({ scores: val.predScores, labels: val.gtLabels }, { scores: [0.1, 0.2], labels: [0, 0] }, { points: [{ name: 'fixed', spec: { kind: 'fixed', threshold: Infinity }, oracle: false }] }).points;
+    const op = toOperatingPoint(p);
     expect(op.threshold).toBe('+Infinity');
     expect(op.missRate).toBeNull();
     expect(op.missRateInterval).toBeNull();

@@ -1,5 +1,5 @@
 import type { TOperatingPoint, TRateInterval, TSplitFigures, TThreshold } from '@defectlab/contracts';
-import { confusionIntervals, type AppliedOperatingPoint, type ConfusionMetrics, type IntervalOptions, type RateInterval } from '@defectlab/metrics';
+import type { ConfusionMetrics, FittedPoint, RateInterval } from '@defectlab/metrics';
 
 /** JSON-safe threshold: +Infinity ("flag nothing") becomes the string "+Infinity". */
 export function encodeThreshold(t: number): TThreshold {
@@ -23,28 +23,22 @@ export function splitFigures(m: ConfusionMetrics): TSplitFigures {
 }
 
 /**
- * A fitted-and-applied point from libs/metrics in the report's shape: figures on the test split (`applied`)
- * with intervals, figures on the fit split (`fit`), the threshold and how it was chosen.
+ * A point fitted by libs/metrics' `figuresFromScores` in the report's shape: figures on the test split
+ * (`applied`) with intervals, figures on the fit split (`fit`), the threshold and how it was chosen.
  */
-export function toOperatingPoint(
-  name: string,
-  p: AppliedOperatingPoint,
-  fitSplit: 'validation' | 'test',
-  oracle: boolean,
-  options: IntervalOptions = {},
-): TOperatingPoint {
-  const ci = confusionIntervals(p.applied, options);
+export function toOperatingPoint(f: FittedPoint): TOperatingPoint {
+  const p = f.point;
   return {
-    name,
+    name: f.name,
     rule: p.spec.kind === 'fixed' ? { kind: 'fixed', threshold: encodeThreshold(p.spec.threshold) } : p.spec,
-    fitSplit,
+    fitSplit: f.fitSplit,
     reportSplit: 'test',
     threshold: encodeThreshold(p.threshold),
     ...splitFigures(p.applied),
-    missRateInterval: interval(ci.missRate),
-    overkillRateInterval: interval(ci.overkillRate),
-    accuracyInterval: interval(ci.accuracy),
-    oracle,
+    missRateInterval: interval(f.intervals.missRate),
+    overkillRateInterval: interval(f.intervals.overkillRate),
+    accuracyInterval: interval(f.intervals.accuracy),
+    oracle: f.oracle,
     fit: splitFigures(p.fit),
   };
 }

@@ -4,7 +4,8 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ZSplitRule, type TImageInput, type TRunConfig, type TSplitRule } from '@defectlab/contracts';
+import { z } from 'zod';
+import { resolveSplitRule, type TImageInput, type TRunConfig, type TSplitRule } from '@defectlab/contracts';
 import type { AnomalyModel, DecodedImage } from '@defectlab/ml-core';
 import { descriptorFor, openBackbone } from '../backbone/resolve-backbone';
 import { describeMachine, runtimeVersions } from '@defectlab/ml-core';
@@ -12,7 +13,7 @@ import { modelEntry } from '../model-registry';
 import { loadInputImage } from './load-images';
 import { throttledProgress, type Log } from './progress';
 import { MODEL_SUBDIR, ONNX_FILE, writeManifest, type TRunManifest } from './run-manifest';
-import { DEFAULT_SPLIT_RULE, readAndSplit, splitCounts } from './split';
+import { readAndSplit, splitCounts } from './split';
 import { UserError } from '../user-error';
 
 export interface FitRunOptions {
@@ -27,7 +28,7 @@ export interface FitRunOptions {
    * applied); used as it is. Its `inputSize` is the square side images are resized to, its `seed` the run's.
    */
   readonly modelConfig: Readonly<Record<string, unknown>>;
-  /** Split rule overrides (default DEFAULT_SPLIT_RULE). */
+  /** Split rule overrides (of libs/contracts' DEFAULT_SPLIT_RULE). */
   readonly splitRule?: Partial<TSplitRule>;
   /** Output folder (created). */
   readonly out: string;
@@ -72,7 +73,8 @@ export async function fitRun(options: FitRunOptions, log: Log): Promise<FitRunRe
     for (const r of splits.train) images.push(await loadInputImage(r, input));
     log(`decoded ${images.length} training images`);
     model = await entry.create(backbone.extractor, config);
-    const report = await model.fit(images, { onProgress: throttledProgress(log), checkpointDir: options.checkpointDir });
+    // training threads: DEFECTLAB_TRAIN_THREADS, else every core of this worker (resolveTrainThreads)
+    const report = await model.fit(images, { onProgress: throttledProgress(log), checkpointDir: options.checkpointDir, log });
     const outDir = path.resolve(options.out);
     await fs.mkdir(outDir, { recursive: true });
     await model.save(path.join(outDir, MODEL_SUBDIR));
@@ -98,6 +100,7 @@ export async function fitRun(options: FitRunOptions, log: Log): Promise<FitRunRe
       dataset: { path: path.resolve(options.data), counts },
       fit: {
         backend: report.backend,
+        ...(report.engine ? { engine: { ...report.engine } } : {}),
         wallSeconds: report.wallSeconds,
         epochsRun: report.epochsRun,
         finalLoss: report.finalLoss,
@@ -120,7 +123,10 @@ export async function fitRun(options: FitRunOptions, log: Log): Promise<FitRunRe
 }
 
 function parseSplitRule(overrides: Partial<TSplitRule> = {}): TSplitRule {
-  const r = ZSplitRule.safeParse({ ...DEFAULT_SPLIT_RULE, ...overrides });
-  if (!r.success) throw new UserError(`invalid split rule: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  return r.data;
+  try {
+    return resolveSplitRule(overrides);
+  } catch (e) {
+    if (!(e instanceof z.ZodError)) throw e;
+    throw new UserError(`invalid split rule: ${e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
 }

@@ -1,13 +1,7 @@
-import { DatasetError, readMvtecFolder, splitDataset, type DatasetSplits, type TSplitRule } from '@defectlab/datasets';
+import type { TSplitRule } from '@defectlab/contracts';
+import { DatasetError, readMvtecFolder, splitDataset, type DatasetSplits } from '@defectlab/datasets';
 import type { TSplitCounts } from '@defectlab/contracts';
 import { UserError } from '../user-error';
-
-/**
- * The default split rule of a run: 10 % of train/good and, per defect type, 30 % of the test defects go
- * to validation (seed 0). The defective share makes "miss <= m" fittable on validation; those images are
- * then left out of every test figure.
- */
-export const DEFAULT_SPLIT_RULE: TSplitRule = { kind: 'hash-v1', seed: 0, validationFractionGood: 0.1, validationFractionDefective: 0.3 };
 
 /**
  * Lists an MVTec folder and splits it by `rule`.

@@ -17,7 +17,7 @@ import {
 import type { TRunManifest } from '../run/run-manifest';
 import type { JobChildMessage, JobChildRequest } from './job-child';
 import type { AnomalyMapFile } from './write-anomaly-maps';
-import type { OperatingPointTargets } from '../evaluation/operating-point-specs';
+import type { OperatingPointTargets } from '@defectlab/metrics';
 import { CheckpointSync } from './checkpoint-sync';
 import { materializeDataset } from './materialize-dataset';
 import { parseProgressLine } from './parse-progress';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZSplit, ZVersionRef } from '../datasets/datasets.schema';
+import { ZSha256, ZSplit, ZVersionRef } from '../datasets/datasets.schema';
 import { ZConfusionCounts, ZLatency, ZOperatingPointRule, ZRateInterval, ZThreshold } from '../evaluation/evaluation-report.schema';
 import { ZPageQuery, zPage, ZTimestamp } from '../paging/page.schema';
 
@@ -59,6 +59,8 @@ export const ZEvaluationIdParams = z.object({ evaluationId: z.uuid() });
 /** One scored image of an evaluation, with its label under the evaluation's dataset version. */
 export const ZPredictionRow = z.object({
   imageId: z.uuid(),
+  /** sha256 of the image content that was scored. */
+  imageSha256: ZSha256,
   relPath: z.string(),
   split: ZSplit,
   score: z.number(),

@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import type { BinaryMask, DecodedImage } from '@defectlab/ml-core';
 import { loadSample, readMvtecFolder, type MvtecRecord } from '../mvtec-folder';
 import { resizeImage, resizeMask } from '../resize';
-import { splitDataset, type TSplitRule } from '../splits';
+import type { TSplitRule } from '@defectlab/contracts';
+import { splitDataset } from '../splits';
 
 /** The `shared/` folder beside the repository checkout. */
 export const SHARED_DIR = path.resolve(__dirname, '..', '..', '..', '..', '..', 'shared');

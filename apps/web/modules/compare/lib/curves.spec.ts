@@ -4,6 +4,7 @@ import { curvesOf } from './curves';
 
 const row = (i: number, score: number, defective: boolean): TPredictionRow => ({
   imageId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+  imageSha256: '0'.repeat(64),
   relPath: `${i}.png`,
   split: 'test',
   score,

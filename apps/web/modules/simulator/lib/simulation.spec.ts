@@ -11,6 +11,7 @@ function rows(n: number, seed = 1): TPredictionRow[] {
     const score = Math.round((defective ? 0.6 + rand() * 0.5 : rand() * 0.8) * 200) / 200;
     return {
       imageId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      imageSha256: '0'.repeat(64),
       relPath: `test/${defective ? 'scratch' : 'good'}/${i}.png`,
       split: 'test',
       score,

@@ -1,4 +1,5 @@
-import { AuproAccumulator, pixelAuroc } from '@defectlab/metrics';
+import { AuproAccumulator } from './pro-binned';
+import { pixelAuroc } from './pixel-auroc';
 
 /** One test image's anomaly map and mask at the model input size (mask all 0 for good images). */
 export interface PixelPair {

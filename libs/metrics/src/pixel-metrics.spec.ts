@@ -1,4 +1,5 @@
-import { aupro, pixelAurocExact } from '@defectlab/metrics';
+import { pixelAurocExact } from './pixel-auroc';
+import { aupro } from './pro';
 import { pixelMetrics, type PixelPair } from './pixel-metrics';
 
 function pair(map: number[], mask: number[], width: number): PixelPair {

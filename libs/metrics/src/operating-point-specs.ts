@@ -1,4 +1,4 @@
-import type { OperatingPointSpec } from '@defectlab/metrics';
+import type { OperatingPointSpec } from './operating-points';
 
 /** An operating point to fit: its report name, the rule, and whether fitting needs defective images. */
 export interface NamedSpec {
