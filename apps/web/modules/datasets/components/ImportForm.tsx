@@ -3,8 +3,9 @@
 import { getImport, importDataset, ZDatasetName, ZProductLine, type TImportProgress, type TImportResult } from '@defectlab/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { requestHeaders } from '../../api/request-headers';
 import { uploadWithProgress } from '../../api/upload-with-progress';
-import { useApi, useAuth } from '../../auth/hooks/useAuth';
+import { useApi } from '../../auth/hooks/useAuth';
 import { datasetKeys } from '../api/dataset-keys';
 
 type Source = 'path' | 'archive';
@@ -16,7 +17,6 @@ type Source = 'path' | 'archive';
  */
 export function ImportForm() {
   const api = useApi();
-  const auth = useAuth();
   const qc = useQueryClient();
   const [source, setSource] = useState<Source>('path');
   const [name, setName] = useState('');
@@ -63,9 +63,8 @@ export function ImportForm() {
         form.set('productLine', productLine);
         form.set('importId', id);
         form.set('archive', archive as File);
-        // the same authorisation the typed client sends
-        const headers: Record<string, string> = auth.token ? { authorization: `Bearer ${auth.token}` } : {};
-        r = await uploadWithProgress('/api/datasets/upload', form, headers, (s, total) => setSent({ sent: s, total }));
+        // the session cookie authorises it; the CSRF header is the one every state-changing call sends
+        r = await uploadWithProgress('/api/datasets/upload', form, requestHeaders('POST'), (s, total) => setSent({ sent: s, total }));
       }
       setResult(r);
       await qc.invalidateQueries({ queryKey: datasetKeys.all });
