@@ -1,6 +1,7 @@
 /** The Markdown table written next to the JSON report. */
 import type { TBenchReport, TOperatingPoint } from '@defectlab/contracts';
 import { trainStepsMarkdown } from './train-steps';
+import { tradeoffTable } from './tradeoff-table';
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : `${(v * 100).toFixed(1)} %`);
 const num = (v: number | null | undefined, digits = 3) => (v === null || v === undefined ? 'n/a' : v.toFixed(digits));
@@ -40,6 +41,8 @@ export function toMarkdown(r: TBenchReport): string {
         `${mb(x.size?.exportBytes)}${x.size?.exportIncludesBackbone ? ' (incl. backbone)' : ''} | ${mb(x.size?.headBytes)} |`,
     );
   }
+  out.push('');
+  out.push(...tradeoffTable(r.models));
   const failed = r.models.filter((x) => x.status === 'failed');
   if (failed.length) {
     out.push('');
