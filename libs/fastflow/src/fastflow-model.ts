@@ -10,6 +10,7 @@ import {
   type FitOptions,
   type FitReport,
   type OnnxSession,
+  imageScoresOf,
   type ScoreResult,
 } from '@defectlab/ml-core';
 import { stageLayers, StageFeatureSource, stageMaps } from '@defectlab/backbones';
@@ -17,7 +18,7 @@ import { configDeviations, FASTFLOW_DEVIATIONS, resolveFastflowConfig, type Reso
 import { exportFastflowOnnx } from './export-onnx';
 import { initFastflowWeights, parameterCount, type FastflowWeights } from './network';
 import { loadModel, readCheckpoint, saveModel, writeCheckpoint } from './persist';
-import { buildHeadGraph, imageScoresOf } from './score';
+import { buildHeadGraph } from './score';
 import { effectiveBatchSize, trainFastflow } from './train';
 
 interface Trained {

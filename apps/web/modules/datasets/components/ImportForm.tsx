@@ -64,7 +64,7 @@ export function ImportForm() {
         form.set('productLine', productLine);
         form.set('importId', id);
         form.set('archive', archive as File);
-        // the session cookie authorises it at the /api forwarder; requestHeaders adds the CSRF header the typed client's fetch sends
+        // the session cookie authorises it; the CSRF header is the one every state-changing call sends
         r = await uploadWithProgress('/api/datasets/upload', form, requestHeaders('POST'), (s, total) => setSent({ sent: s, total }));
       }
       setResult(r);
