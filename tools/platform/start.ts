@@ -1,13 +1,18 @@
 /**
  * `npm start`: the platform on its embedded default. Starts the API on PGlite (or on PostgreSQL
  * when DATABASE_URL is set), one trainer worker as a child process, builds the web app when its
- * sources changed, serves it, and prints the URLs. Ctrl-C stops everything.
+ * sources changed, serves it, and prints a short banner (URLs, the admin token, where data and the
+ * log live, how to stop). The children's full output goes to `<data>/logs/defectlab.log`; the console
+ * gets warnings, errors and the worker's lines (platform-log.ts). Ctrl-C stops everything.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { populateDemo } from './demo-population';
+import { nodeVersionProblem } from './node-version';
+import { adminTokenOf, banner, consoleText, showOnConsole, type Source } from './platform-log';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const WEB_DIR = path.join(ROOT, 'apps', 'web');
@@ -18,9 +23,29 @@ const NEXT_BIN = path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
 const QUIET_ENV = { NEXT_TELEMETRY_DISABLED: '1', CHECKPOINT_DISABLE: '1', NX_NO_CLOUD: 'true' };
 
 const children: ChildProcess[] = [];
+const DATA_DIR = path.resolve(process.env['DEFECTLAB_DATA_DIR'] ?? path.join(ROOT, '.data'));
+const LOG_FILE = path.join(DATA_DIR, 'logs', 'defectlab.log');
+/** The user asked for a log level: then the console shows every log line, not only warnings. */
+const EXPLICIT_LOG_LEVEL = process.env['LOG_LEVEL'] !== undefined && process.env['LOG_LEVEL'] !== '';
+let logFile: WriteStream | null = null;
+let newAdminToken: string | null = null;
 
 function log(message: string): void {
   process.stderr.write(`[defectlab] ${message}\n`);
+  logFile?.write(`[defectlab] ${message}\n`);
+}
+
+/** Every line of a child goes to the log file (but the admin token); the console gets what platform-log.ts lets through. */
+function follow(child: ChildProcess, source: Source): void {
+  for (const stream of [child.stdout, child.stderr]) {
+    if (!stream) continue;
+    createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
+      const token = adminTokenOf(line);
+      if (token) newAdminToken = token;
+      else logFile?.write(`${source === 'api' || line.startsWith('{') || line.startsWith(`[${source}`) ? '' : `[${source}] `}${line}\n`);
+      if (showOnConsole(source, line, EXPLICIT_LOG_LEVEL)) process.stderr.write(`${consoleText(source, line)}\n`);
+    });
+  }
 }
 
 /** Hash of everything the web build depends on, so a rebuild happens only after a change. */
@@ -42,9 +67,10 @@ function webSourceHash(): string {
   return hash.digest('hex');
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv, cwd = ROOT): ChildProcess {
-  const child = spawn(command, args, { cwd, env: { ...process.env, ...QUIET_ENV, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+function run(command: string, args: string[], env: NodeJS.ProcessEnv, source: Source, cwd = ROOT): ChildProcess {
+  const child = spawn(command, args, { cwd, env: { ...process.env, ...QUIET_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
+  follow(child, source);
   return child;
 }
 
@@ -56,8 +82,10 @@ async function buildWebIfNeeded(): Promise<void> {
     return;
   }
   log('building the web app (first start or sources changed; about a minute)...');
-  const code = await new Promise<number | null>((resolve) => run(process.execPath, [NEXT_BIN, 'build', WEB_DIR], {}).on('exit', resolve));
-  if (code !== 0) throw new Error(`next build failed with exit code ${code}`);
+  const t0 = Date.now();
+  const code = await new Promise<number | null>((resolve) => run(process.execPath, [NEXT_BIN, 'build', WEB_DIR], {}, 'web').on('exit', resolve));
+  if (code !== 0) throw new Error(`next build failed with exit code ${code} (its output is in ${LOG_FILE})`);
+  log(`web app built in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   writeFileSync(stamp, wanted);
 }
 
@@ -82,9 +110,17 @@ function stopAll(code: number): never {
 }
 
 async function main(): Promise<void> {
+  const tooOld = nodeVersionProblem(process.version);
+  if (tooOld) {
+    process.stderr.write(`${tooOld}\n`);
+    process.exit(1);
+  }
   process.on('SIGINT', () => stopAll(0));
   process.on('SIGTERM', () => stopAll(0));
   const started = Date.now();
+  mkdirSync(path.dirname(LOG_FILE), { recursive: true });
+  logFile = createWriteStream(LOG_FILE, { flags: 'a' });
+  logFile.write(`\n[defectlab] npm start at ${new Date().toISOString()} (Node.js ${process.version})\n`);
   await buildWebIfNeeded();
 
   // fresh tokens per start for the embedded worker (role worker) and the demo population (role engineer):
@@ -98,7 +134,7 @@ async function main(): Promise<void> {
     API_HOST: HOST,
     ...(embeddedWorker ? { DEFECTLAB_EMBEDDED_WORKER_TOKEN: workerToken } : {}),
     ...(demo ? { DEFECTLAB_EMBEDDED_DEMO_TOKEN: demoToken } : {}),
-  });
+  }, 'api');
   const apiUrl = `http://${HOST}:${API_PORT}`;
   await waitForHttp(`${apiUrl}/api/health`, 'the API', api);
   if (embeddedWorker) {
@@ -106,12 +142,12 @@ async function main(): Promise<void> {
       DEFECTLAB_API_URL: apiUrl,
       DEFECTLAB_WORKER_TOKEN: workerToken,
       DEFECTLAB_WORKER_ID: `embedded-${process.pid}`,
-    });
+    }, 'worker');
     // a worker that stops leaves the platform up (runs wait in the queue; the reaper retries a lost one)
     worker.on('exit', (code) => log(`the embedded trainer worker stopped (exit code ${code}); queued runs wait for a worker`));
   }
 
-  const web = run(process.execPath, [NEXT_BIN, 'start', WEB_DIR, '-H', HOST, '-p', String(WEB_PORT)], { DEFECTLAB_API_ORIGIN: apiUrl });
+  const web = run(process.execPath, [NEXT_BIN, 'start', WEB_DIR, '-H', HOST, '-p', String(WEB_PORT)], { DEFECTLAB_API_ORIGIN: apiUrl }, 'web');
   const webUrl = `http://${HOST}:${WEB_PORT}`;
   await waitForHttp(webUrl, 'the web app', web);
 
@@ -121,24 +157,24 @@ async function main(): Promise<void> {
       stopAll(code ?? 1);
     });
   }
-  const dataDir = path.resolve(process.env['DEFECTLAB_DATA_DIR'] ?? path.join(ROOT, '.data'));
-  const database = process.env['DATABASE_URL'] ? 'PostgreSQL (DATABASE_URL)' : `PGlite (embedded, ${path.join(dataDir, 'pglite')})`;
+  const database = process.env['DATABASE_URL'] ? 'PostgreSQL (DATABASE_URL)' : 'PGlite database in pglite/';
   process.stdout.write(
-    [
-      '',
-      `DefectLab is up (${((Date.now() - started) / 1000).toFixed(1)} s, database: ${database})`,
-      `  web app   ${webUrl}`,
-      `  API       ${apiUrl}/api`,
-      `  health    ${apiUrl}/api/health`,
-      `  OpenAPI   ${apiUrl}/api/openapi.json`,
-      `  worker    ${embeddedWorker ? 'one embedded trainer worker' : 'none (DEFECTLAB_EMBEDDED_WORKER=0)'}`,
-      'Press Ctrl-C to stop.',
-      '',
-    ].join('\n'),
+    banner({
+      seconds: (Date.now() - started) / 1000,
+      webUrl,
+      apiUrl,
+      database,
+      dataDir: DATA_DIR,
+      logFile: LOG_FILE,
+      newAdminToken,
+      adminTokenFromEnv: !!process.env['DEFECTLAB_ADMIN_TOKEN'],
+      worker: embeddedWorker,
+      demo,
+    }),
   );
   // first start of a data folder: demo datasets and runs, in the background (tools/platform/demo-population.ts)
   if (demo) {
-    populateDemo({ apiUrl, token: demoToken, adminToken: process.env['DEFECTLAB_ADMIN_TOKEN'], dataDir, queueRuns: true, log }).catch((e: unknown) => log(`demo: not populated: ${(e as Error).message}`));
+    populateDemo({ apiUrl, token: demoToken, adminToken: process.env['DEFECTLAB_ADMIN_TOKEN'] || newAdminToken || undefined, dataDir: DATA_DIR, queueRuns: true, log }).catch((e: unknown) => log(`demo: not populated: ${(e as Error).message}`));
   }
 }
 

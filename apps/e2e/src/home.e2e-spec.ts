@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, SCREENSHOT_DIR } from './browser';
@@ -17,9 +18,18 @@ describe('the README start command on a fresh data folder, without PostgreSQL', 
     if (platform) removeDataDir(platform.dataDir);
   });
 
-  it('prints the URLs and serves health on PGlite', async () => {
-    expect(platform.output()).toContain(platform.webUrl);
-    expect(platform.output()).toContain(`${platform.apiUrl}/api/health`);
+  it('prints a short banner (URLs, the admin token, data, log, how to stop) and keeps request logs off the console', async () => {
+    const out = platform.output();
+    expect(out).toContain(platform.webUrl);
+    expect(out).toContain(`${platform.apiUrl}/api/health`);
+    // a fresh folder without DEFECTLAB_ADMIN_TOKEN: the bootstrap admin's token, in the banner
+    expect(out).toMatch(/Admin token\s+dl_[A-Za-z0-9_-]+\s+\(shown once/);
+    expect(out).toContain(path.join(platform.dataDir, 'logs', 'defectlab.log'));
+    expect(out).toContain('Ctrl-C');
+    expect(out).not.toMatch(/"msg":"request"/);
+    expect(out).not.toMatch(/Mapped \{/); // Nest's ~40 route lines went to the log file
+    expect(out.split('\n').filter((l) => l.startsWith('{')).length).toBe(0);
+    expect(readFileSync(path.join(platform.dataDir, 'logs', 'defectlab.log'), 'utf8')).toMatch(/"msg":"database ready"/);
     const res = await fetch(`${platform.apiUrl}/api/health`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { database: { kind: string; description: string } };
@@ -55,7 +65,10 @@ describe('a second start on the same data folder', () => {
     try {
       const after = (await (await fetch(`${second.apiUrl}/api/health`)).json()) as { database: { schemaVersion: string } };
       expect(after.database.schemaVersion).toBe(before.database.schemaVersion);
-      expect(second.output()).toMatch(/"applied":\[\]/);
+      // the full JSON log is in the data folder's log file (the console shows a banner): this start applied nothing
+      const log = readFileSync(path.join(first.dataDir, 'logs', 'defectlab.log'), 'utf8');
+      const thisStart = log.slice(log.lastIndexOf('[defectlab] npm start at'));
+      expect(thisStart).toMatch(/"applied":\[\]/);
     } finally {
       await second.stop();
       removeDataDir(first.dataDir);

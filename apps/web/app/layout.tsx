@@ -3,6 +3,9 @@ import type { ReactNode } from 'react';
 import './globals.css';
 import { Providers } from './providers';
 
+// every page renders per request, so Next.js can put the CSP nonce of proxy.ts on its scripts
+export const dynamic = 'force-dynamic';
+
 export const metadata: Metadata = {
   title: 'DefectLab',
   description: 'Train, compare and ship one-class visual anomaly detectors.',

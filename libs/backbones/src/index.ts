@@ -6,3 +6,4 @@ export * from './load-backbone';
 export { convertNsfwjsModel } from './nsfwjs/convert-cached';
 export * from './feature-cache';
 export * from './extract-features';
+export * from './stage-features';

@@ -21,7 +21,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadBackbone, SHIPPED_BACKBONES } from '@defectlab/backbones';
 import { figuresFromScores, latencySummary } from '@defectlab/metrics';
-import { initTrainingBackend } from '@defectlab/ml-core';
 import { CsFlowModel, flowParameterCount, resolveConfig, type TCsflowConfigInput } from '../src';
 import { loadMagneticTile, MAGNETIC_TILE_DIR, SHARED_DIR, type BenchSample } from '@defectlab/datasets';
 
@@ -104,8 +103,7 @@ async function main(): Promise<void> {
     validation: Number(arg('validation', quick ? '60' : 'Infinity')),
     test: Number(arg('test', quick ? '120' : 'Infinity')),
   };
-  const backend = await initTrainingBackend();
-  log(`training backend: ${backend.description}; machine: ${os.cpus().length}x ${os.cpus()[0]?.model}, load ${os.loadavg()[0].toFixed(1)}`);
+  log(`training engine: onnxruntime-node (threads: DEFECTLAB_TRAIN_THREADS or all cores); machine: ${os.cpus().length}x ${os.cpus()[0]?.model}, load ${os.loadavg()[0].toFixed(1)}`);
   const extractor = await loadBackbone(SHIPPED_BACKBONES['resnet50v2-stage1to3']);
   const results: Record<string, unknown>[] = [];
   try {

@@ -4,6 +4,7 @@
  * each scale exactly half the side of the previous one.
  */
 import type * as tfType from '@tensorflow/tfjs';
+import { resizeAxisMatrix } from '@defectlab/ml-core';
 
 type Tf = typeof tfType;
 
@@ -37,9 +38,33 @@ export function conv(tf: Tf, x: tfType.Tensor4D, p: ConvParams): tfType.Tensor4D
 /**
  * Bilinear x2 upsampling with half-pixel centres (PyTorch `align_corners=False`, ONNX `half_pixel`).
  * x [N,H,W,C] -> [N,2H,2W,C].
+ *
+ * The forward is TF.js's resizeBilinear; the gradient is our own exact adjoint dx = M_H^T dy M_W with
+ * the interpolation matrices of `resizeAxisMatrix`: TF.js's ResizeBilinearGrad ignores the half-pixel
+ * centres (it back-projects with the align_corners=False, half_pixel_centers=False mapping), a biased
+ * gradient that every TF.js CS-Flow run before this fix trained with (see README).
  */
 export function upsample2x(tf: Tf, x: tfType.Tensor4D): tfType.Tensor4D {
-  return tf.image.resizeBilinear(x, [x.shape[1] * 2, x.shape[2] * 2], false, true);
+  const f = tf.customGrad(((input: tfType.Tensor4D) => {
+    const [n, h, w, c] = input.shape;
+    const value = tf.image.resizeBilinear(input, [h * 2, w * 2], false, true);
+    const gradFunc = (dy: tfType.Tensor): tfType.Tensor => resizeAdjoint(tf, dy as tfType.Tensor4D, [n, h, w, c]);
+    return { value, gradFunc };
+  }) as unknown as Parameters<Tf['customGrad']>[0]);
+  return f(x) as tfType.Tensor4D;
+}
+
+/** dx = M_H^T dy M_W for an NHWC gradient dy [N, Ho, Wo, C] of a half-pixel bilinear resize from [N, H, W, C]. */
+function resizeAdjoint(tf: Tf, dy: tfType.Tensor4D, [n, h, w, c]: readonly number[]): tfType.Tensor4D {
+  return tf.tidy(() => {
+    const [, ho, wo] = dy.shape;
+    const mw = tf.tensor2d(Float32Array.from(resizeAxisMatrix(w, wo, wo / w, 'linear', 'half_pixel')), [wo, w]);
+    const mh = tf.tensor2d(Float32Array.from(resizeAxisMatrix(h, ho, ho / h, 'linear', 'half_pixel')), [ho, h]);
+    const nchw = tf.transpose(dy, [0, 3, 1, 2]).reshape([n * c * ho, wo]);
+    const alongW = tf.matMul(nchw, mw).reshape([n * c, ho, w]);
+    const alongH = tf.matMul(tf.transpose(alongW, [0, 2, 1]).reshape([n * c * w, ho]), mh).reshape([n, c, w, h]);
+    return tf.transpose(alongH, [0, 3, 2, 1]) as tfType.Tensor4D;
+  });
 }
 
 /**

@@ -1,15 +1,16 @@
 /**
  * CS-Flow behind the shared `AnomalyModel` interface: backbone features at three input scales
  * (extracted once per fit and cached in memory), an optional fixed 1x1 PCA reduction, the flow
- * trained on TensorFlow.js, and inference through onnxruntime on the exported flow graph.
+ * trained on onnxruntime (one ONNX graph per step: forward + loss + backward + Adam), and inference
+ * through onnxruntime on the exported forward graph of the same network declaration.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type * as tfType from '@tensorflow/tfjs';
 import {
   createSession,
-  initTrainingBackend,
+  resolveExecutionProvider,
+  resolveTrainThreads,
   type AnomalyModel,
   type DecodedImage,
   type FeatureExtractor,
@@ -24,18 +25,20 @@ import { flowParameterCount, resolveConfig, trainingDeviations, type TCsflowConf
 import { buildFlowOnnx } from './export-onnx';
 import { mergeBackboneAndHead } from './merge-backbone';
 import { defaultFeatureLayer, extractScales } from './features';
-import { CsFlowNet, type FlowShape } from './model';
-import { fitPcaReduction, toFlowInput, type Reduction } from './reduction';
-import { imageScores, positionScores } from './score';
+import { flowParameters, flowWeightCount, initFlowWeights, toOnnxFilter, withParameters, type FlowShape, type FlowWeights } from './network';
+import { applyReduction, fitPcaReduction, type Reduction } from './reduction';
+import { imageScores } from './score';
 import { trainFlow } from './train';
 
 const MODEL_JSON = 'csflow.json';
 const WEIGHTS_BIN = 'weights.bin';
 const PAPER_BACKBONE_CHANNELS = 304;
 
+/** Weights file format: 2 = ONNX layout [Cout, Cin, K, K] (1 = TF.js layout [K, K, Cin, Cout], still loadable). */
+const MODEL_FORMAT = 'defectlab-csflow/2';
+
 interface Trained {
-  readonly tf: typeof tfType;
-  readonly net: CsFlowNet;
+  readonly weights: FlowWeights;
   readonly reduction: Reduction | null;
   readonly layer: string;
   readonly inputChannels: number;
@@ -53,7 +56,7 @@ export class CsFlowModel implements AnomalyModel {
   readonly config: TCsflowConfig;
   private trained: Trained | null = null;
   private session: OnnxSession | null = null;
-  private backendDescription = '';
+  private engine: FitReport['engine'] | undefined;
 
   /**
    * @param extractor a frozen backbone (not disposed by this model)
@@ -98,23 +101,24 @@ export class CsFlowModel implements AnomalyModel {
     out.push(...trainingDeviations(c));
     out.push('one random channel permutation per block shared by the three scales');
     if (c.optimizer.gradClipNorm === 1) out.push('gradient-norm clipping at 1 as issue 5 specifies; Adam with torch semantics (L2 weight decay added to the gradient)');
-    out.push('training in float32 on TensorFlow.js; inference through an ONNX export of the flow on onnxruntime-node');
+    out.push('training in float32 on onnxruntime-node (forward, backward and Adam in one ONNX graph); inference through the forward subgraph of the same declaration');
     return out;
   }
 
   async fit(trainImages: readonly DecodedImage[], options: FitOptions = {}): Promise<FitReport> {
     if (trainImages.length === 0) throw new RangeError('csflow: fit needs at least one training image');
     const t0 = Date.now();
-    const backend = await initTrainingBackend();
-    const tf = backend.tf;
-    this.backendDescription = backend.description;
+    const { threads } = resolveTrainThreads(options.threads);
+    const provider = resolveExecutionProvider(options.executionProvider ?? 'auto');
+    options.log?.(`csflow: ${provider.reason}; ${threads} intra-op thread(s)`);
     const cfg = this.config;
     const layer = this.featureLayer;
     const feats = await extractScales(this.extractor, trainImages, layer, cfg.inputSize, cfg.featureBatchSize, options.onProgress, options.signal);
     const cb = feats[0].dims[1];
     const channels = this.flowChannels(cb);
-    const reduction = cb > channels ? fitPcaReduction(tf, feats, channels, cfg.reductionSamples, cfg.seed) : null;
-    const inputs = feats.map((f) => toFlowInput(tf, f, reduction));
+    const reduction = cb > channels ? await fitPcaReduction(feats, channels, cfg.reductionSamples, cfg.seed) : null;
+    const inputs: Tensor[] = [];
+    for (const f of feats) inputs.push(await applyReduction(f, reduction, threads));
     const shape: FlowShape = {
       channels,
       hiddenChannels: cfg.hiddenChannels,
@@ -123,36 +127,38 @@ export class CsFlowModel implements AnomalyModel {
       leakySlope: cfg.leakySlope,
     };
     await this.releaseTrained();
-    const net = new CsFlowNet(tf, shape, cfg.seed);
-    let result;
-    try {
-      result = await trainFlow(tf, net, inputs, {
-        epochs: cfg.epochs,
-        batchSize: cfg.batchSize,
-        optimizer: cfg.optimizer,
-        seed: cfg.seed,
-        onProgress: options.onProgress,
-        signal: options.signal,
-        checkpointDir: options.checkpointDir,
-        checkpointEvery: cfg.checkpointEvery,
-        fingerprint: this.fingerprint(feats),
-      });
-    } catch (e) {
-      net.dispose();
-      throw e;
-    } finally {
-      tf.dispose(inputs);
-    }
-    this.trained = { tf, net, reduction, layer, inputChannels: cb };
+    const result = await trainFlow(initFlowWeights(shape, cfg.seed), inputs, {
+      epochs: cfg.epochs,
+      batchSize: cfg.batchSize,
+      optimizer: cfg.optimizer,
+      seed: cfg.seed,
+      preset: cfg.preset,
+      threads,
+      executionProvider: provider.provider,
+      onProgress: options.onProgress,
+      signal: options.signal,
+      checkpointDir: options.checkpointDir,
+      checkpointEvery: cfg.checkpointEvery,
+      fingerprint: this.fingerprint(feats),
+    });
+    this.engine = result.engine;
+    this.trained = { weights: result.weights, reduction, layer, inputChannels: cb };
     return {
       resolvedConfig: this.resolvedConfig(cb),
-      backend: backend.description,
+      backend: this.backendDescription(),
+      engine: result.engine,
       seed: cfg.seed,
       wallSeconds: (Date.now() - t0) / 1000,
       epochsRun: result.epochsRun,
       finalLoss: result.finalLoss,
       deviations: this.deviations(cb),
     };
+  }
+
+  /** e.g. "onnxruntime-node 1.30.0 (cpu, 2 threads)". */
+  private backendDescription(): string {
+    const e = this.engine;
+    return e ? `${e.engine} (${e.executionProvider}, ${e.threads} thread${e.threads === 1 ? '' : 's'})` : '';
   }
 
   /** The resolved config plus what was derived from the backbone, to be recorded with the run. */
@@ -167,7 +173,8 @@ export class CsFlowModel implements AnomalyModel {
       flowChannels: channels,
       parameterCount: params + reductionParams,
       sizeBytesFp32: 4 * (params + reductionParams),
-      trainingBackend: this.backendDescription,
+      trainingBackend: this.backendDescription(),
+      trainingEngine: this.engine ?? null,
       deviations: this.deviations(backboneChannels),
     };
   }
@@ -191,7 +198,7 @@ export class CsFlowModel implements AnomalyModel {
   /** ONNX bytes of the flow head (see export-onnx.ts for inputs and outputs). */
   onnxBytes(): Uint8Array {
     const t = this.requireTrained();
-    return buildFlowOnnx(t.net, {
+    return buildFlowOnnx(t.weights, {
       reduction: t.reduction,
       inputChannels: t.inputChannels,
       docString: JSON.stringify(this.resolvedConfig(t.inputChannels)),
@@ -211,22 +218,6 @@ export class CsFlowModel implements AnomalyModel {
     return { positions, imageScores: imageScores(positions, this.config.scoreMode, this.config.topKFraction) };
   }
 
-  /** Scores pre-extracted backbone features with the TensorFlow.js flow (reference for the export). */
-  scoreFeaturesTf(feats: readonly Tensor[]): FeatureScores {
-    const { tf, net, reduction } = this.requireTrained();
-    const zs = tf.tidy(() => {
-      const xs = feats.map((f) => toFlowInput(tf, f, reduction));
-      return net.forward(xs).zs.map((z) => tf.transpose(z, [0, 3, 1, 2]));
-    });
-    let positions: Tensor[];
-    try {
-      positions = zs.map((z) => positionScores({ data: z.dataSync() as Float32Array, dims: z.shape }));
-    } finally {
-      tf.dispose(zs);
-    }
-    return { positions, imageScores: imageScores(positions, this.config.scoreMode, this.config.topKFraction) };
-  }
-
   async score(images: readonly DecodedImage[]): Promise<ScoreResult> {
     if (images.length === 0) return { imageScores: new Float32Array(0), anomalyMaps: { data: new Float32Array(0), dims: [0, 1, 0, 0] } };
     const { width, height } = images[0];
@@ -239,10 +230,10 @@ export class CsFlowModel implements AnomalyModel {
   async save(dir: string): Promise<void> {
     const t = this.requireTrained();
     await fs.promises.mkdir(dir, { recursive: true });
-    const vars = t.net.variables();
+    const params = flowParameters(t.weights);
     const parts: Float32Array[] = [];
     if (t.reduction) parts.push(t.reduction.weight, t.reduction.bias);
-    for (const v of vars) parts.push((await v.data()) as Float32Array);
+    for (const p of params) parts.push(p.data);
     const total = parts.reduce((n, p) => n + p.length, 0);
     const blob = new Float32Array(total);
     let off = 0;
@@ -252,37 +243,41 @@ export class CsFlowModel implements AnomalyModel {
     }
     await fs.promises.writeFile(path.join(dir, WEIGHTS_BIN), Buffer.from(blob.buffer));
     const meta = {
-      format: 'defectlab-csflow/1',
+      format: MODEL_FORMAT,
       config: this.config,
       layer: t.layer,
       inputChannels: t.inputChannels,
       reduction: t.reduction ? { inChannels: t.reduction.inChannels, outChannels: t.reduction.outChannels } : null,
       backbone: { name: this.extractor.name, sha256: this.extractor.sha256 },
-      variables: vars.map((v) => v.shape),
+      variables: params.map((p) => p.dims),
+      engine: this.engine ?? null,
       resolvedConfig: this.resolvedConfig(t.inputChannels),
     };
     await fs.promises.writeFile(path.join(dir, MODEL_JSON), JSON.stringify(meta, null, 2));
   }
 
-  /** Restores a model written by `save`; the extractor must be the same backbone (checked by sha256). */
+  /**
+   * Restores a model written by `save` (format 2, or format 1 of the TF.js engine, whose filters are
+   * converted to ONNX layout); the extractor must be the same backbone (checked by sha256).
+   */
   static async load(dir: string, extractor: FeatureExtractor): Promise<CsFlowModel> {
     const meta = JSON.parse(await fs.promises.readFile(path.join(dir, MODEL_JSON), 'utf8')) as {
+      format: string;
       config: TCsflowConfig;
       layer: string;
       inputChannels: number;
       reduction: { inChannels: number; outChannels: number } | null;
       backbone: { sha256: string };
-      variables: number[][];
+      engine?: FitReport['engine'] | null;
     };
+    if (meta.format !== MODEL_FORMAT && meta.format !== 'defectlab-csflow/1') throw new Error(`csflow: ${dir} holds format "${meta.format}", expected ${MODEL_FORMAT}`);
     if (meta.backbone.sha256 !== extractor.sha256) {
       throw new Error(`csflow: model in ${dir} was trained on backbone ${meta.backbone.sha256}, got ${extractor.sha256}`);
     }
     const buf = await fs.promises.readFile(path.join(dir, WEIGHTS_BIN));
     const blob = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
     const model = new CsFlowModel(extractor, { ...meta.config, featureLayer: meta.layer });
-    const backend = await initTrainingBackend();
-    const tf = backend.tf;
-    model.backendDescription = backend.description;
+    model.engine = meta.engine ?? undefined;
     let off = 0;
     const take = (n: number): Float32Array => {
       const out = blob.slice(off, off + n);
@@ -295,18 +290,16 @@ export class CsFlowModel implements AnomalyModel {
       reduction = { inChannels, outChannels, weight: take(inChannels * outChannels), bias: take(outChannels) };
     }
     const cfg = model.config;
-    const net = new CsFlowNet(
-      tf,
-      { channels: model.flowChannels(meta.inputChannels), hiddenChannels: cfg.hiddenChannels, kernelSizes: cfg.kernelSizes, clamp: cfg.clamp, leakySlope: cfg.leakySlope },
-      cfg.seed,
-    );
-    const vars = net.variables();
-    tf.tidy(() => vars.forEach((v) => v.assign(tf.tensor(take(v.size), v.shape))));
-    if (off !== blob.length) {
-      net.dispose();
-      throw new Error(`csflow: ${WEIGHTS_BIN} has ${blob.length} values, the model needs ${off}`);
+    const shape: FlowShape = { channels: model.flowChannels(meta.inputChannels), hiddenChannels: cfg.hiddenChannels, kernelSizes: cfg.kernelSizes, clamp: cfg.clamp, leakySlope: cfg.leakySlope };
+    const initial = initFlowWeights(shape, cfg.seed);
+    const values = new Map<string, Float32Array>();
+    for (const p of flowParameters(initial)) {
+      const data = take(p.data.length);
+      const [cout, cin, k] = p.dims;
+      values.set(p.name, meta.format === 'defectlab-csflow/1' && p.dims.length === 4 ? toOnnxFilter(data, k, cin, cout) : data);
     }
-    model.trained = { tf, net, reduction, layer: meta.layer, inputChannels: meta.inputChannels };
+    if (off !== blob.length) throw new Error(`csflow: ${WEIGHTS_BIN} has ${blob.length} values, the model needs ${off}`);
+    model.trained = { weights: withParameters(initial, values), reduction, layer: meta.layer, inputChannels: meta.inputChannels };
     return model;
   }
 
@@ -339,7 +332,7 @@ export class CsFlowModel implements AnomalyModel {
       return this.resolvedConfig(cb).sizeBytesFp32 as number;
     }
     const reductionParams = t.reduction ? t.reduction.weight.length + t.reduction.bias.length : 0;
-    return 4 * (t.net.parameterCount() + reductionParams);
+    return 4 * (flowWeightCount(t.weights) + reductionParams);
   }
 
   private async releaseTrained(): Promise<void> {
@@ -347,10 +340,7 @@ export class CsFlowModel implements AnomalyModel {
       await this.session.release();
       this.session = null;
     }
-    if (this.trained) {
-      this.trained.net.dispose();
-      this.trained = null;
-    }
+    this.trained = null;
   }
 
   async dispose(): Promise<void> {

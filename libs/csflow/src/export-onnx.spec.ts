@@ -3,9 +3,8 @@ import { createSession, initTrainingBackend, openSessionCount, type Tensor } fro
 import { createRng } from '@defectlab/datasets';
 import { buildFlowOnnx } from './export-onnx';
 import type { Reduction } from './reduction';
-import { toFlowInput } from './reduction';
 import { imageScores, positionScores } from './score';
-import { tinyNet } from './testing/tiny-flow';
+import { tinyNet, toFlowInput } from './testing/tiny-flow';
 
 function seededNchw(n: number, c: number, side: number, seed: number): Tensor {
   const rng = createRng(seed);
@@ -37,7 +36,7 @@ describe('buildFlowOnnx', () => {
       : null;
     const feats = [8, 4, 2].map((s, i) => seededNchw(3, cb, s, 20 + i));
     const sessionsBefore = openSessionCount();
-    const session = await createSession(buildFlowOnnx(net, { reduction, inputChannels: cb }));
+    const session = await createSession(buildFlowOnnx(net.toFlowWeights(), { reduction, inputChannels: cb }));
     try {
       const out = await session.run({ feat0: feats[0], feat1: feats[1], feat2: feats[2] });
       const onnxPos = [out.pos0, out.pos1, out.pos2];

@@ -6,18 +6,11 @@ import type * as tfType from '@tensorflow/tfjs';
 import { createRng, type Rng } from '@defectlab/datasets';
 import { couplingForward, couplingInverse, type CouplingParams } from './coupling';
 import type { ConvParams, CrossConvParams } from './cross-conv';
+import { toOnnxFilter, type ConvWeights, type FlowShape, type FlowWeights, type SubnetWeights } from './network';
 
 type Tf = typeof tfType;
 
-export interface FlowShape {
-  /** Channels per scale (after any reduction). */
-  readonly channels: number;
-  readonly hiddenChannels: number;
-  /** One kernel size per block. */
-  readonly kernelSizes: readonly number[];
-  readonly clamp: number;
-  readonly leakySlope: number;
-}
+export type { FlowShape } from './network';
 
 export interface FlowOutput {
   /** Latents per scale, same shapes as the inputs. */
@@ -120,6 +113,22 @@ export class CsFlowNet {
       sub(b.subnetB);
     }
     return out;
+  }
+
+  /** The weights in ONNX layout (what network.ts declares and export-onnx writes). */
+  toFlowWeights(): FlowWeights {
+    const conv = (p: ConvParams): ConvWeights => {
+      const [k, , cin, cout] = p.w.shape;
+      return { w: toOnnxFilter(p.w.dataSync() as Float32Array, k, cin, cout), b: Float32Array.from(p.b.dataSync() as Float32Array), cin, cout, k, stride: p.stride };
+    };
+    const subnet = (s: CrossConvParams): SubnetWeights => ({
+      inConv: s.inConv.map(conv),
+      outConv: s.outConv.map(conv),
+      upConv: s.upConv.map(conv),
+      downConv: s.downConv.map(conv),
+      gamma: Float32Array.from(s.gamma.dataSync() as Float32Array),
+    });
+    return { shape: this.shape, blocks: this.blocks.map((b) => ({ perm: b.perm, subnetA: subnet(b.subnetA), subnetB: subnet(b.subnetB) })) };
   }
 
   parameterCount(): number {

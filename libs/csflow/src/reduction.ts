@@ -5,8 +5,7 @@
  * variance; it is never trained with the flow (a learnable reduction could shrink the features and
  * lower the NLL without modelling anything, since it has no Jacobian term).
  */
-import type * as tfType from '@tensorflow/tfjs';
-import type { Tensor } from '@defectlab/ml-core';
+import { createSession, OnnxGraphBuilder, runSession, type Tensor } from '@defectlab/ml-core';
 import { createRng } from '@defectlab/datasets';
 
 export interface Reduction {
@@ -60,14 +59,13 @@ function orthonormalize(q: Float64Array, d: number, k: number): void {
  * Fits the PCA reduction to `outChannels` on vectors sampled from the training features.
  * @param scales NCHW [N, Cb, Hs, Ws] per scale
  */
-export function fitPcaReduction(
-  tf: typeof tfType,
+export async function fitPcaReduction(
   scales: readonly Tensor[],
   outChannels: number,
   samples: number,
   seed: number,
   iterations = 40,
-): Reduction {
+): Promise<Reduction> {
   const d = scales[0].dims[1];
   const k = outChannels;
   if (k >= d) throw new RangeError(`fitPcaReduction: ${k} output channels >= ${d} input channels`);
@@ -75,11 +73,8 @@ export function fitPcaReduction(
   const mean = new Float64Array(d);
   for (let i = 0; i < samples; i++) for (let c = 0; c < d; c++) mean[c] += x[i * d + c];
   for (let c = 0; c < d; c++) mean[c] /= samples;
-  // Covariance on the training backend (a d x samples x d product is too slow in plain JS).
-  const cov = tf.tidy(() => {
-    const xt = tf.sub(tf.tensor2d(x, [samples, d]), tf.tensor1d(Float32Array.from(mean)));
-    return tf.div(tf.matMul(xt, xt, true, false), samples - 1).dataSync() as Float32Array;
-  });
+  // Covariance on onnxruntime (a d x samples x d product is too slow in plain JS).
+  const cov = await covariance(x, Float32Array.from(mean), samples, d);
   // Subspace iteration for the top-k eigenvectors.
   const rng = createRng(seed + 1);
   const q = new Float64Array(d * k);
@@ -121,18 +116,39 @@ export function fitPcaReduction(
   return { inChannels: d, outChannels: k, weight, bias };
 }
 
+/** (X - mean)^T (X - mean) / (samples - 1) of row-major X [samples, d], on onnxruntime. */
+async function covariance(x: Float32Array, mean: Float32Array, samples: number, d: number): Promise<Float32Array> {
+  const g = new OnnxGraphBuilder({ name: 'covariance' });
+  const xs = g.input('x', [samples, d]);
+  const centred = g.sub(xs, g.initializer('mean', mean, [d]));
+  g.output(g.gemm(centred, centred, undefined, { transA: true, alpha: 1 / (samples - 1) }), 'cov', [d, d]);
+  return (await runSession(g.toBytes(), { x: { data: x, dims: [samples, d] } })).cov.data;
+}
+
+/** Samples per onnxruntime call of {@link applyReduction} (bounds the extra memory). */
+const REDUCTION_CHUNK = 64;
+
 /**
- * NCHW backbone maps -> NHWC tfjs tensor, reduced when `r` is given.
- * @param x NCHW [N, Cb, H, W]
- * @returns [N, H, W, C] (C = r.outChannels or Cb)
+ * Applies the reduction (a 1x1 convolution) to NCHW backbone maps on onnxruntime: [N, Cb, H, W] ->
+ * [N, C, H, W]; returns `x` itself when `r` is null.
  */
-export function toFlowInput(tf: typeof tfType, x: Tensor, r: Reduction | null): tfType.Tensor4D {
+export async function applyReduction(x: Tensor, r: Reduction | null, threads = 1): Promise<Tensor> {
+  if (!r) return x;
   const [n, cb, h, w] = x.dims;
-  return tf.tidy(() => {
-    const nhwc = tf.transpose(tf.tensor4d(x.data, [n, cb, h, w]), [0, 2, 3, 1]);
-    if (!r) return nhwc as tfType.Tensor4D;
-    const flat = tf.reshape(nhwc, [n * h * w, cb]);
-    const y = tf.add(tf.matMul(flat, tf.tensor2d(r.weight, [r.outChannels, cb]), false, true), tf.tensor1d(r.bias));
-    return tf.reshape(y, [n, h, w, r.outChannels]) as tfType.Tensor4D;
-  });
+  const g = new OnnxGraphBuilder({ name: 'reduction' });
+  const input = g.input('x', ['N', cb, h, w]);
+  g.output(g.conv(input, g.initializer('w', r.weight, [r.outChannels, cb, 1, 1]), g.initializer('b', r.bias, [r.outChannels])), 'y');
+  const session = await createSession(g.toBytes(), { threads });
+  try {
+    const out = new Float32Array(n * r.outChannels * h * w);
+    const per = cb * h * w;
+    for (let s = 0; s < n; s += REDUCTION_CHUNK) {
+      const m = Math.min(REDUCTION_CHUNK, n - s);
+      const { y } = await session.run({ x: { data: x.data.subarray(s * per, (s + m) * per), dims: [m, cb, h, w] } });
+      out.set(y.data, s * r.outChannels * h * w);
+    }
+    return { data: out, dims: [n, r.outChannels, h, w] };
+  } finally {
+    await session.release();
+  }
 }

@@ -1,111 +1,147 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type * as tfType from '@tensorflow/tfjs';
-import { initTrainingBackend, type FitProgress } from '@defectlab/ml-core';
+import { createRng } from '@defectlab/datasets';
+import { runSession, OnnxGraphBuilder, type FitProgress, type Tensor } from '@defectlab/ml-core';
 import { resolveConfig } from './config';
-import { flowNll } from './loss';
-import { CsFlowNet } from './model';
-import { seededScales } from './testing/tiny-flow';
+import { declareFlow, declareFlowLoss, flowParameters, initFlowWeights, type FlowShape, type FlowWeights } from './network';
+import { CHECKPOINT_JSON } from './persist';
 import { trainFlow, type TrainOptions } from './train';
 
-const SHAPE = { channels: 4, hiddenChannels: 8, kernelSizes: [3, 3], clamp: 3, leakySlope: 0.1 };
+const SHAPE: FlowShape = { channels: 4, hiddenChannels: 8, kernelSizes: [3, 3], clamp: 3, leakySlope: 0.1 };
+const SIDES = [8, 4, 2];
 
-describe('trainFlow', () => {
-  let tf: typeof tfType;
-  let feats: tfType.Tensor4D[];
+/** Seeded NCHW features at three scales; shifted so the identity flow at init does not fit them. */
+function seededFeatures(n: number, seed: number, shift = 1.5): Tensor[] {
+  const rng = createRng(seed);
+  return SIDES.map((s) => ({ data: Float32Array.from({ length: n * SHAPE.channels * s * s }, () => rng.normal() + shift), dims: [n, SHAPE.channels, s, s] }));
+}
+
+/** The NLL of `weights` on `feats` (the inference side of the same declaration). */
+async function nll(weights: FlowWeights, feats: readonly Tensor[]): Promise<number> {
+  const g = new OnnxGraphBuilder({ name: 'nll' });
+  const inputs = feats.map((f, i) => g.input(`feat${i}`, f.dims));
+  const flow = declareFlow(g, weights, inputs);
+  g.output(declareFlowLoss(g, flow.zs, flow.logDet, feats.map((f) => f.dims)), 'loss', []);
+  const out = await runSession(g.toBytes(), Object.fromEntries(feats.map((f, i) => [`feat${i}`, f])));
+  return out.loss.data[0];
+}
+
+function maxParameterDiff(a: FlowWeights, b: FlowWeights): number {
+  const pb = flowParameters(b);
+  return Math.max(...flowParameters(a).map((p, i) => Math.max(...p.data.map((v, k) => Math.abs(v - pb[i].data[k])))));
+}
+
+describe('trainFlow on the ONNX engine', () => {
+  const feats = seededFeatures(30, 11); // 30 = 3 batches of 8 + a last batch of 6
   const opts = (over: Partial<TrainOptions> = {}): TrainOptions => ({
     epochs: 6,
     batchSize: 8,
     optimizer: { ...resolveConfig({}).optimizer, lr: 5e-3 },
     seed: 3,
+    preset: 'small',
+    threads: 1,
     ...over,
   });
-  const nll = (net: CsFlowNet): number =>
-    tf.tidy(() => {
-      const out = net.forward(feats);
-      return flowNll(tf, out.zs, out.logDet).dataSync()[0];
-    });
 
-  beforeAll(async () => {
-    tf = (await initTrainingBackend()).tf;
-    // Non-standard data (shifted mean, 32 samples): the identity flow at init does not fit it.
-    feats = seededScales(tf, 32, 8, SHAPE.channels, 11, 1.5);
-  });
-  afterAll(() => tf.dispose(feats));
-
-  it('lowers the NLL of the training features and reports progress', async () => {
-    const net = new CsFlowNet(tf, SHAPE, 1);
+  it('lowers the NLL of the training features and reports progress (last batch smaller)', async () => {
+    const initial = initFlowWeights(SHAPE, 1);
     const events: FitProgress[] = [];
-    try {
-      const before = nll(net);
-      const res = await trainFlow(tf, net, feats, opts({ onProgress: (p) => events.push(p) }));
-      const after = nll(net);
-      expect(after).toBeLessThan(before - 0.1);
-      expect(res.epochsRun).toBe(6);
-      expect(res.lossCurve).toHaveLength(6);
-      const steps = events.filter((e) => e.step !== undefined);
-      expect(steps).toHaveLength(6 * 4);
-      expect(steps.every((e) => Number.isFinite(e.loss) && (e.throughput ?? 0) > 0 && (e.etaSeconds ?? -1) >= 0)).toBe(true);
-      expect(events.filter((e) => e.step === undefined && e.message)).toHaveLength(6);
-    } finally {
-      net.dispose();
-    }
+    const before = await nll(initial, feats);
+    const res = await trainFlow(initial, feats, opts({ onProgress: (p) => events.push(p) }));
+    const after = await nll(res.weights, feats);
+    expect(after).toBeLessThan(before - 0.1);
+    expect(res.epochsRun).toBe(6);
+    expect(res.lossCurve).toHaveLength(6);
+    expect(res.engine).toMatchObject({ executionProvider: 'cpu', threads: 1 });
+    expect(res.engine.engine).toMatch(/^onnxruntime-node \d/);
+    const steps = events.filter((e) => e.step !== undefined);
+    expect(steps).toHaveLength(6 * 4);
+    expect(steps.every((e) => Number.isFinite(e.loss) && (e.throughput ?? 0) > 0 && (e.etaSeconds ?? -1) >= 0)).toBe(true);
+    expect(events.filter((e) => e.step === undefined && e.message)).toHaveLength(6);
   });
 
   it('is deterministic given the seed, and a resumed run ends where an uninterrupted one does', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'csflow-ck-'));
-    const a = new CsFlowNet(tf, SHAPE, 2);
-    const b = new CsFlowNet(tf, SHAPE, 2);
     try {
-      await trainFlow(tf, a, feats, opts({ epochs: 4 }));
-      // Train b for 2 epochs with checkpoints, abort during epoch 3, then resume to 4.
-      await trainFlow(tf, b, feats, opts({ epochs: 2, checkpointDir: dir, fingerprint: 'x' }));
+      const a = await trainFlow(initFlowWeights(SHAPE, 2), feats, opts({ epochs: 4 }));
+      await trainFlow(initFlowWeights(SHAPE, 2), feats, opts({ epochs: 2, checkpointDir: dir, fingerprint: 'x' }));
       const ctrl = new AbortController();
-      // Same seed (it fixes the channel permutations); the weights must come from the checkpoint.
-      const c = new CsFlowNet(tf, SHAPE, 2);
-      try {
-        await expect(
-          trainFlow(tf, c, feats, {
-            ...opts({ epochs: 4, checkpointDir: dir, fingerprint: 'x' }),
-            signal: ctrl.signal,
-            onProgress: (p) => {
-              if (p.epoch === 3 && p.step === 2) ctrl.abort();
-            },
-          }),
-        ).rejects.toThrow(/abort/i);
-        const d = new CsFlowNet(tf, SHAPE, 2);
-        try {
-          const res = await trainFlow(tf, d, feats, opts({ epochs: 4, checkpointDir: dir, fingerprint: 'x' }));
-          expect(res.resumedFromEpoch).toBe(2);
-          expect(res.epochsRun).toBe(2);
-          const va = a.variables();
-          const maxDiff = Math.max(...d.variables().map((v, i) => tf.max(tf.abs(tf.sub(v, va[i]))).dataSync()[0]));
-          expect(maxDiff).toBeLessThan(1e-6);
-          await expect(trainFlow(tf, d, feats, opts({ epochs: 5, checkpointDir: dir, fingerprint: 'other' }))).rejects.toThrow(
-            /another config/,
-          );
-        } finally {
-          d.dispose();
-        }
-      } finally {
-        c.dispose();
-      }
+      await expect(
+        trainFlow(initFlowWeights(SHAPE, 2), feats, {
+          ...opts({ epochs: 4, checkpointDir: dir, fingerprint: 'x' }),
+          signal: ctrl.signal,
+          onProgress: (p) => {
+            if (p.epoch === 3 && p.step === 2) ctrl.abort();
+          },
+        }),
+      ).rejects.toThrow(/abort/i);
+      const d = await trainFlow(initFlowWeights(SHAPE, 2), feats, opts({ epochs: 4, checkpointDir: dir, fingerprint: 'x' }));
+      expect(d.resumedFromEpoch).toBe(2);
+      expect(d.epochsRun).toBe(2);
+      expect(maxParameterDiff(d.weights, a.weights)).toBe(0);
+      expect(d.lossCurve).toEqual(a.lossCurve);
+      await expect(trainFlow(initFlowWeights(SHAPE, 2), feats, opts({ epochs: 5, checkpointDir: dir, fingerprint: 'other' }))).rejects.toThrow(/another config/);
     } finally {
-      a.dispose();
-      b.dispose();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  it('leaks no tensors', async () => {
-    const net = new CsFlowNet(tf, SHAPE, 4);
+  it('refuses a checkpoint of another preset or shape, naming both', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'csflow-ck-'));
     try {
-      const before = tf.memory().numTensors;
-      await trainFlow(tf, net, feats, opts({ epochs: 1 }));
-      expect(tf.memory().numTensors).toBe(before);
+      await trainFlow(initFlowWeights(SHAPE, 2), feats, opts({ epochs: 1, checkpointDir: dir, fingerprint: 'x' }));
+      await expect(trainFlow(initFlowWeights(SHAPE, 2), feats, opts({ epochs: 2, checkpointDir: dir, fingerprint: 'x', preset: 'seed' }))).rejects.toThrow(
+        /preset "small" \(channels 4, hidden 8.*this run is preset "seed" \(channels 4, hidden 8/,
+      );
+      const wider: FlowShape = { ...SHAPE, hiddenChannels: 6 };
+      await expect(trainFlow(initFlowWeights(wider, 2), feats, opts({ epochs: 2, checkpointDir: dir, fingerprint: 'x' }))).rejects.toThrow(
+        /hidden 8, .*this run is preset "small" \(channels 4, hidden 6/,
+      );
     } finally {
-      net.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a format-1 (TF.js engine) checkpoint with a clear error', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'csflow-ck-'));
+    try {
+      fs.writeFileSync(path.join(dir, CHECKPOINT_JSON), JSON.stringify({ epoch: 2, adamStep: 8, fingerprint: 'x', lossCurve: [0.4, 0.3], blobBytes: 0, arrays: [] }));
+      await expect(trainFlow(initFlowWeights(SHAPE, 2), feats, opts({ epochs: 3, checkpointDir: dir, fingerprint: 'x' }))).rejects.toThrow(
+        /format 1 \(TF\.js engine\).*defectlab-csflow-checkpoint\/2/,
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a NaN loss stops the run naming epoch and step, and keeps the last good checkpoint', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'csflow-ck-'));
+    try {
+      await trainFlow(initFlowWeights(SHAPE, 2), feats, opts({ epochs: 1, checkpointDir: dir, fingerprint: 'x' }));
+      const good = fs.readFileSync(path.join(dir, CHECKPOINT_JSON), 'utf8');
+      const poisoned = feats.map((f) => ({ data: f.data.map((v, i) => (i === 5 ? NaN : v)), dims: f.dims }));
+      await expect(trainFlow(initFlowWeights(SHAPE, 2), poisoned, opts({ epochs: 3, checkpointDir: dir, fingerprint: 'x' }))).rejects.toThrow(
+        /loss became NaN at epoch 2, step \d+: training stopped; the last good checkpoint \(epoch 1\)/,
+      );
+      expect(fs.readFileSync(path.join(dir, CHECKPOINT_JSON), 'utf8')).toBe(good);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes checkpoints with parameters, Adam state, step and RNG state by name', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'csflow-ck-'));
+    try {
+      await trainFlow(initFlowWeights(SHAPE, 2), feats, opts({ epochs: 2, checkpointDir: dir, fingerprint: 'x' }));
+      const meta = JSON.parse(fs.readFileSync(path.join(dir, CHECKPOINT_JSON), 'utf8'));
+      expect(meta).toMatchObject({ format: 'defectlab-csflow-checkpoint/2', epoch: 2, step: 8, rng: { seed: 3, nextEpoch: 2 } });
+      const names = meta.tensors.map((t: { name: string }) => t.name);
+      expect(names).toContain('b0.a.in0.w');
+      expect(names).toContain('b0.a.in0.w::m');
+      expect(names).toContain('b1.b.gamma::v');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

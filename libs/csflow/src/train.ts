@@ -1,21 +1,47 @@
 /**
- * The CS-Flow training loop over cached feature maps: shuffled mini-batches, NLL loss, clipped Adam,
- * progress per step and per epoch, cancellation through an AbortSignal, checkpoints and resume.
+ * The CS-Flow training loop on the ONNX engine: one onnxruntime session run per step does forward,
+ * NLL loss, backward and the clipped Adam update (graph built by `buildFlowTrainingGraph`).
+ * Shuffled mini-batches (epoch e shuffles with seed + e; the last batch of an epoch may be smaller and
+ * runs on a second graph compiled for its size, sharing the state), progress per step and per epoch,
+ * cancellation through an AbortSignal, checkpoints (format v2, persist.ts) and resume. A NaN/Inf loss
+ * stops the run with an error; the last checkpoint written before it is kept.
  */
-import type * as tfType from '@tensorflow/tfjs';
-import type { FitProgress } from '@defectlab/ml-core';
 import { createRng } from '@defectlab/datasets';
-import { ClippedAdam, type AdamSettings } from './adam';
-import { readCheckpoint, writeCheckpoint } from './checkpoint';
-import { flowNll } from './loss';
-import type { CsFlowNet } from './model';
+import {
+  buildTrainingGraph,
+  NonFiniteLossError,
+  OnnxGraphBuilder,
+  runtimeVersions,
+  TrainingSession,
+  type ExecutionProvider,
+  type FitProgress,
+  type Tensor,
+  type TrainingEngineInfo,
+  type TrainingGraph,
+} from '@defectlab/ml-core';
+import { declareFlow, declareFlowLoss, withParameters, type FlowWeights } from './network';
+import { readCheckpoint, writeCheckpoint } from './persist';
+
+export interface FlowOptimizer {
+  readonly lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  /** 0 disables clipping. */
+  readonly gradClipNorm: number;
+}
 
 export interface TrainOptions {
   readonly epochs: number;
   readonly batchSize: number;
-  readonly optimizer: AdamSettings;
+  readonly optimizer: FlowOptimizer;
   /** Shuffling seed; epoch e uses seed + e, so a resumed run sees the same batches. */
   readonly seed: number;
+  /** Preset name, stored in checkpoints (a checkpoint of another preset is refused). */
+  readonly preset: string;
+  readonly threads: number;
+  readonly executionProvider?: ExecutionProvider;
   readonly onProgress?: (p: FitProgress) => void;
   readonly signal?: AbortSignal;
   readonly checkpointDir?: string;
@@ -30,9 +56,29 @@ export interface TrainResult {
   readonly lossCurve: number[];
   readonly finalLoss: number;
   readonly resumedFromEpoch: number;
+  /** The trained network. */
+  readonly weights: FlowWeights;
+  readonly engine: TrainingEngineInfo;
 }
 
-function shuffled(n: number, seed: number): Int32Array {
+/** The training graph of the flow for one batch size: inputs feat0..2 [batch, C, s, s]. */
+export function buildFlowTrainingGraph(weights: FlowWeights, batch: number, sides: readonly number[], optimizer: FlowOptimizer): TrainingGraph {
+  const c = weights.shape.channels;
+  const g = new OnnxGraphBuilder({ name: 'csflow-train' });
+  const dims = sides.map((s) => [batch, c, s, s]);
+  const inputs = dims.map((d, i) => g.input(`feat${i}`, d));
+  const flow = declareFlow(g, weights, inputs);
+  const loss = declareFlowLoss(g, flow.zs, flow.logDet, dims);
+  return buildTrainingGraph({
+    model: 'csflow',
+    builder: g,
+    loss,
+    params: flow.params,
+    optimizer: { kind: 'adam', beta1: optimizer.beta1, beta2: optimizer.beta2, eps: optimizer.eps, weightDecay: optimizer.weightDecay, gradClipNorm: optimizer.gradClipNorm },
+  });
+}
+
+export function shuffled(n: number, seed: number): Int32Array {
   const rng = createRng(seed);
   const p = Int32Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
@@ -42,115 +88,123 @@ function shuffled(n: number, seed: number): Int32Array {
   return p;
 }
 
+/** Copies the samples `idx` of an NCHW tensor into a batch tensor. */
+export function gatherSamples(t: Tensor, idx: ArrayLike<number>): Tensor {
+  const per = t.dims.slice(1).reduce((a, b) => a * b, 1);
+  const out = new Float32Array(idx.length * per);
+  for (let i = 0; i < idx.length; i++) out.set(t.data.subarray(idx[i] * per, (idx[i] + 1) * per), i * per);
+  return { data: out, dims: [idx.length, ...t.dims.slice(1)] };
+}
+
+/** Describes the training graph's dimensions (stored in checkpoints; another shape is refused). */
+export function shapeKey(weights: FlowWeights, batch: number, sides: readonly number[]): string {
+  const s = weights.shape;
+  return `channels ${s.channels}, hidden ${s.hiddenChannels}, kernels ${s.kernelSizes.join(',')}, batch ${batch}, sides ${sides.join('/')}`;
+}
+
 /**
- * Trains `net` in place.
- * @param features three NHWC tensors [N,S,S,C], [N,S/2,S/2,C], [N,S/4,S/4,C] of the training images (not disposed)
+ * Trains the flow from `initial` on `features` (three NCHW tensors [N, C, S, S], [N, C, S/2, S/2],
+ * [N, C, S/4, S/4], already reduced) and returns the trained weights.
  */
-export async function trainFlow(
-  tf: typeof tfType,
-  net: CsFlowNet,
-  features: readonly tfType.Tensor4D[],
-  o: TrainOptions,
-): Promise<TrainResult> {
-  const n = features[0].shape[0];
-  const vars = net.variables();
-  const adam = new ClippedAdam(tf, vars, o.optimizer);
+export async function trainFlow(initial: FlowWeights, features: readonly Tensor[], o: TrainOptions): Promise<TrainResult> {
+  const n = features[0].dims[0];
+  const sides = features.map((f) => f.dims[2]);
+  const batch = Math.min(o.batchSize, n);
+  const remainder = n % batch;
   const fingerprint = o.fingerprint ?? '';
-  const lossCurve: number[] = [];
-  let startEpoch = 0;
-  if (o.checkpointDir) {
-    const ck = await readCheckpoint(o.checkpointDir);
-    if (ck) {
-      if (ck.meta.fingerprint !== fingerprint) {
-        throw new Error(`csflow: checkpoint in ${o.checkpointDir} belongs to another config or dataset; refusing to resume`);
+  const identity = { preset: o.preset, shape: shapeKey(initial, batch, sides), fingerprint };
+  const engine: TrainingEngineInfo = {
+    engine: `onnxruntime-node ${runtimeVersions(['onnxruntime-node'])['onnxruntime-node'] ?? '?'}`,
+    executionProvider: o.executionProvider ?? 'cpu',
+    threads: o.threads,
+  };
+  const sessionOptions = { threads: o.threads, executionProvider: o.executionProvider };
+  const full = await TrainingSession.create(buildFlowTrainingGraph(initial, batch, sides, o.optimizer), sessionOptions);
+  let last: TrainingSession | null = null;
+  try {
+    if (remainder > 0) last = await TrainingSession.create(buildFlowTrainingGraph(initial, remainder, sides, o.optimizer), sessionOptions, full);
+    const lossCurve: number[] = [];
+    let startEpoch = 0;
+    if (o.checkpointDir) {
+      const ck = await readCheckpoint(o.checkpointDir, identity);
+      if (ck) {
+        full.setState({ step: ck.meta.step, tensors: ck.tensors });
+        startEpoch = ck.meta.epoch;
+        lossCurve.push(...ck.meta.lossCurve);
       }
-      const n = vars.length;
-      if (ck.data.length !== 3 * n || vars.some((v, i) => v.size !== ck.data[i].length)) {
-        throw new Error('csflow: checkpoint arrays do not match the model');
-      }
-      tf.tidy(() => vars.forEach((v, i) => v.assign(tf.tensor(ck.data[i], v.shape))));
-      for (let i = 0; i < n; i++) {
-        adam.m[i].set(ck.data[n + i]);
-        adam.v[i].set(ck.data[2 * n + i]);
-      }
-      adam.step = ck.meta.adamStep;
-      startEpoch = ck.meta.epoch;
-      lossCurve.push(...ck.meta.lossCurve);
     }
-  }
-  const steps = Math.ceil(n / o.batchSize);
-  const totalSteps = steps * (o.epochs - startEpoch);
-  let doneSteps = 0;
-  const t0 = Date.now();
-  for (let epoch = startEpoch; epoch < o.epochs; epoch++) {
-    const order = shuffled(n, o.seed + epoch);
-    let epochLoss = 0;
-    for (let s = 0; s < steps; s++) {
-      o.signal?.throwIfAborted();
-      const idx = order.subarray(s * o.batchSize, Math.min(n, (s + 1) * o.batchSize));
-      const stepStart = Date.now();
-      const idxT = tf.tensor1d(idx, 'int32');
-      const batch = features.map((f) => tf.gather(f, idxT, 0) as tfType.Tensor4D);
-      let lossValue: number;
-      try {
-        const { value, grads } = tf.variableGrads(() => {
-          const out = net.forward(batch);
-          return flowNll(tf, out.zs, out.logDet);
-        }, vars);
+    const steps = Math.ceil(n / batch);
+    const totalSteps = steps * (o.epochs - startEpoch);
+    let doneSteps = 0;
+    const t0 = Date.now();
+    for (let epoch = startEpoch; epoch < o.epochs; epoch++) {
+      const order = shuffled(n, o.seed + epoch);
+      let epochLoss = 0;
+      for (let s = 0; s < steps; s++) {
+        o.signal?.throwIfAborted();
+        const idx = order.subarray(s * batch, Math.min(n, (s + 1) * batch));
+        const stepStart = Date.now();
+        const feeds = Object.fromEntries(features.map((f, i) => [`feat${i}`, gatherSamples(f, idx)]));
+        const session = idx.length === batch ? full : (last as TrainingSession);
+        let lossValue: number;
         try {
-          lossValue = (await value.data())[0];
-          await adam.apply(vars.map((v) => grads[v.name]));
-        } finally {
-          value.dispose();
-          tf.dispose(grads);
+          lossValue = (await session.trainStep(feeds, o.optimizer.lr)).loss;
+        } catch (e) {
+          if (e instanceof NonFiniteLossError) {
+            const kept = o.checkpointDir ? `; the last good checkpoint (epoch ${epoch}) in ${o.checkpointDir} is kept` : '';
+            throw new Error(`csflow: loss became ${e.loss} at epoch ${epoch + 1}, step ${s + 1}: training stopped${kept}`, { cause: e });
+          }
+          throw e;
         }
-      } finally {
-        idxT.dispose();
-        tf.dispose(batch);
+        epochLoss += lossValue * idx.length;
+        doneSteps++;
+        const elapsed = (Date.now() - t0) / 1000;
+        o.onProgress?.({
+          phase: 'train',
+          epoch: epoch + 1,
+          epochs: o.epochs,
+          step: s + 1,
+          steps,
+          loss: lossValue,
+          throughput: idx.length / Math.max(1e-3, (Date.now() - stepStart) / 1000),
+          etaSeconds: (elapsed / doneSteps) * (totalSteps - doneSteps),
+        });
+        // Yield to the event loop so abort handlers and progress consumers can run.
+        await new Promise<void>((r) => setImmediate(r));
       }
-      if (!Number.isFinite(lossValue)) throw new Error(`csflow: loss became ${lossValue} at epoch ${epoch + 1}, step ${s + 1}`);
-      epochLoss += lossValue * idx.length;
-      doneSteps++;
+      lossCurve.push(epochLoss / n);
       const elapsed = (Date.now() - t0) / 1000;
       o.onProgress?.({
         phase: 'train',
         epoch: epoch + 1,
         epochs: o.epochs,
-        step: s + 1,
-        steps,
-        loss: lossValue,
-        throughput: idx.length / Math.max(1e-3, (Date.now() - stepStart) / 1000),
+        loss: epochLoss / n,
+        throughput: doneSteps > 0 ? (n * (epoch + 1 - startEpoch)) / elapsed : 0,
         etaSeconds: (elapsed / doneSteps) * (totalSteps - doneSteps),
+        message: `epoch ${epoch + 1}/${o.epochs} mean loss ${(epochLoss / n).toFixed(4)}`,
       });
-      // Yield to the event loop so abort handlers and progress consumers can run.
-      await new Promise<void>((r) => setImmediate(r));
+      const every = o.checkpointEvery ?? 1;
+      if (o.checkpointDir && ((epoch + 1) % every === 0 || epoch + 1 === o.epochs)) {
+        const state = full.exportState();
+        await writeCheckpoint(o.checkpointDir, state.tensors, {
+          identity,
+          epoch: epoch + 1,
+          step: state.step,
+          rng: { seed: o.seed, nextEpoch: epoch + 1 },
+          lossCurve,
+        });
+      }
     }
-    lossCurve.push(epochLoss / n);
-    const elapsed = (Date.now() - t0) / 1000;
-    o.onProgress?.({
-      phase: 'train',
-      epoch: epoch + 1,
-      epochs: o.epochs,
-      loss: epochLoss / n,
-      throughput: (doneSteps > 0 ? (n * (epoch + 1 - startEpoch)) / elapsed : 0),
-      etaSeconds: (elapsed / doneSteps) * (totalSteps - doneSteps),
-      message: `epoch ${epoch + 1}/${o.epochs} mean loss ${(epochLoss / n).toFixed(4)}`,
-    });
-    const every = o.checkpointEvery ?? 1;
-    if (o.checkpointDir && ((epoch + 1) % every === 0 || epoch + 1 === o.epochs)) {
-      const weights = await Promise.all(vars.map((v) => v.data<'float32'>() as Promise<Float32Array>));
-      await writeCheckpoint(o.checkpointDir, [...weights, ...adam.m, ...adam.v], {
-        epoch: epoch + 1,
-        adamStep: adam.step,
-        fingerprint,
-        lossCurve,
-      });
-    }
+    return {
+      epochsRun: o.epochs - startEpoch,
+      lossCurve,
+      finalLoss: lossCurve.length > 0 ? lossCurve[lossCurve.length - 1] : NaN,
+      resumedFromEpoch: startEpoch,
+      weights: withParameters(initial, full.parameters()),
+      engine,
+    };
+  } finally {
+    await full.release();
+    await last?.release();
   }
-  return {
-    epochsRun: o.epochs - startEpoch,
-    lossCurve,
-    finalLoss: lossCurve.length > 0 ? lossCurve[lossCurve.length - 1] : NaN,
-    resumedFromEpoch: startEpoch,
-  };
 }

@@ -1,7 +1,7 @@
 import type { DecodedImage } from './image';
 import type { Tensor } from './tensor';
 
-export type ModelKind = 'csflow' | 'patchcore' | 'cfa';
+export type ModelKind = 'csflow' | 'patchcore' | 'cfa' | 'fastflow' | 'cflow';
 
 /** A progress report emitted during `fit`. All fields but `phase` are optional. */
 export interface FitProgress {
@@ -26,6 +26,12 @@ export interface FitOptions {
   readonly checkpointDir?: string;
   /** Validation images (normal, optionally defective) for early stopping; never the test split. */
   readonly validation?: readonly DecodedImage[];
+  /** Intra-op threads of training (default: the cores given to the worker; env DEFECTLAB_TRAIN_THREADS overrides). */
+  readonly threads?: number;
+  /** Where training runs: 'auto' (default) takes CUDA when its provider is installed, else the CPU. */
+  readonly executionProvider?: 'auto' | 'cpu' | 'cuda' | 'webgpu';
+  /** One-line log messages (e.g. which execution provider was chosen and why). */
+  readonly log?: (line: string) => void;
 }
 
 export interface FitReport {
@@ -39,6 +45,8 @@ export interface FitReport {
   readonly finalLoss?: number;
   /** Every deliberate deviation from the published method, in words. */
   readonly deviations: readonly string[];
+  /** The engine that trained the model: e.g. onnxruntime-node 1.30.0, execution provider cpu, 2 threads. */
+  readonly engine?: { readonly engine: string; readonly executionProvider: string; readonly threads: number };
 }
 
 /** Output of `score`: one score per image and one anomaly map per image at input resolution. */

@@ -9,3 +9,4 @@ export * from './random';
 export * from './testing';
 export * from './runtime/machine-info';
 export * from './training-graph';
+export * from './persist';

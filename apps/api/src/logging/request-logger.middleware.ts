@@ -15,7 +15,8 @@ export function requestIdOf(header: string | string[] | undefined): string {
 
 /**
  * Logs one JSON line per request (method, path, status, duration) and sets an `x-request-id`. Registered
- * before the body parsers, so even a malformed body's error carries the id.
+ * before the body parsers, so even a malformed body's error carries the id. Requests log at debug (a worker's
+ * claim poll alone is one every 10 s; LOG_LEVEL=debug shows them), answers of 500 and above at warn.
  */
 export function requestLogger(logger: Logger) {
   return (req: Request, res: Response, next: NextFunction): void => {
@@ -25,7 +26,7 @@ export function requestLogger(logger: Logger) {
     (req as Request & { requestId?: string }).requestId = requestId;
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.info(
+      logger[res.statusCode >= 500 ? 'warn' : 'debug'](
         { requestId, method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, durationMs: Math.round(ms * 10) / 10 },
         'request',
       );

@@ -92,7 +92,8 @@ export async function fitModel(options: FitRunOptions, log: Log, onProgress: (p:
     for (const r of splits.train) images.push(await loadInputImage(r, input));
     log(`decoded ${images.length} training images`);
     model = await entry.create(backbone.extractor, config);
-    const report = await model.fit(images, { onProgress, checkpointDir: options.checkpointDir });
+    // training threads: DEFECTLAB_TRAIN_THREADS, else every core of this worker (resolveTrainThreads)
+    const report = await model.fit(images, { onProgress, checkpointDir: options.checkpointDir, log });
     const outDir = path.resolve(options.out);
     await fs.mkdir(outDir, { recursive: true });
     await model.save(path.join(outDir, MODEL_SUBDIR));
@@ -118,6 +119,7 @@ export async function fitModel(options: FitRunOptions, log: Log, onProgress: (p:
       dataset: { path: path.resolve(options.data), counts },
       fit: {
         backend: report.backend,
+        ...(report.engine ? { engine: { ...report.engine } } : {}),
         wallSeconds: report.wallSeconds,
         epochsRun: report.epochsRun,
         finalLoss: report.finalLoss,

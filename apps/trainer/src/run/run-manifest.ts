@@ -22,6 +22,8 @@ export const ZRunManifest = z.object({
   dataset: z.object({ path: z.string(), counts: ZSplitCounts }),
   fit: z.object({
     backend: z.string(),
+    /** The engine that trained the model (models on the ONNX engine report it). */
+    engine: z.object({ engine: z.string(), executionProvider: z.string(), threads: z.number() }).optional(),
     wallSeconds: z.number(),
     epochsRun: z.number().optional(),
     finalLoss: z.number().optional(),

@@ -29,6 +29,8 @@ export interface LineChartProps {
   readonly xInteger?: boolean;
   /** Dashed vertical marks with a label (e.g. where each epoch starts). */
   readonly xMarks?: readonly { readonly x: number; readonly label: string }[];
+  /** Dashed horizontal marks with a label across the plot (e.g. a target). */
+  readonly yMarks?: readonly { readonly y: number; readonly label: string }[];
   /** Extra SVG drawn in data coordinates (given the scales). */
   readonly overlay?: (sx: (v: number) => number, sy: (v: number) => number) => React.ReactNode;
   readonly formatX?: (v: number) => string;
@@ -50,7 +52,7 @@ function extent(values: number[]): [number, number] {
   return [lo, hi];
 }
 
-export function LineChart({ series, xLabel, yLabel, title, width = 520, height = 300, xDomain, yDomain, yLog, xInteger, xMarks, overlay, formatX, formatY, testId }: LineChartProps) {
+export function LineChart({ series, xLabel, yLabel, title, width = 520, height = 300, xDomain, yDomain, yLog, xInteger, xMarks, yMarks, overlay, formatX, formatY, testId }: LineChartProps) {
   const iw = width - M.left - M.right;
   const ih = height - M.top - M.bottom;
   const x = axis(xDomain ?? extent(series.flatMap((s) => s.points.map((p) => p[0]))), [M.left, M.left + iw], { nice: !xDomain, format: formatX, integer: xInteger });
@@ -85,6 +87,14 @@ export function LineChart({ series, xLabel, yLabel, title, width = 520, height =
           <g key={`m${m.x}`} className="x-mark">
             <line x1={sx(m.x)} x2={sx(m.x)} y1={M.top} y2={M.top + ih} className="reference-line" />
             <text x={sx(m.x) + 3} y={M.top + 11} className="tick">
+              {m.label}
+            </text>
+          </g>
+        ))}
+        {yMarks?.map((m) => (
+          <g key={`ym${m.y}`} className="y-mark">
+            <line x1={M.left} x2={M.left + iw} y1={sy(m.y)} y2={sy(m.y)} className="reference-line" />
+            <text x={M.left + iw - 3} y={sy(m.y) - 4} textAnchor="end" className="tick">
               {m.label}
             </text>
           </g>

@@ -33,7 +33,7 @@ export function axis(domain: readonly [number, number], range: readonly [number,
   let [d0, d1] = domain;
   if (!(d1 - d0 > Math.max(Math.abs(d0), Math.abs(d1)) * 1e-9) || d1 - d0 < 1e-300) {
     // an empty, single-valued or subnormally narrow domain still gets an axis around its value
-    const pad = Math.max(Math.abs(d0) * 0.1, 1e-6);
+    const pad = Math.abs(d0) * 0.1 > 1e-300 ? Math.abs(d0) * 0.1 : 1;
     d0 -= pad;
     d1 += pad;
   }

@@ -2,3 +2,4 @@ export * from './csflow.config';
 export * from './patchcore.config';
 export * from './cfa.config';
 export * from './model-config';
+export * from './fastflow.config';

@@ -1,6 +1,8 @@
 /** Helpers for unit tests: tiny networks with non-trivial weights and seeded inputs. */
 import type * as tfType from '@tensorflow/tfjs';
 import { createRng } from '@defectlab/datasets';
+import type { Tensor } from '@defectlab/ml-core';
+import type { Reduction } from '../reduction';
 import { CsFlowNet, type FlowShape } from '../model';
 
 export const TINY_SHAPE: FlowShape = { channels: 4, hiddenChannels: 6, kernelSizes: [3, 5], clamp: 3, leakySlope: 0.1 };
@@ -25,5 +27,20 @@ export function seededScales(tf: typeof tfType, n: number, side: number, channel
     const d = new Float32Array(n * s * s * channels);
     for (let i = 0; i < d.length; i++) d[i] = rng.normal() + shift;
     return tf.tensor4d(d, [n, s, s, channels]);
+  });
+}
+
+/**
+ * NCHW backbone maps -> NHWC TF.js tensor, reduced when `r` is given (the TF.js reference's input).
+ * @param x NCHW [N, Cb, H, W]
+ */
+export function toFlowInput(tf: typeof tfType, x: Tensor, r: Reduction | null): tfType.Tensor4D {
+  const [n, cb, h, w] = x.dims;
+  return tf.tidy(() => {
+    const nhwc = tf.transpose(tf.tensor4d(x.data, [n, cb, h, w]), [0, 2, 3, 1]);
+    if (!r) return nhwc as tfType.Tensor4D;
+    const flat = tf.reshape(nhwc, [n * h * w, cb]);
+    const y = tf.add(tf.matMul(flat, tf.tensor2d(r.weight, [r.outChannels, cb]), false, true), tf.tensor1d(r.bias));
+    return tf.reshape(y, [n, h, w, r.outChannels]) as tfType.Tensor4D;
   });
 }

@@ -7,3 +7,5 @@ export * from './optimizer-graph';
 export * from './training-graph';
 export * from './training-session';
 export * from './execution-provider';
+export * from './train-threads';
+export * from './flop-count';

@@ -1,5 +1,6 @@
 import type { OnnxGraphBuilder } from '../onnx';
 import { appendGradients } from './autodiff';
+import { countFlops, type FlopCount } from './flop-count';
 import { appendOptimizer, optimizerStateNames, updatedName, type OptimizerSettings } from './optimizer-graph';
 import type { ShapeMap } from './shape-inference';
 
@@ -36,6 +37,8 @@ export interface TrainingGraph {
   readonly shapes: ShapeMap;
   /** Number of nodes of the forward graph (the inference graph is this prefix). */
   readonly forwardNodes: number;
+  /** FLOPs of one step (forward + backward + update), counted from the graph's static shapes. */
+  readonly flops: FlopCount;
 }
 
 export const LOSS_OUTPUT = 'loss';
@@ -57,5 +60,6 @@ export function buildTrainingGraph(spec: TrainingGraphSpec): TrainingGraph {
     ...params.flatMap((p) => optimizerStateNames(p.name, spec.optimizer).map((name) => ({ name, dims: p.dims }))),
   ];
   for (const s of stateInputs) if (!g.outputNames().includes(updatedName(s.name))) throw new Error(`buildTrainingGraph: no update output for "${s.name}"`);
-  return { model: spec.model, bytes: g.toBytes(), params, stateInputs, dataInputs, lossOutput: LOSS_OUTPUT, optimizer: spec.optimizer, shapes, forwardNodes };
+  const flops = countFlops(g, spec.dims);
+  return { model: spec.model, bytes: g.toBytes(), params, stateInputs, dataInputs, lossOutput: LOSS_OUTPUT, optimizer: spec.optimizer, shapes, forwardNodes, flops };
 }

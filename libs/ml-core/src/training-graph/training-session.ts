@@ -42,8 +42,6 @@ export interface TrainingState {
  * reports what that costs.
  */
 export class TrainingSession {
-  private state = new Map<string, ort.Tensor>();
-  private steps = 0;
   private released = false;
 
   private constructor(
@@ -51,9 +49,27 @@ export class TrainingSession {
     private readonly session: ort.InferenceSession,
     readonly threads: number,
     readonly executionProvider: ExecutionProvider,
+    private readonly store: StateStore,
   ) {}
 
-  static async create(graph: TrainingGraph, options: TrainingSessionOptions = {}): Promise<TrainingSession> {
+  private get state(): Map<string, ort.Tensor> {
+    return this.store.tensors;
+  }
+
+  private get steps(): number {
+    return this.store.step;
+  }
+
+  /**
+   * Opens a session on `graph`. With `shareStateWith`, both sessions read and advance one state (no
+   * copy): e.g. a graph compiled for the last, smaller batch of an epoch beside the full-batch one.
+   */
+  static async create(graph: TrainingGraph, options: TrainingSessionOptions = {}, shareStateWith?: TrainingSession): Promise<TrainingSession> {
+    if (shareStateWith) {
+      const a = shareStateWith.graph.stateInputs.map((s) => `${s.name}[${s.dims.join(',')}]`).join(';');
+      const b = graph.stateInputs.map((s) => `${s.name}[${s.dims.join(',')}]`).join(';');
+      if (a !== b) throw new Error('TrainingSession.create: graphs that share state must have the same parameters and optimizer state');
+    }
     const threads = options.threads ?? 1;
     const provider = options.executionProvider ?? 'cpu';
     const session = await ort.InferenceSession.create(graph.bytes, {
@@ -64,8 +80,8 @@ export class TrainingSession {
       graphOptimizationLevel: 'all',
       logSeverityLevel: 3,
     });
-    const t = new TrainingSession(graph, session, threads, provider);
-    t.setState({ step: 0, tensors: initialState(graph) });
+    const t = new TrainingSession(graph, session, threads, provider, shareStateWith?.store ?? { tensors: new Map(), step: 0 });
+    if (!shareStateWith) t.setState({ step: 0, tensors: initialState(graph) });
     return t;
   }
 
@@ -100,7 +116,7 @@ export class TrainingSession {
       this.state.get(s.name)?.dispose();
       this.state.set(s.name, out[updatedName(s.name)]);
     }
-    this.steps++;
+    this.store.step++;
     return { loss, gradNorm };
   }
 
@@ -126,8 +142,9 @@ export class TrainingSession {
       if (data.length !== size) throw new Error(`TrainingSession.setState: "${s.name}" has ${data.length} values, the graph needs [${s.dims.join(', ')}] = ${size}`);
       next.set(s.name, new ort.Tensor('float32', Float32Array.from(data), [...s.dims]));
     }
-    this.state = next;
-    this.steps = state.step;
+    for (const t of this.state.values()) t.dispose();
+    this.store.tensors = next;
+    this.store.step = state.step;
   }
 
   async release(): Promise<void> {
@@ -135,6 +152,12 @@ export class TrainingSession {
     this.released = true;
     await this.session.release();
   }
+}
+
+/** The state one or more sessions advance: parameters and optimizer tensors, and the step count. */
+interface StateStore {
+  tensors: Map<string, ort.Tensor>;
+  step: number;
 }
 
 /** Parameters from the forward graph's initializers, optimizer state zero. */

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as tfType from '@tensorflow/tfjs';
+import { silenceNodeBackendAdvice } from './quiet-tfjs';
 import { registerWasmGradKernels } from './wasm-grad-kernels';
 
 export type TrainingBackendKind = 'tfjs-node-gpu' | 'tfjs-node' | 'tfjs-wasm';
@@ -29,7 +30,9 @@ let cached: Promise<TrainingBackend> | undefined;
 function loadTf(): typeof tfType {
   // Lazy: importing @defectlab/ml-core must not load TensorFlow.js.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('@tensorflow/tfjs') as typeof tfType;
+  const tf = require('@tensorflow/tfjs') as typeof tfType;
+  silenceNodeBackendAdvice(tf);
+  return tf;
 }
 
 /**

@@ -1,17 +1,20 @@
 'use client';
 
+import { ApiRequestError } from '@defectlab/contracts';
 import { useState, type FormEvent } from 'react';
 import { useAuth } from '../hooks/useAuth';
 import { ROLE_CAN } from '../lib/roles';
-import { TOKEN_PATTERN } from '../lib/token-store';
+import { TOKEN_PATTERN } from '../lib/session-names';
 
-/** Sign in by pasting an API token (`dl_...`); it stays in this browser only. */
+/** Sign in by pasting an API token (`dl_...`); the web app keeps it in an HttpOnly cookie that page scripts cannot read. */
 export function SignInForm() {
   const auth = useAuth();
   const [value, setValue] = useState('');
   const [error, setError] = useState<string | null>(null);
 
-  const submit = (e: FormEvent) => {
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
     e.preventDefault();
     const t = value.trim();
     if (!TOKEN_PATTERN.test(t)) {
@@ -19,8 +22,15 @@ export function SignInForm() {
       return;
     }
     setError(null);
-    auth.signIn(t);
-    setValue('');
+    setBusy(true);
+    try {
+      await auth.signIn(t);
+      setValue('');
+    } catch (err) {
+      setError(err instanceof ApiRequestError && err.status === 401 ? 'The API does not know this token (unknown or revoked).' : `Sign-in failed: ${(err as Error).message}`);
+    } finally {
+      setBusy(false);
+    }
   };
 
   if (auth.status === 'signed-in' && auth.me) {
@@ -37,15 +47,15 @@ export function SignInForm() {
     );
   }
   return (
-    <form className="card stack" onSubmit={submit} aria-label="Sign in">
+    <form className="card stack" onSubmit={(e) => void submit(e)} aria-label="Sign in">
       <h2>Sign in</h2>
       <p className="muted">
         Paste an API token. On a fresh embedded platform the API prints the first admin token once (&quot;Admin token (shown once)&quot;), or
-        set <code>DEFECTLAB_ADMIN_TOKEN</code>. The token is kept in this browser only.
+        set <code>DEFECTLAB_ADMIN_TOKEN</code>. The web app keeps it in an HttpOnly session cookie (page scripts cannot read it).
       </p>
       {auth.status === 'rejected' && (
         <p role="alert" className="status-bad">
-          The API refused the stored token (unknown or revoked). Sign in again.
+          The API refused this session&apos;s token (unknown or revoked). Sign in again.
         </p>
       )}
       <label htmlFor="token">API token</label>
@@ -67,7 +77,7 @@ export function SignInForm() {
         </p>
       )}
       <div>
-        <button type="submit" className="primary">
+        <button type="submit" className="primary" disabled={busy}>
           Sign in
         </button>
       </div>

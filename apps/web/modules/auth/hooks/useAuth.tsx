@@ -1,57 +1,91 @@
 'use client';
 
-import { ApiRequestError, createApiClient, getMe, type ApiClient, type TMe, type TRole } from '@defectlab/contracts';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { createContext, useCallback, useContext, useMemo, useSyncExternalStore, type ReactNode } from 'react';
+import { ApiRequestError, getMe, type ApiClient, type TMe, type TRole } from '@defectlab/contracts';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { createContext, useContext, useEffect, useMemo, type ReactNode } from 'react';
+import { api } from '../../api/api-client';
+import { cookieValue } from '../../api/request-headers';
+import { endSession, startSession } from '../api/session';
 import { hasRole } from '../lib/roles';
-import { readToken, subscribeToken, writeToken } from '../lib/token-store';
+import { CSRF_COOKIE } from '../lib/session-names';
 
-export const authKeys = { me: (token: string | null) => ['auth', 'me', token ? token.slice(0, 12) : 'none'] as const };
+export const authKeys = { me: () => ['auth', 'me'] as const };
+
+/** Where tokens lived before issue 16 (readable by any script of the page): removed on sight. */
+const LEGACY_TOKEN_KEY = 'defectlab.token';
 
 export interface AuthState {
-  /** The typed API client carrying the signed-in token (same origin: the web app forwards /api/*). */
+  /** The typed API client (same origin: the web app forwards /api/* with the session cookie as the Bearer header). */
   readonly api: ApiClient;
-  readonly token: string | null;
-  /** Who the token belongs to; null while signed out or while checking. */
+  /** Who is signed in; null while signed out or while checking. */
   readonly me: TMe | null;
   readonly role: TRole | null;
-  /** 'checking' until the first answer of /api/auth/me. */
+  /** 'checking' until the first answer of /api/auth/me; 'rejected' when a session exists but the API refused its token. */
   readonly status: 'signed-out' | 'checking' | 'signed-in' | 'rejected';
   readonly can: (min: TRole) => boolean;
-  readonly signIn: (token: string) => void;
+  /** Starts a session with a pasted token; the returned promise rejects with the API's refusal. */
+  readonly signIn: (token: string) => Promise<void>;
   readonly signOut: () => void;
+  /** The error of the last sign-in, if it failed. */
+  readonly signInError: Error | null;
 }
 
 const AuthContext = createContext<AuthState | null>(null);
 
-/** Holds the API token (client-side), the typed client built on it and the user it belongs to. */
+const refused = (e: unknown) => e instanceof ApiRequestError && (e.status === 401 || e.status === 403);
+
+/**
+ * Who is signed in. The token itself never reaches page scripts: it lives in the web app's HttpOnly session
+ * cookie (app/session/route.ts), so this provider only asks the API who the session belongs to.
+ */
 export function AuthProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
-  const token = useSyncExternalStore(subscribeToken, readToken, () => null);
-  const api = useMemo(() => createApiClient({ baseUrl: '', token }), [token]);
+  useEffect(() => {
+    try {
+      window.localStorage.removeItem(LEGACY_TOKEN_KEY);
+    } catch {
+      // storage disabled: nothing to remove
+    }
+  }, []);
   const me = useQuery({
-    queryKey: authKeys.me(token),
+    queryKey: authKeys.me(),
     queryFn: () => api(getMe),
-    enabled: token !== null,
     staleTime: 5 * 60_000,
-    retry: (n, e) => !(e instanceof ApiRequestError && (e.status === 401 || e.status === 403)) && n < 1,
+    retry: (n, e) => !refused(e) && n < 1,
   });
-  const signIn = useCallback(
-    (t: string) => {
+  const signInMutation = useMutation({
+    mutationFn: startSession,
+    onSuccess: (who) => {
       queryClient.clear();
-      writeToken(t.trim());
+      queryClient.setQueryData(authKeys.me(), who);
     },
-    [queryClient],
-  );
-  const signOut = useCallback(() => {
-    queryClient.clear();
-    writeToken(null);
-  }, [queryClient]);
+  });
+  const signOutMutation = useMutation({
+    mutationFn: endSession,
+    onSettled: () => {
+      queryClient.clear();
+      void queryClient.invalidateQueries({ queryKey: authKeys.me() });
+    },
+  });
+  const signIn = signInMutation.mutateAsync;
+  const signOut = signOutMutation.mutate;
   const value = useMemo<AuthState>(() => {
     const role = me.data?.user.role ?? null;
-    const status = token === null ? 'signed-out' : me.isError ? 'rejected' : me.data ? 'signed-in' : 'checking';
-    return { api, token, me: me.data ?? null, role, status, can: (min) => hasRole(role, min), signIn, signOut };
-  }, [api, token, me.data, me.isError, signIn, signOut]);
+    const hasSession = typeof document !== 'undefined' && cookieValue(document.cookie, CSRF_COOKIE) !== null;
+    const status = me.data ? 'signed-in' : me.isError ? (refused(me.error) && hasSession ? 'rejected' : 'signed-out') : 'checking';
+    return {
+      api,
+      me: me.data ?? null,
+      role,
+      status,
+      can: (min) => hasRole(role, min),
+      signIn: async (t) => {
+        await signIn(t.trim());
+      },
+      signOut: () => signOut(),
+      signInError: signInMutation.error,
+    };
+  }, [me.data, me.isError, me.error, signIn, signOut, signInMutation.error]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 

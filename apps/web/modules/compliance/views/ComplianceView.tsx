@@ -46,15 +46,18 @@ export function ComplianceView() {
 
 const CRITERION_NAME: Record<CriterionResult['criterion'], string> = { miss: 'Miss rate', overkill: 'Overkill rate', size: 'Size', latency: 'ms / image' };
 
+/** No-break space between a number and its unit, so "23.33 %" never wraps apart. */
+const pct = (v: number | null) => formatPercent(v).replace(' ', '\u00a0');
+
 function describe(c: CriterionResult): string {
   switch (c.criterion) {
     case 'miss':
     case 'overkill':
-      return `${formatPercent(c.value)} ${formatInterval(c.interval)} (target ≤ ${formatPercent(c.target)})`;
+      return `${pct(c.value)} ${formatInterval(c.interval)} (target ≤\u00a0${pct(c.target)})`;
     case 'size':
-      return `${formatBytes(c.value)} (target ≤ ${formatBytes(c.target)})`;
+      return `${formatBytes(c.value).replace(' ', '\u00a0')} (target ≤\u00a0${formatBytes(c.target).replace(' ', '\u00a0')})`;
     case 'latency':
-      return `${formatMs(c.value)} p50 (target ≤ ${formatMs(c.target)})`;
+      return `${formatMs(c.value).replace(' ', '\u00a0')} p50 (target ≤\u00a0${formatMs(c.target).replace(' ', '\u00a0')})`;
   }
 }
 
@@ -143,16 +146,7 @@ function ProductLine({
               formatY={percentTick}
               height={220}
               series={history.map((h, i) => ({ name: h.kind, points: h.points, markers: true, ...SERIES_STYLES[i % SERIES_STYLES.length] }))}
-              overlay={(sx, sy) => {
-                const xs = history.flatMap((h) => h.points.map((p) => p[0]));
-                const x0 = Math.min(...xs);
-                const x1 = Math.max(...xs);
-                return (
-                  <line x1={sx(x0 === x1 ? x0 - 1 : x0)} x2={sx(x0 === x1 ? x1 + 1 : x1)} y1={sy(target.maxMissRate)} y2={sy(target.maxMissRate)} className="reference-line">
-                    <title>target miss ≤ {formatPercent(target.maxMissRate)}</title>
-                  </line>
-                );
-              }}
+              yMarks={[{ y: target.maxMissRate, label: `target ≤ ${formatPercent(target.maxMissRate)}` }]}
               testId="compliance-history"
             />
           </div>

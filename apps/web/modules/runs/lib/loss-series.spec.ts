@@ -1,6 +1,6 @@
 import type { TRunProgressPoint } from '@defectlab/contracts';
 import fc from 'fast-check';
-import { lossSeries, phaseProgress } from './loss-series';
+import { atEpochEnds, lossSeries, phaseProgress, recordedEpochSeries } from './loss-series';
 
 const point = (p: Partial<TRunProgressPoint>): TRunProgressPoint => ({
   at: '2026-01-01T00:00:00.000Z',
@@ -78,6 +78,26 @@ describe('phaseProgress', () => {
     expect(phases[1].curve).toEqual([
       [0, 393],
       [4, 1097],
+    ]);
+  });
+});
+
+describe('recordedEpochSeries', () => {
+  it('finds the per-epoch validation series a model records in its fit report (CFA: validationLosses)', () => {
+    const report = { training: { trainLosses: [3, 2], validationLosses: [2.5, 1.5], validationAuroc: [0.7, 0.8], keptEpoch: 2 } };
+    expect(recordedEpochSeries(report)).toEqual([
+      { name: 'validation loss per epoch', values: [2.5, 1.5] },
+      { name: 'validation auroc per epoch', values: [0.7, 0.8] },
+    ]);
+    expect(recordedEpochSeries({ training: { validationLosses: [] } })).toEqual([]);
+    expect(recordedEpochSeries(null)).toEqual([]);
+  });
+
+  it('draws them at the end of each epoch', () => {
+    const s = lossSeries([1, 2].flatMap((epoch) => [point({ epoch, step: 1, loss: 1 }), point({ epoch, step: 2, loss: 1 }), point({ epoch, loss: 1 })]));
+    expect(atEpochEnds([0.5, 0.4], s)).toEqual([
+      [2, 0.5],
+      [4, 0.4],
     ]);
   });
 });

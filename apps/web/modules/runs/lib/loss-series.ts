@@ -82,3 +82,31 @@ export function phaseProgress(points: readonly TRunProgressPoint[]): PhaseProgre
     };
   });
 }
+
+/**
+ * Per-epoch series a model records in its fit report (`fitReport.training`): every array of numbers whose
+ * key starts with "validation" (CFA's `validationLosses`; a validation AUROC per epoch where a trainer records
+ * one), one value per epoch in order. Drawn at each epoch's end on the loss chart.
+ */
+export function recordedEpochSeries(fitReport: Record<string, unknown> | null): { name: string; values: number[] }[] {
+  const training = fitReport?.['training'];
+  if (!training || typeof training !== 'object') return [];
+  return Object.entries(training as Record<string, unknown>)
+    .filter(([k, v]) => /^validation/i.test(k) && Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'number' && Number.isFinite(x)))
+    .map(([k, v]) => ({ name: `${singular(k.replace(/([A-Z])/g, ' $1').toLowerCase())} per epoch`, values: v as number[] }));
+}
+
+/** "validation losses" -> "validation loss", "validation aurocs" -> "validation auroc". */
+function singular(words: string): string {
+  return words.endsWith('sses') ? words.slice(0, -2) : words.endsWith('s') && !words.endsWith('ss') ? words.slice(0, -1) : words;
+}
+
+/** Places a per-epoch series (index 0 = the first epoch) at the end of each epoch of `series`. */
+export function atEpochEnds(values: readonly number[], series: LossSeries): XY[] {
+  const ends = series.epochMeans.map((p) => p[0]);
+  const starts = [0, ...series.epochStarts.map((s) => s.x)];
+  return values.flatMap((v, i): XY[] => {
+    const x = ends[i] ?? (i + 1 < starts.length ? starts[i + 1] : undefined);
+    return x === undefined ? [] : [[x, v]];
+  });
+}

@@ -10,7 +10,7 @@ import { formatBytes, formatDateTime, formatDuration, formatMs, formatPercent, f
 import { RunStatus } from '../components/RunStatus';
 import { useDatasets } from '../../datasets/hooks/useDatasets';
 import { latestEvaluation } from '../lib/run-summary';
-import { lossSeries, phaseProgress } from '../lib/loss-series';
+import { atEpochEnds, lossSeries, phaseProgress, recordedEpochSeries } from '../lib/loss-series';
 import { groupArtifacts } from '../lib/artifact-groups';
 import { plural } from '../../ui/format';
 import type { TRun, TRunProgressPoint } from '@defectlab/contracts';
@@ -193,13 +193,13 @@ export function RunDetailView({ runId }: { runId: string }) {
       <div className="two-col">
         <section className="card" aria-label="Artifacts">
           <h2>Artifacts</h2>
-          <ArtifactList items={(artifacts.data?.items ?? []).filter((a) => a.kind !== 'anomaly_map')} token={auth.token} />
+          <ArtifactList items={(artifacts.data?.items ?? []).filter((a) => a.kind !== 'anomaly_map')} />
           {(() => {
             const maps = (artifacts.data?.items ?? []).filter((a) => a.kind === 'anomaly_map');
             return maps.length > 0 ? (
               <details>
                 <summary>{maps.length} anomaly maps (shown over the images in the simulator)</summary>
-                <ArtifactList items={maps} token={auth.token} />
+                <ArtifactList items={maps} />
               </details>
             ) : null;
           })()}
@@ -247,15 +247,19 @@ function FollowingLog({ points }: { points: readonly TRunProgressPoint[] }) {
   );
 }
 
-/** Artifacts, one entry per kind that repeats (checkpoints: the latest, with the count). */
-function ArtifactList({ items, token }: { items: readonly TArtifact[]; token: string | null }) {
+/**
+ * Artifacts, one entry per kind that repeats (checkpoints: the latest, with the count). Plain links: the session
+ * cookie authorises them through the web app's /api forwarder, and the API answers every artifact but a PNG map as
+ * an attachment (with nosniff and a sandboxing CSP), so none can run here.
+ */
+function ArtifactList({ items }: { items: readonly TArtifact[] }) {
   return (
     <ul>
       {groupArtifacts(items).map(({ latest: a, count }) => (
         <li key={a.id} data-testid="artifact" data-kind={a.kind}>
           {a.kind}
           {count > 1 ? ` (latest of ${plural(count, a.kind)})` : ''} · {formatBytes(a.bytes)} · {a.contentType}{' '}
-          <a href={`/api/artifacts/${a.id}/content`} onClick={(ev) => downloadWithToken(ev, a.id, token)}>
+          <a href={`/api/artifacts/${a.id}/content`} download>
             download
           </a>
         </li>
@@ -286,9 +290,15 @@ function TrainingCharts({ points, run, active, validationAuroc }: { points: read
   const loss = lossSeries(points);
   const phases = phaseProgress(points).filter((p) => p.lastStep !== null);
   if (loss.steps.length + loss.epochMeans.length > 1) {
+    // validation figures per epoch where the model records them in its fit report (CFA: validation loss);
+    // values on another scale than the loss (an AUROC in [0, 1]) are listed under the chart instead
+    const recorded = recordedEpochSeries(run.fitReport);
+    const onLossScale = recorded.filter((r) => /loss/.test(r.name));
+    const elsewhere = recorded.filter((r) => !/loss/.test(r.name));
     const series = [
       ...(loss.steps.length > 0 ? [{ name: 'loss per step', points: loss.steps, color: '#0969da' }] : []),
       ...(loss.epochMeans.length > 0 ? [{ name: 'epoch mean loss', points: loss.epochMeans, color: '#bf3989', dash: '6 3', markers: true }] : []),
+      ...onLossScale.map((r) => ({ name: r.name, points: atEpochEnds(r.values, loss), color: '#1a7f37', dash: '2 3', markers: true })),
     ];
     return (
       <>
@@ -302,9 +312,16 @@ function TrainingCharts({ points, run, active, validationAuroc }: { points: read
           xInteger
           testId="loss-curve"
         />
+        {elsewhere.map((r) => (
+          <p key={r.name} className="small" data-testid="recorded-epoch-series">
+            {r.name}: {r.values.map((v) => v.toFixed(3)).join(', ')}
+          </p>
+        ))}
         <p className="muted small" data-testid="loss-note">
-          {run.kind} reports one loss value (the sum of its loss terms), so one series. Validation AUROC per epoch is not recorded by
-          the trainer{validationAuroc !== null ? `; the final validation AUROC is ${validationAuroc.toFixed(3)}` : ''}.
+          {run.kind} reports one loss value per step (the sum of its loss terms), so one loss series.{' '}
+          {elsewhere.some((r) => /auroc/.test(r.name))
+            ? ''
+            : `No validation AUROC per epoch is recorded for this run${validationAuroc !== null ? `; the final validation AUROC is ${validationAuroc.toFixed(3)}` : ''}.`}
         </p>
       </>
     );
@@ -320,7 +337,7 @@ function TrainingCharts({ points, run, active, validationAuroc }: { points: read
             .map((p) => `${PHASE_NAME[p.phase] ?? p.phase}: ${p.lastStep}${run.progress?.phase === p.phase && run.progress.steps ? ` of ${run.progress.steps}` : ''}`)
             .join(' · ')}
         </p>
-        {main.curve.length > 1 && (
+        {main.curve.length > 1 && main.seconds >= 2 && (
           <LineChart
             title={`${PHASE_NAME[main.phase] ?? main.phase} over time`}
             xLabel={`seconds since the ${main.phase} phase started`}
@@ -348,15 +365,3 @@ const PHASE_NAME: Record<string, string> = {
   train: 'training steps',
 };
 
-/** Artifacts need the bearer token (the cookie covers only images): fetch and save through a blob URL. */
-async function downloadWithToken(ev: React.MouseEvent<HTMLAnchorElement>, artifactId: string, token: string | null) {
-  ev.preventDefault();
-  const res = await fetch(`/api/artifacts/${artifactId}/content`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-  if (!res.ok) return;
-  const url = URL.createObjectURL(await res.blob());
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = artifactId;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}

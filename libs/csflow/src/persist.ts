@@ -1,0 +1,102 @@
+/**
+ * Training checkpoints, format v2 (the ONNX engine): parameters + Adam state (by name, ONNX layout),
+ * optimizer step, epoch, the shuffling RNG state and the loss curve, as one float32 blob plus a JSON
+ * index. Both files are written under temporary names and renamed; the JSON (renamed last) records
+ * the blob's byte size, so a torn pair is detected instead of resumed. A format-1 checkpoint (the
+ * TF.js engine: arrays by position in TF.js layout) is refused with a clear message; so is a
+ * checkpoint of another preset or shape, naming both.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const CHECKPOINT_JSON = 'checkpoint.json';
+export const CHECKPOINT_BIN = 'checkpoint.bin';
+export const CHECKPOINT_FORMAT = 'defectlab-csflow-checkpoint/2';
+
+/** What a checkpoint must match to be resumed: the preset and every dimension of the training graph. */
+export interface CheckpointIdentity {
+  readonly preset: string;
+  /** e.g. "channels 16, hidden 32, kernels 3,3,3,5, batch 16, sides 16/8/4". */
+  readonly shape: string;
+  /** Config + data hash (changes when the data or any setting changes). */
+  readonly fingerprint: string;
+}
+
+export interface CheckpointV2 {
+  readonly format: typeof CHECKPOINT_FORMAT;
+  readonly identity: CheckpointIdentity;
+  /** Epochs fully completed. */
+  readonly epoch: number;
+  /** Optimizer steps taken (bias correction continues from here). */
+  readonly step: number;
+  /** Shuffling RNG: epoch e shuffles with seed + e, so (seed, next epoch) is its whole state. */
+  readonly rng: { readonly seed: number; readonly nextEpoch: number };
+  readonly lossCurve: readonly number[];
+  readonly blobBytes: number;
+  readonly tensors: ReadonlyArray<{ readonly name: string; readonly offset: number; readonly length: number }>;
+}
+
+export class CheckpointMismatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CheckpointMismatchError';
+  }
+}
+
+/** Writes the state tensors (by name, in order) and the metadata into `dir`. */
+export async function writeCheckpoint(
+  dir: string,
+  tensors: ReadonlyMap<string, Float32Array>,
+  meta: Omit<CheckpointV2, 'format' | 'tensors' | 'blobBytes'>,
+): Promise<void> {
+  await fs.promises.mkdir(dir, { recursive: true });
+  let total = 0;
+  for (const t of tensors.values()) total += t.length;
+  const blob = new Float32Array(total);
+  const index: Array<{ name: string; offset: number; length: number }> = [];
+  let off = 0;
+  for (const [name, t] of tensors) {
+    blob.set(t, off);
+    index.push({ name, offset: off, length: t.length });
+    off += t.length;
+  }
+  const bin = path.join(dir, CHECKPOINT_BIN);
+  const json = path.join(dir, CHECKPOINT_JSON);
+  const body: CheckpointV2 = { format: CHECKPOINT_FORMAT, ...meta, blobBytes: blob.byteLength, tensors: index };
+  await fs.promises.writeFile(`${bin}.tmp`, Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength));
+  await fs.promises.writeFile(`${json}.tmp`, JSON.stringify(body));
+  await fs.promises.rename(`${bin}.tmp`, bin);
+  await fs.promises.rename(`${json}.tmp`, json);
+}
+
+/**
+ * Reads the checkpoint in `dir` for a run with `expected` identity, or null when there is none.
+ * @throws CheckpointMismatchError for an old format, another preset or shape, or other config/data
+ */
+export async function readCheckpoint(dir: string, expected: CheckpointIdentity): Promise<{ meta: CheckpointV2; tensors: Map<string, Float32Array> } | null> {
+  const json = path.join(dir, CHECKPOINT_JSON);
+  if (!fs.existsSync(json)) return null;
+  const meta = JSON.parse(await fs.promises.readFile(json, 'utf8')) as Partial<CheckpointV2> & { adamStep?: number };
+  if (meta.format !== CHECKPOINT_FORMAT) {
+    const found = meta.format ?? (meta.adamStep !== undefined ? 'format 1 (TF.js engine)' : 'an unknown format');
+    throw new CheckpointMismatchError(
+      `csflow: the checkpoint in ${dir} is ${found}; this version resumes only ${CHECKPOINT_FORMAT} (ONNX engine). Start the run without it (delete the directory) to train from scratch.`,
+    );
+  }
+  const id = meta.identity as CheckpointIdentity;
+  if (id.preset !== expected.preset || id.shape !== expected.shape) {
+    throw new CheckpointMismatchError(
+      `csflow: the checkpoint in ${dir} is of preset "${id.preset}" (${id.shape}); this run is preset "${expected.preset}" (${expected.shape}): refusing to resume`,
+    );
+  }
+  if (id.fingerprint !== expected.fingerprint) {
+    throw new CheckpointMismatchError(`csflow: the checkpoint in ${dir} belongs to another config or dataset (same preset and shape); refusing to resume`);
+  }
+  const buf = await fs.promises.readFile(path.join(dir, CHECKPOINT_BIN));
+  if (buf.byteLength !== meta.blobBytes) {
+    throw new CheckpointMismatchError(`csflow: ${path.join(dir, CHECKPOINT_BIN)} has ${buf.byteLength} bytes, its index expects ${meta.blobBytes} (torn checkpoint)`);
+  }
+  const all = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+  const tensors = new Map((meta.tensors ?? []).map((t) => [t.name, all.subarray(t.offset, t.offset + t.length)] as const));
+  return { meta: meta as CheckpointV2, tensors };
+}

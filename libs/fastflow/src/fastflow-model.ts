@@ -1,0 +1,202 @@
+/**
+ * FastFlow behind the shared {@link AnomalyModel} interface: frozen backbone stages, one 2D flow per stage
+ * trained on the ONNX training graph, scoring through onnxruntime with the same declared network.
+ */
+import {
+  createSession,
+  type AnomalyModel,
+  type DecodedImage,
+  type FeatureExtractor,
+  type FitOptions,
+  type FitReport,
+  type OnnxSession,
+  type ScoreResult,
+} from '@defectlab/ml-core';
+import { stageLayers, StageFeatureSource, stageMaps } from '@defectlab/backbones';
+import { configDeviations, FASTFLOW_DEVIATIONS, resolveFastflowConfig, type ResolvedFastflowConfig, type TFastflowConfigInput } from './config';
+import { exportFastflowOnnx } from './export-onnx';
+import { initFastflowWeights, parameterCount, type FastflowWeights } from './network';
+import { loadModel, readCheckpoint, saveModel, writeCheckpoint } from './persist';
+import { buildHeadGraph, imageScoresOf } from './score';
+import { effectiveBatchSize, trainFastflow } from './train';
+
+interface Trained {
+  readonly weights: FastflowWeights;
+  readonly imageSize: readonly [number, number];
+}
+
+export interface FastflowOptions {
+  /** The backbone's ONNX graph (path or bytes) for `exportOnnx` when the extractor exposes no `modelPath`. */
+  readonly backboneOnnx?: string | Uint8Array;
+}
+
+export class FastflowModel implements AnomalyModel {
+  readonly kind = 'fastflow' as const;
+  private head: OnnxSession | null = null;
+  private training: Record<string, unknown> | null = null;
+
+  private constructor(
+    private readonly extractor: FeatureExtractor,
+    readonly config: ResolvedFastflowConfig,
+    private trained: Trained | null,
+    private readonly options: FastflowOptions,
+  ) {
+    stageLayers(extractor, config.layers, 'fastflow');
+  }
+
+  static create(extractor: FeatureExtractor, config: TFastflowConfigInput = {}, options: FastflowOptions = {}): FastflowModel {
+    return new FastflowModel(extractor, resolveFastflowConfig(config), null, options);
+  }
+
+  /** Loads a model written by `save(dir)`; `extractor` must be the backbone it was trained with. */
+  static async load(dir: string, extractor: FeatureExtractor, options: FastflowOptions = {}): Promise<FastflowModel> {
+    const { meta, weights } = await loadModel<ResolvedFastflowConfig>(dir);
+    if (meta.backbone.sha256 !== extractor.sha256) {
+      throw new Error(`FastflowModel.load: saved with backbone ${meta.backbone.name} (${meta.backbone.sha256}), got ${extractor.name} (${extractor.sha256})`);
+    }
+    return new FastflowModel(extractor, resolveFastflowConfig({ ...meta.config, layers: [...meta.config.layers] }), { weights, imageSize: meta.imageSize }, options);
+  }
+
+  deviations(): string[] {
+    return [...FASTFLOW_DEVIATIONS, ...configDeviations(this.config)];
+  }
+
+  async fit(trainImages: readonly DecodedImage[], options: FitOptions = {}): Promise<FitReport> {
+    if (trainImages.length === 0) throw new RangeError('fastflow: fit needs at least one training image');
+    const started = Date.now();
+    const cfg = this.config;
+    const { onProgress, signal } = options;
+    signal?.throwIfAborted();
+    await this.head?.release();
+    this.head = null;
+    const source = await StageFeatureSource.create(this.extractor, trainImages, cfg.layers, { cacheBytes: cfg.featureCacheBytes, batchSize: cfg.batchSize, onProgress, signal });
+    const shape = { stages: source.shapes, flowSteps: cfg.flowSteps, hiddenRatio: cfg.hiddenRatio, conv3x3Only: cfg.conv3x3Only, clamp: cfg.clamp };
+    const initial = initFastflowWeights(shape, cfg.seed);
+    const checkpoint = options.checkpointDir ? await readCheckpoint(options.checkpointDir) : null;
+    const batch = effectiveBatchSize(trainImages.length, cfg.batchSize);
+    const steps = Math.floor(trainImages.length / batch);
+    const trainStarted = Date.now();
+    let done = 0;
+    const total = steps * (cfg.epochs - (checkpoint?.epoch ?? 0));
+    const result = await trainFastflow({
+      weights: initial,
+      images: trainImages.length,
+      batch: (idx) => source.batch(idx),
+      epochs: cfg.epochs,
+      batchSize: cfg.batchSize,
+      learningRate: cfg.learningRate,
+      weightDecay: cfg.weightDecay,
+      gradClipNorm: cfg.gradClipNorm,
+      threads: cfg.threads,
+      seed: cfg.seed + 1,
+      signal,
+      resume: checkpoint ?? undefined,
+      onStep: ({ epoch, step, steps: n, loss }) => {
+        done++;
+        const elapsed = (Date.now() - trainStarted) / 1000;
+        onProgress?.({ phase: 'train', epoch, epochs: cfg.epochs, step, steps: n, loss, throughput: (done * batch) / Math.max(elapsed, 1e-3), etaSeconds: (elapsed / done) * (total - done) });
+      },
+      onEpoch: async ({ epoch, meanLoss, state }) => {
+        onProgress?.({ phase: 'train', epoch, epochs: cfg.epochs, loss: meanLoss });
+        if (options.checkpointDir) await writeCheckpoint(options.checkpointDir, epoch, state());
+      },
+    });
+    this.trained = { weights: result.weights, imageSize: [trainImages[0].width, trainImages[0].height] };
+    this.training = { epochLosses: result.epochLosses, steps: result.steps, batchSize: batch, featureCache: source.cached, resumedFromEpoch: checkpoint?.epoch ?? null };
+    return {
+      resolvedConfig: this.resolvedConfig(),
+      backend: `onnxruntime-node training graph (cpu, ${cfg.threads} thread${cfg.threads === 1 ? '' : 's'})`,
+      seed: cfg.seed,
+      wallSeconds: (Date.now() - started) / 1000,
+      epochsRun: cfg.epochs,
+      finalLoss: result.epochLosses[result.epochLosses.length - 1],
+      deviations: this.deviations(),
+    };
+  }
+
+  /** Config plus what fitting determined, as recorded with a run. */
+  resolvedConfig(): Record<string, unknown> {
+    const t = this.trained;
+    return {
+      model: 'fastflow',
+      ...this.config,
+      backbone: { name: this.extractor.name, sha256: this.extractor.sha256 },
+      stages: t ? t.weights.shape.stages : null,
+      parameters: t ? parameterCount(t.weights) : null,
+      training: this.training,
+      deviations: this.deviations(),
+    };
+  }
+
+  async score(images: readonly DecodedImage[]): Promise<ScoreResult> {
+    const t = this.requireTrained();
+    if (images.length === 0) return { imageScores: new Float32Array(0), anomalyMaps: { data: new Float32Array(0), dims: [0, 1, 0, 0] } };
+    const [w, h] = t.imageSize;
+    for (const im of images) {
+      if (im.width !== w || im.height !== h) throw new RangeError(`fastflow: images must be ${w}x${h} (the training size), got ${im.width}x${im.height}`);
+    }
+    const head = await this.scoringSession();
+    const maps = new Float32Array(images.length * w * h);
+    for (let start = 0; start < images.length; start += this.config.batchSize) {
+      const chunk = images.slice(start, start + this.config.batchSize);
+      const stage = await stageMaps(this.extractor, chunk, this.config.layers);
+      const out = await head.run(Object.fromEntries(stage.map((m, i) => [this.config.layers[i], m])));
+      maps.set(out.anomaly_maps.data, start * w * h);
+    }
+    const anomalyMaps = { data: maps, dims: [images.length, 1, h, w] };
+    return { imageScores: imageScoresOf(anomalyMaps, this.config.scoreMode, this.config.topKFraction), anomalyMaps };
+  }
+
+  async save(dir: string): Promise<void> {
+    const t = this.requireTrained();
+    await saveModel(dir, t.weights, {
+      config: this.config,
+      backbone: { name: this.extractor.name, sha256: this.extractor.sha256 },
+      imageSize: t.imageSize,
+      deviations: this.deviations(),
+    });
+  }
+
+  async exportOnnx(file: string): Promise<number> {
+    const t = this.requireTrained();
+    return exportFastflowOnnx(file, {
+      extractor: this.extractor,
+      backboneOnnx: this.options.backboneOnnx,
+      layers: this.config.layers,
+      weights: t.weights,
+      imageSize: t.imageSize,
+      scoreMode: this.config.scoreMode,
+      topKFraction: this.config.topKFraction,
+      docString: JSON.stringify({ model: 'fastflow', config: this.config }),
+    });
+  }
+
+  /** float32 bytes of the flows' parameters (backbone excluded). */
+  sizeBytes(): number {
+    return this.trained ? parameterCount(this.trained.weights) * 4 : 0;
+  }
+
+  async dispose(): Promise<void> {
+    const head = this.head;
+    this.head = null;
+    await head?.release();
+  }
+
+  private requireTrained(): Trained {
+    if (!this.trained) throw new Error('FastflowModel: not trained (call fit or load first)');
+    return this.trained;
+  }
+
+  private async scoringSession(): Promise<OnnxSession> {
+    if (!this.head) {
+      const t = this.requireTrained();
+      this.head = await createSession(buildHeadGraph(t.weights, this.config.layers, t.imageSize), { threads: this.config.threads });
+    }
+    return this.head;
+  }
+}
+
+/** `const model = createFastflow(backbone, { preset: 'small' })`. */
+export function createFastflow(extractor: FeatureExtractor, config: TFastflowConfigInput = {}, options: FastflowOptions = {}): FastflowModel {
+  return FastflowModel.create(extractor, config, options);
+}

@@ -1,0 +1,50 @@
+/** Saved models (a JSON description + the float32 parameters in recorded order) and training checkpoints. */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { readFloatTensors, readTrainingCheckpoint, writeFloatTensors, writeTrainingCheckpoint, type TrainingState } from '@defectlab/ml-core';
+import type { FastflowShape, FastflowWeights } from './network';
+
+export const SAVE_FORMAT = 'defectlab-fastflow-v1';
+const MODEL_JSON = 'fastflow.json';
+const WEIGHTS = 'weights.f32';
+const CHECKPOINT = 'fastflow-checkpoint';
+
+export interface SavedModel<C> {
+  readonly format: string;
+  readonly config: C;
+  readonly backbone: { readonly name: string; readonly sha256: string };
+  readonly imageSize: readonly [number, number];
+  readonly shape: FastflowShape;
+  readonly params: readonly { readonly name: string; readonly dims: readonly number[] }[];
+  readonly perms: readonly (readonly number[])[][];
+  readonly deviations: readonly string[];
+}
+
+export async function saveModel<C>(dir: string, weights: FastflowWeights, meta: Omit<SavedModel<C>, 'format' | 'shape' | 'params' | 'perms'>): Promise<void> {
+  await fs.mkdir(dir, { recursive: true });
+  await writeFloatTensors(path.join(dir, WEIGHTS), weights.params.map((p) => p.data));
+  const saved: SavedModel<C> = {
+    format: SAVE_FORMAT,
+    ...meta,
+    shape: weights.shape,
+    params: weights.params.map((p) => ({ name: p.name, dims: p.dims })),
+    perms: weights.perms.map((stage) => stage.map((p) => Array.from(p))),
+  };
+  await fs.writeFile(path.join(dir, MODEL_JSON), JSON.stringify(saved, null, 2));
+}
+
+export async function loadModel<C>(dir: string): Promise<{ meta: SavedModel<C>; weights: FastflowWeights }> {
+  const meta = JSON.parse(await fs.readFile(path.join(dir, MODEL_JSON), 'utf8')) as SavedModel<C>;
+  if (meta.format !== SAVE_FORMAT) throw new Error(`fastflow: ${dir} holds format ${String(meta.format)}, expected ${SAVE_FORMAT}`);
+  const arrays = await readFloatTensors(path.join(dir, WEIGHTS), meta.params.map((p) => p.dims.reduce((a, b) => a * b, 1)));
+  const params = meta.params.map((p, i) => ({ name: p.name, dims: p.dims, data: arrays[i] }));
+  return { meta, weights: { shape: meta.shape, params, perms: meta.perms.map((stage) => stage.map((p) => Int32Array.from(p))) } };
+}
+
+export function writeCheckpoint(dir: string, epoch: number, state: TrainingState): Promise<void> {
+  return writeTrainingCheckpoint(dir, CHECKPOINT, SAVE_FORMAT, epoch, state);
+}
+
+export function readCheckpoint(dir: string): Promise<{ epoch: number; state: TrainingState } | null> {
+  return readTrainingCheckpoint(dir, CHECKPOINT, SAVE_FORMAT);
+}
