@@ -7,7 +7,7 @@ import type { ServedArtifact } from './artifact-response-headers';
 import { JobQueue } from '../queue/job-queue.service';
 import type { Prisma } from '../generated/prisma/client';
 import { RunsError } from './runs.errors';
-import { RUN_SELECT, RunsRepository, toArtifact, toRun } from './runs.repository';
+import { RUN_SELECT, RunsRepository, toArtifact, toRun, toRunListItem } from './runs.repository';
 
 type CreateRunInput = z.output<typeof ZCreateRunInput>;
 
@@ -64,7 +64,7 @@ export class RunsService {
       ...(q.datasetVersionId ? { datasetVersionId: q.datasetVersionId } : {}),
     };
     const { items, total } = await this.repo.listRuns(where, q.page, q.pageSize);
-    return { items: items.map(toRun), page: q.page, pageSize: q.pageSize, total };
+    return { items: items.map(toRunListItem), page: q.page, pageSize: q.pageSize, total };
   }
 
   async get(runId: string): Promise<TRun> {
