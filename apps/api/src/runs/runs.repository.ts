@@ -107,6 +107,46 @@ export class RunsRepository {
     return r;
   }
 
+  /** Running runs whose last heartbeat is older than `cutoff` (or that never sent one). */
+  silentRuns(cutoff: Date) {
+    return this.db.prisma.run.findMany({
+      where: { status: 'running', OR: [{ heartbeatAt: { lt: cutoff } }, { heartbeatAt: null }] },
+      select: { id: true, attempts: true, maxAttempts: true, workerId: true, heartbeatAt: true, cancelRequestedAt: true },
+    });
+  }
+
+  /** Updates a silent run unless it moved meanwhile (still running, same last heartbeat); the rows changed (0 or 1). */
+  async updateIfStillSilent(r: { id: string; heartbeatAt: Date | null }, data: Prisma.RunUpdateManyMutationInput): Promise<number> {
+    const { count } = await this.db.prisma.run.updateMany({ where: { id: r.id, status: 'running', heartbeatAt: r.heartbeatAt }, data });
+    return count;
+  }
+
+  async datasetVersionExists(id: string): Promise<boolean> {
+    return (await this.db.prisma.datasetVersion.count({ where: { id } })) === 1;
+  }
+
+  createRun(data: Prisma.RunUncheckedCreateInput): Promise<RunRow> {
+    return this.db.prisma.run.create({ data, select: RUN_SELECT });
+  }
+
+  async deleteRun(id: string): Promise<void> {
+    await this.db.prisma.run.delete({ where: { id } });
+  }
+
+  /** Cancels a run still queued; false when it is no longer queued (a worker took it meanwhile). */
+  async cancelQueued(runId: string, now: Date): Promise<boolean> {
+    const n = await this.db.prisma.run.updateMany({
+      where: { id: runId, status: 'queued' },
+      data: { status: 'cancelled', cancelRequestedAt: now, finishedAt: now, error: 'cancelled before a worker took it' },
+    });
+    return n.count === 1;
+  }
+
+  /** Marks a running run for cancelling (its worker learns it from the next heartbeat answer). */
+  async requestCancel(runId: string, now: Date): Promise<void> {
+    await this.db.prisma.run.updateMany({ where: { id: runId, status: 'running', cancelRequestedAt: null }, data: { cancelRequestedAt: now } });
+  }
+
   /**
    * A page of runs, each with its newest succeeded evaluation: one findMany whose nested selects Prisma
    * loads per relation for the whole page (a fixed number of queries, whatever the page size; no query per run).
