@@ -1,6 +1,24 @@
 import { HttpException } from '@nestjs/common';
 import type { TApiError } from '@defectlab/contracts';
 
+/** The codes of runs, the worker protocol and evaluations (thrown as runs/runs.errors.ts RunsError). */
+export type RunsErrorCode =
+  | 'RUN_NOT_FOUND'
+  | 'DATASET_VERSION_NOT_FOUND'
+  | 'ARTIFACT_NOT_FOUND'
+  | 'EVALUATION_NOT_FOUND'
+  | 'RUN_FINISHED'
+  | 'LEASE_NOT_HELD'
+  | 'LEASE_ENDED'
+  | 'ARTIFACT_OF_ANOTHER_RUN'
+  | 'EMPTY_ARTIFACT'
+  | 'ARTIFACT_TOO_LARGE'
+  | 'ARTIFACT_TYPE_NOT_ALLOWED'
+  | 'IMAGE_NOT_IN_VERSION'
+  | 'VERSIONS_OF_DIFFERENT_DATASETS'
+  | 'NOTHING_TO_RECOMPUTE'
+  | 'OPERATING_POINT_EXISTS';
+
 /**
  * Every error the API answers with on purpose, one list for all features (no code has two meanings or two
  * statuses); the HTTP status follows from the code, in `httpStatusOf` alone.
@@ -42,20 +60,7 @@ export type AppErrorCode =
   | 'IMAGE_NOT_IN_VERSION'
   | 'NO_CHANGE'
   | 'VERSIONS_OF_DIFFERENT_DATASETS'
-  // runs, the worker protocol and evaluations (runs/runs.errors.ts)
-  | 'RUN_NOT_FOUND'
-  | 'DATASET_VERSION_NOT_FOUND'
-  | 'ARTIFACT_NOT_FOUND'
-  | 'EVALUATION_NOT_FOUND'
-  | 'RUN_FINISHED'
-  | 'LEASE_NOT_HELD'
-  | 'LEASE_ENDED'
-  | 'ARTIFACT_OF_ANOTHER_RUN'
-  | 'EMPTY_ARTIFACT'
-  | 'ARTIFACT_TOO_LARGE'
-  | 'ARTIFACT_TYPE_NOT_ALLOWED'
-  | 'NOTHING_TO_RECOMPUTE'
-  | 'OPERATING_POINT_EXISTS';
+  | RunsErrorCode;
 
 /** The HTTP status of each code (exhaustive: a new code does not compile until it is mapped here). */
 export function httpStatusOf(code: AppErrorCode): number {
