@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readFloatTensors, readTrainingCheckpoint, writeFloatTensors, writeTrainingCheckpoint } from './float-tensors';
+import { CHECKPOINT_BIN, CHECKPOINT_JSON, CheckpointMismatchError, readFloatTensors, readTrainingCheckpoint, writeFloatTensors, writeTrainingCheckpoint } from './float-tensors';
 
 describe('float32 tensor files and training checkpoints', () => {
   let dir: string;
@@ -25,18 +25,27 @@ describe('float32 tensor files and training checkpoints', () => {
     await expect(readFloatTensors(file, [6, 2])).rejects.toThrow(/28 bytes, expected 32/);
   });
 
-  it('a checkpoint reads back as written; none is null; another format is refused', async () => {
-    expect(await readTrainingCheckpoint(dir, 'ck', 'fmt-1')).toBeNull();
-    const tensors = new Map([
-      ['w', Float32Array.of(1, 2, 3)],
-      ['w::m', Float32Array.of(0.1, 0.2, 0.3)],
-    ]);
-    await writeTrainingCheckpoint(dir, 'ck', 'fmt-1', 4, { step: 12, tensors });
-    const back = await readTrainingCheckpoint(dir, 'ck', 'fmt-1');
+  it('a checkpoint pair reads back as written (several sessions); none is null', async () => {
+    const ck = path.join(dir, 'ck');
+    expect(await readTrainingCheckpoint(ck, 'fmt-1', 'id')).toBeNull();
+    const a = { step: 12, tensors: new Map([['w', Float32Array.of(1, 2, 3)], ['w::m', Float32Array.of(0.1, 0.2, 0.3)]]) };
+    const b = { step: 7, tensors: new Map([['v', Float32Array.of(-1)]]) };
+    await writeTrainingCheckpoint(ck, { format: 'fmt-1', identity: 'id', epoch: 4, states: [a, b] });
+    expect((await fs.readdir(ck)).sort()).toEqual([CHECKPOINT_BIN, CHECKPOINT_JSON]);
+    const back = await readTrainingCheckpoint(ck, 'fmt-1', 'id');
     expect(back?.epoch).toBe(4);
-    expect(back?.state.step).toBe(12);
-    expect([...(back?.state.tensors.keys() ?? [])]).toEqual(['w', 'w::m']);
-    expect(back?.state.tensors.get('w::m')).toEqual(tensors.get('w::m'));
-    await expect(readTrainingCheckpoint(dir, 'ck', 'fmt-2')).rejects.toThrow(/format fmt-1, expected fmt-2/);
+    expect(back?.states.map((s) => s.step)).toEqual([12, 7]);
+    expect([...(back?.states[0].tensors.keys() ?? [])]).toEqual(['w', 'w::m']);
+    expect(back?.states[0].tensors.get('w::m')).toEqual(a.tensors.get('w::m'));
+    expect(back?.states[1].tensors.get('v')).toEqual(b.tensors.get('v'));
+  });
+
+  it('refuses a checkpoint of another format or configuration, and a torn pair', async () => {
+    const ck = path.join(dir, 'ck2');
+    await writeTrainingCheckpoint(ck, { format: 'fmt-1', identity: '{"hiddenRatio":1}', epoch: 1, states: [{ step: 1, tensors: new Map([['w', Float32Array.of(1, 2)]]) }] });
+    await expect(readTrainingCheckpoint(ck, 'fmt-2', '{"hiddenRatio":1}')).rejects.toThrow(CheckpointMismatchError);
+    await expect(readTrainingCheckpoint(ck, 'fmt-1', '{"hiddenRatio":0.5}')).rejects.toThrow(/another configuration.*refusing to resume/);
+    await fs.writeFile(path.join(ck, CHECKPOINT_BIN), new Uint8Array(4));
+    await expect(readTrainingCheckpoint(ck, 'fmt-1', '{"hiddenRatio":1}')).rejects.toThrow(/torn checkpoint/);
   });
 });
