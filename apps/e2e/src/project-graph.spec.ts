@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { importClosure } from './import-closure';
 import { REPO_ROOT } from './platform-process';
 
 interface ProjectGraphFile {
@@ -45,4 +46,40 @@ describe('the Nx project graph', () => {
     const modelLibs = new Set(Object.entries(graph.nodes).filter(([, n]) => n.data.tags?.includes('type:model')).map(([name]) => name));
     expect(edges.filter((e) => (e.source === 'web' || e.source === 'api') && modelLibs.has(e.target))).toEqual([]);
   });
+
+  it('tags every project with a scope, tools and the platform launcher included', () => {
+    const untagged = Object.entries(graph.nodes).filter(([, n]) => !n.data.tags?.some((t) => t.startsWith('scope:'))).map(([name]) => name);
+    expect(untagged).toEqual([]);
+    expect(graph.nodes.platform?.data.tags).toEqual(expect.arrayContaining(['scope:tools']));
+    expect(graph.nodes.bench?.data.tags).toEqual(expect.arrayContaining(['scope:tools']));
+  });
+});
+
+/** The tsconfig.base.json aliases, as absolute files. */
+function aliases(): Record<string, string> {
+  const base = JSON.parse(readFileSync(path.join(REPO_ROOT, 'tsconfig.base.json'), 'utf8')) as { compilerOptions: { paths: Record<string, string[]> } };
+  return Object.fromEntries(Object.entries(base.compilerOptions.paths).map(([k, v]) => [k, path.join(REPO_ROOT, v[0])]));
+}
+
+/** The non-test TypeScript sources of an app (generated clients and build output left out). */
+function appSources(dir: string): string[] {
+  return readdirSync(path.join(REPO_ROOT, dir), { withFileTypes: true, recursive: true })
+    .filter((d) => d.isFile() && /\.tsx?$/.test(d.name) && !/\.(spec|e2e-spec|integration-spec)\.tsx?$/.test(d.name))
+    .map((d) => path.join(d.parentPath, d.name))
+    .filter((f) => !/[/\\](node_modules|\.next|generated|test)[/\\]/.test(path.relative(REPO_ROOT, f)));
+}
+
+describe('the runtime import closure (transitive, type-only imports aside)', () => {
+  const modelLibs = ['csflow', 'patchcore', 'cfa'].map((l) => `${path.join(REPO_ROOT, 'libs', l)}${path.sep}`);
+  for (const app of ['apps/api/src', 'apps/web']) {
+    it(`reaches neither onnxruntime-node nor any model library from ${app}`, () => {
+      const closure = importClosure(appSources(app), aliases());
+      const rel = (chain: readonly string[] | undefined) => chain?.map((f) => path.relative(REPO_ROOT, f)).join(' -> ');
+      expect(closure.files.size).toBeGreaterThan(20);
+      expect(rel(closure.packages.get('onnxruntime-node'))).toBeUndefined();
+      expect(rel(closure.packages.get('onnxruntime-web'))).toBeUndefined();
+      const model = [...closure.files].find((f) => modelLibs.some((m) => f.startsWith(m)));
+      expect(model && rel(closure.chainTo(model))).toBeUndefined();
+    });
+  }
 });

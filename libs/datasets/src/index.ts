@@ -13,5 +13,3 @@ export * from './augment';
 export * from './sha256';
 export * from './demo/generate-demo-dataset';
 export * from './benchmark/magnetic-tile';
-export * from './benchmark/bench-figures';
-export * from './benchmark/measure-model';

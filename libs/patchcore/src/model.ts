@@ -21,7 +21,7 @@ export const PATCHCORE_DEVIATIONS: readonly string[] = [
   'Validation images are not used: PatchCore has no training epochs, so there is nothing to early-stop (and nothing ever looks at the test split).',
 ];
 
-/** Why the default kNN engine is onnxruntime (measured by bench/magnetic-tile.bench.ts). */
+/** Why the default kNN engine is onnxruntime (measured by the kNN block of tools/bench). */
 export const KNN_ENGINE_CHOICE =
   'exact search; onnxruntime (Gemm + TopK) measured 7517 queries/s vs 214 for the JS loop (2311 vs 30 on a loaded machine) on a 5472 x 1024 bank, k = 9 (2-core AMD EPYC, 1 thread), so onnxruntime is the default; no approximate index yet';
 

@@ -15,7 +15,8 @@ import { modelEntry } from '../model-registry';
 import { loadInputImage } from '../run/load-images';
 import type { Log } from '../run/progress';
 import { loadRun } from '../run/load-run';
-import { ONNX_FILE, readManifest } from '../run/run-manifest';
+import { ONNX_FILE, type TRunManifest } from '../run/run-manifest';
+import type { ResolvedBackbone } from '../backbone/resolve-backbone';
 import { describeSplitRule, readAndSplit, splitCounts } from '../run/split';
 import { measureLatency } from './measure-latency';
 import { scoreSplit } from './score-split';
@@ -41,14 +42,41 @@ export interface EvaluateRunOptions {
   readonly backboneCacheDir?: string;
 }
 
+/** What the evaluation may tell its caller while it scores (the worker's job process listens). */
+export interface EvaluateHooks {
+  /** Images scored so far of a split. */
+  readonly onScored?: (split: 'validation' | 'test', done: number, total: number) => void;
+  /** Each validation and test image's anomaly map, from the one scoring pass (e.g. to write PNGs). */
+  readonly onMap?: (relPath: string, map: Float32Array) => Promise<void>;
+}
+
 /**
- * Runs the evaluation. Figures are on the test split; thresholds are fitted on validation (and one
- * oracle point on test, labelled as such).
+ * `evaluate` as the CLI runs it: reopens the fitted run from its folder, then {@link evaluateFitted}.
  * @throws UserError for bad input
  */
 export async function evaluateRun(options: EvaluateRunOptions, log: Log): Promise<TEvaluationReport> {
+  const run = await loadRun(options.modelDir, options.backboneCacheDir);
+  try {
+    return await evaluateFitted(run, options, log);
+  } finally {
+    await run.dispose();
+  }
+}
+
+/**
+ * Evaluates a fitted model held in memory: each split is scored once; figures are on the test split,
+ * thresholds fitted on validation (and one oracle point on test, labelled as such). The caller keeps the
+ * model (and disposes it).
+ * @throws UserError for bad input
+ */
+export async function evaluateFitted(
+  fitted: { readonly manifest: TRunManifest; readonly model: AnomalyModel; readonly backbone: ResolvedBackbone },
+  options: EvaluateRunOptions,
+  log: Log,
+  hooks: EvaluateHooks = {},
+): Promise<TEvaluationReport> {
   const started = Date.now();
-  const manifest = await readManifest(options.modelDir);
+  const { manifest, model, backbone } = fitted;
   const rc = manifest.runConfig;
   const entry = modelEntry(rc.model);
   const rule = { ...rc.splitRule };
@@ -64,76 +92,70 @@ export async function evaluateRun(options: EvaluateRunOptions, log: Log): Promis
   if (counts.train !== manifest.dataset.counts.train) {
     log(`warning: ${counts.train} training images under this split, the fit used ${manifest.dataset.counts.train}: is --data the folder the model was fitted on?`);
   }
-  const run = await loadRun(options.modelDir, options.backboneCacheDir);
-  const { model, backbone } = run;
-  try {
-    const withMasks = splits.test.some((r) => r.maskPath !== null);
-    log(`evaluate ${rc.model} from ${options.modelDir}: validation ${counts.validationGood}+${counts.validationDefective}, test ${counts.testGood}+${counts.testDefective}${withMasks ? ' (with masks)' : ''}`);
-    const val = await scoreSplit(model, splits.validation, rc.input, { keepMaps: false, name: 'validation', log });
-    const test = await scoreSplit(model, splits.test, rc.input, { keepMaps: withMasks, name: 'test', log });
+  const withMasks = splits.test.some((r) => r.maskPath !== null);
+  log(`evaluate ${rc.model} from ${options.modelDir}: validation ${counts.validationGood}+${counts.validationDefective}, test ${counts.testGood}+${counts.testDefective}${withMasks ? ' (with masks)' : ''}`);
+  const val = await scoreSplit(model, splits.validation, rc.input, { keepMaps: false, name: 'validation', log, onMap: hooks.onMap, onScored: (d, n) => hooks.onScored?.('validation', d, n) });
+  const test = await scoreSplit(model, splits.test, rc.input, { keepMaps: withMasks, name: 'test', log, onMap: hooks.onMap, onScored: (d, n) => hooks.onScored?.('test', d, n) });
 
-    const proFprLimit = options.proFprLimit ?? 0.3;
-    const figures = figuresFromScores(val, test, {
-      points: operatingPointSpecs(options.targets),
-      intervals: { method: options.intervalMethod ?? 'clopper-pearson' },
-      pixels: test.pixels,
-      proFprLimit,
-    });
-    const pixel = figures.pixel ?? { pixelAuroc: null, pixelAurocMethod: null, pro: null };
-    test.pixels.length = 0;
+  const proFprLimit = options.proFprLimit ?? 0.3;
+  const figures = figuresFromScores(val, test, {
+    points: operatingPointSpecs(options.targets),
+    intervals: { method: options.intervalMethod ?? 'clopper-pearson' },
+    pixels: test.pixels,
+    proFprLimit,
+  });
+  const pixel = figures.pixel ?? { pixelAuroc: null, pixelAurocMethod: null, pro: null };
+  test.pixels.length = 0;
 
-    log('measuring latency (batch 1)');
-    const latencyImages: DecodedImage[] = [];
-    for (const r of splits.test.slice(0, 5)) latencyImages.push(await loadInputImage(r, rc.input));
-    const latencyMs = await measureLatency(model, latencyImages, options.latencyRuns ?? 20, options.latencyWarmup ?? 3);
-    const sizeBytes = await onnxSize(model, options.modelDir, manifest.onnx?.file);
+  log('measuring latency (batch 1)');
+  const latencyImages: DecodedImage[] = [];
+  for (const r of splits.test.slice(0, 5)) latencyImages.push(await loadInputImage(r, rc.input));
+  const latencyMs = await measureLatency(model, latencyImages, options.latencyRuns ?? 20, options.latencyWarmup ?? 3);
+  const sizeBytes = await onnxSize(model, options.modelDir, manifest.onnx?.file);
 
-    const machine = describeMachine();
-    const report: TEvaluationReport = {
-      format: 'defectlab-evaluation/1',
-      imageAuroc: figures.imageAuroc,
-      pixelAuroc: pixel.pixelAuroc,
-      pixelAurocMethod: pixel.pixelAurocMethod,
-      pro: pixel.pro,
-      proFprLimit,
-      validationImageAuroc: figures.validationImageAuroc,
-      operatingPoints: figures.points.map(toOperatingPoint),
-      omittedOperatingPoints: figures.omitted,
-      latencyMs,
-      sizeBytes,
-      exportIncludesBackbone: entry.exportIncludesBackbone,
-      headSizeBytes: model.sizeBytes(),
-      backboneSizeBytes: backbone.sizeBytes,
-      backend: manifest.fit.backend,
-      inferenceRuntime: `backbone: ${backbone.extractor.runtime}; head: ${rc.model} score() in this process`,
-      model: {
-        kind: rc.model,
-        config: manifest.fit.resolvedConfig,
-        seed: rc.seed,
-        backbone: { name: rc.backbone.name, sha256: rc.backbone.sha256 },
-        input: rc.input,
-        deviations: [...manifest.fit.deviations, ...manifest.fit.notes],
-      },
-      dataset: { path: path.resolve(options.data), splitRule: rule, splitRuleText: describeSplitRule(rule, counts), counts },
-      machine: { cpu: machine.cpuModel, cores: machine.logicalCores, memoryBytes: machine.memoryBytes, platform: machine.platform, arch: machine.arch, node: machine.node },
-      runtimeVersions: runtimeVersions(),
-      predictions: [
-        ...splits.validation.map((r, i) => ({ relPath: r.relPath, split: 'validation' as const, label: r.label, defectType: r.defectType, score: val.scores[i] })),
-        ...splits.test.map((r, i) => ({ relPath: r.relPath, split: 'test' as const, label: r.label, defectType: r.defectType, score: test.scores[i] })),
-      ],
-      wallSeconds: (Date.now() - started) / 1000,
-      createdAt: new Date().toISOString(),
-    };
-    const checked = ZEvaluationReport.parse(report);
-    if (options.json) {
-      await fs.mkdir(path.dirname(path.resolve(options.json)), { recursive: true });
-      await fs.writeFile(options.json, JSON.stringify(checked, null, 2));
-      log(`wrote ${path.resolve(options.json)}`);
-    }
-    return checked;
-  } finally {
-    await run.dispose();
+  const machine = describeMachine();
+  const report: TEvaluationReport = {
+    format: 'defectlab-evaluation/1',
+    imageAuroc: figures.imageAuroc,
+    pixelAuroc: pixel.pixelAuroc,
+    pixelAurocMethod: pixel.pixelAurocMethod,
+    pro: pixel.pro,
+    proFprLimit,
+    validationImageAuroc: figures.validationImageAuroc,
+    operatingPoints: figures.points.map(toOperatingPoint),
+    omittedOperatingPoints: figures.omitted,
+    latencyMs,
+    sizeBytes,
+    exportIncludesBackbone: entry.exportIncludesBackbone,
+    headSizeBytes: model.sizeBytes(),
+    backboneSizeBytes: backbone.sizeBytes,
+    backend: manifest.fit.backend,
+    inferenceRuntime: `backbone: ${backbone.extractor.runtime}; head: ${rc.model} score() in this process`,
+    model: {
+      kind: rc.model,
+      config: manifest.fit.resolvedConfig,
+      seed: rc.seed,
+      backbone: { name: rc.backbone.name, sha256: rc.backbone.sha256 },
+      input: rc.input,
+      deviations: [...manifest.fit.deviations, ...manifest.fit.notes],
+    },
+    dataset: { path: path.resolve(options.data), splitRule: rule, splitRuleText: describeSplitRule(rule, counts), counts },
+    machine: { cpu: machine.cpuModel, cores: machine.logicalCores, memoryBytes: machine.memoryBytes, platform: machine.platform, arch: machine.arch, node: machine.node },
+    runtimeVersions: runtimeVersions(),
+    predictions: [
+      ...splits.validation.map((r, i) => ({ relPath: r.relPath, split: 'validation' as const, label: r.label, defectType: r.defectType, score: val.scores[i] })),
+      ...splits.test.map((r, i) => ({ relPath: r.relPath, split: 'test' as const, label: r.label, defectType: r.defectType, score: test.scores[i] })),
+    ],
+    wallSeconds: (Date.now() - started) / 1000,
+    createdAt: new Date().toISOString(),
+  };
+  const checked = ZEvaluationReport.parse(report);
+  if (options.json) {
+    await fs.mkdir(path.dirname(path.resolve(options.json)), { recursive: true });
+    await fs.writeFile(options.json, JSON.stringify(checked, null, 2));
+    log(`wrote ${path.resolve(options.json)}`);
   }
+  return checked;
 }
 
 /** Bytes of the fitted ONNX export; when fit could not write it, exports now into a temp folder. */

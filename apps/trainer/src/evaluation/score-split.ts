@@ -23,7 +23,15 @@ export async function scoreSplit(
   model: AnomalyModel,
   records: readonly MvtecRecord[],
   input: TImageInput,
-  options: { keepMaps: boolean; batchSize?: number; name: string; log: Log },
+  options: {
+    keepMaps: boolean;
+    batchSize?: number;
+    name: string;
+    log: Log;
+    /** Called with each image's anomaly map, in order (the same pass that scores it). */
+    onMap?: (relPath: string, map: Float32Array) => Promise<void>;
+    onScored?: (done: number, total: number) => void;
+  },
 ): Promise<ScoredSplit> {
   const n = records.length;
   const scores = new Float32Array(n);
@@ -36,6 +44,9 @@ export async function scoreSplit(
     const batch = await Promise.all(records.slice(start, start + batchSize).map((r) => loadInputSample(r, input)));
     const out = await model.score(batch.map((s) => s.image));
     scores.set(out.imageScores, start);
+    if (options.onMap) {
+      for (let k = 0; k < batch.length; k++) await options.onMap(batch[k].record.relPath, out.anomalyMaps.data.slice(k * hw, (k + 1) * hw));
+    }
     if (options.keepMaps) {
       batch.forEach((s, k) => {
         pixels.push({
@@ -47,6 +58,7 @@ export async function scoreSplit(
       });
     }
     const done = Math.min(n, start + batchSize);
+    options.onScored?.(done, n);
     if (done === n || Date.now() - lastLog > 2000) {
       options.log(`scored ${options.name} ${done}/${n}`);
       lastLog = Date.now();

@@ -6,8 +6,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { resolveSplitRule, type TImageInput, type TRunConfig, type TSplitRule } from '@defectlab/contracts';
-import type { AnomalyModel, DecodedImage } from '@defectlab/ml-core';
-import { descriptorFor, openBackbone } from '../backbone/resolve-backbone';
+import type { AnomalyModel, DecodedImage, FitProgress } from '@defectlab/ml-core';
+import { descriptorFor, openBackbone, type ResolvedBackbone } from '../backbone/resolve-backbone';
 import { describeMachine, runtimeVersions } from '@defectlab/ml-core';
 import { modelEntry } from '../model-registry';
 import { loadInputImage } from './load-images';
@@ -46,11 +46,30 @@ export interface FitRunResult {
   readonly manifest: TRunManifest;
 }
 
+/** A fitted run still open in memory: evaluate it with `evaluateFitted`, then `dispose()`. */
+export interface FittedRun extends FitRunResult {
+  readonly model: AnomalyModel;
+  readonly backbone: ResolvedBackbone;
+  dispose(): Promise<void>;
+}
+
 /**
- * Validates every input first (model, data folder, backbone), then fits, saves, exports.
+ * `fit` as the CLI runs it: {@link fitModel}, then closes the model (the folder holds it).
  * @throws UserError for bad input (message names the argument or field)
  */
 export async function fitRun(options: FitRunOptions, log: Log): Promise<FitRunResult> {
+  const fitted = await fitModel(options, log);
+  await fitted.dispose();
+  return { outDir: fitted.outDir, manifest: fitted.manifest };
+}
+
+/**
+ * Validates every input first (model, data folder, backbone), then fits, saves (once) and exports, and
+ * returns the fitted model still open, so it can be evaluated in memory. Progress goes to `onProgress`
+ * (default: rate-limited lines on `log`).
+ * @throws UserError for bad input (message names the argument or field)
+ */
+export async function fitModel(options: FitRunOptions, log: Log, onProgress: (p: FitProgress) => void = throttledProgress(log)): Promise<FittedRun> {
   const started = Date.now();
   const entry = modelEntry(options.model);
   const rule = parseSplitRule(options.splitRule);
@@ -74,7 +93,7 @@ export async function fitRun(options: FitRunOptions, log: Log): Promise<FitRunRe
     log(`decoded ${images.length} training images`);
     model = await entry.create(backbone.extractor, config);
     // training threads: DEFECTLAB_TRAIN_THREADS, else every core of this worker (resolveTrainThreads)
-    const report = await model.fit(images, { onProgress: throttledProgress(log), checkpointDir: options.checkpointDir, log });
+    const report = await model.fit(images, { onProgress, checkpointDir: options.checkpointDir, log });
     const outDir = path.resolve(options.out);
     await fs.mkdir(outDir, { recursive: true });
     await model.save(path.join(outDir, MODEL_SUBDIR));
@@ -115,10 +134,25 @@ export async function fitRun(options: FitRunOptions, log: Log): Promise<FitRunRe
     };
     await writeManifest(outDir, manifest);
     log(`fit done in ${((Date.now() - started) / 1000).toFixed(1)} s (training ${report.wallSeconds.toFixed(1)} s on ${report.backend}); wrote ${outDir}`);
-    return { outDir, manifest };
-  } finally {
+    const open = model;
+    model = null; // handed to the caller
+    return {
+      outDir,
+      manifest,
+      model: open,
+      backbone,
+      dispose: async () => {
+        try {
+          await open.dispose();
+        } finally {
+          await backbone.extractor.dispose();
+        }
+      },
+    };
+  } catch (e) {
     await model?.dispose();
     await backbone.extractor.dispose();
+    throw e;
   }
 }
 

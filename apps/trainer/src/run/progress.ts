@@ -15,11 +15,19 @@ export function formatProgress(p: FitProgress): string {
   return parts.join(' ');
 }
 
+/** What the throttle needs of a progress report. */
+interface Throttled {
+  readonly phase: string;
+  readonly step?: number;
+  readonly steps?: number;
+  readonly message?: string;
+}
+
 /**
- * Rate-limits progress: a report is logged when its phase changes, it has a message, it is the last step
- * of its phase, or `minIntervalMs` passed since the last logged one.
+ * Rate-limits progress: a report passes when its phase changes, it has a message, it is the last step
+ * of its phase, or `minIntervalMs` passed since the last one that passed.
  */
-export function throttledProgress(log: Log, minIntervalMs = 2000, now: () => number = Date.now): (p: FitProgress) => void {
+export function throttle<P extends Throttled>(onReport: (p: P) => void, minIntervalMs = 2000, now: () => number = Date.now): (p: P) => void {
   let lastPhase = '';
   let lastAt = -Infinity;
   return (p) => {
@@ -28,7 +36,12 @@ export function throttledProgress(log: Log, minIntervalMs = 2000, now: () => num
     if (p.phase !== lastPhase || p.message || last || t - lastAt >= minIntervalMs) {
       lastPhase = p.phase;
       lastAt = t;
-      log(formatProgress(p));
+      onReport(p);
     }
   };
+}
+
+/** {@link throttle}d progress written as lines on `log` (the CLI). */
+export function throttledProgress(log: Log, minIntervalMs = 2000, now: () => number = Date.now): (p: FitProgress) => void {
+  return throttle((p: FitProgress) => log(formatProgress(p)), minIntervalMs, now);
 }

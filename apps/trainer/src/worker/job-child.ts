@@ -1,15 +1,17 @@
 /**
- * The child process one job's training and evaluation run in: the worker's own process stays free to send
- * heartbeats (training can hold the event loop for seconds) and can stop a job at once by killing this
- * process. It runs the CLI's code path: fitRun, then evaluateRun (then writes anomaly-map PNGs). Talks to its parent over IPC and exits
- * when the parent goes away.
+ * The child process one job runs in: the worker's own process stays free to send heartbeats (training can
+ * hold the event loop for seconds) and can stop a job at once by killing this process. One pipeline: fit
+ * (the model is saved and exported once), evaluate the fitted model in memory (each split scored once; the
+ * same pass yields the anomaly maps), write the map PNGs. Every message to the parent is a
+ * `ZJobChildMessage`; progress is sent as structs. Exits when the parent goes away.
  */
-import type { TEvaluationReport } from '@defectlab/contracts';
-import { evaluateRun, type EvaluateRunOptions } from '../evaluation/evaluate-run';
-import { fitRun, type FitRunOptions } from '../run/fit-run';
-import type { TRunManifest } from '../run/run-manifest';
+import type { FitProgress } from '@defectlab/ml-core';
+import { evaluateFitted, type EvaluateRunOptions } from '../evaluation/evaluate-run';
+import { fitModel, type FitRunOptions } from '../run/fit-run';
+import { formatProgress, throttle } from '../run/progress';
 import { UserError } from '../user-error';
-import { writeAnomalyMaps, type AnomalyMapFile } from './write-anomaly-maps';
+import { toProgressReport, type JobChildMessage } from './job-messages';
+import { AnomalyMapWriter } from './write-anomaly-maps';
 
 export interface JobChildRequest {
   readonly fit: FitRunOptions;
@@ -18,34 +20,41 @@ export interface JobChildRequest {
   readonly anomalyMapsDir: string | null;
 }
 
-export type JobChildMessage =
-  | { readonly type: 'log'; readonly line: string }
-  | { readonly type: 'fitted'; readonly outDir: string; readonly manifest: TRunManifest }
-  | { readonly type: 'evaluated'; readonly report: TEvaluationReport }
-  | { readonly type: 'maps'; readonly files: AnomalyMapFile[] }
-  | { readonly type: 'error'; readonly message: string; readonly userError: boolean };
-
 function send(m: JobChildMessage): Promise<void> {
   return new Promise((resolve) => (process.send ? process.send(m, undefined, undefined, () => resolve()) : resolve()));
 }
 
-async function run(req: JobChildRequest): Promise<void> {
-  const log = (line: string) => void send({ type: 'log', line });
-  const fitted = await fitRun(req.fit, log);
-  await send({ type: 'fitted', outDir: fitted.outDir, manifest: fitted.manifest });
-  const report = await evaluateRun({ ...req.evaluate, modelDir: fitted.outDir }, log);
-  await send({ type: 'evaluated', report });
-  if (req.anomalyMapsDir) {
-    const files = await writeAnomalyMaps(fitted.outDir, fitted.manifest, req.evaluate.data, report.dataset.splitRule, req.anomalyMapsDir, log, req.fit.backboneCacheDir);
-    await send({ type: 'maps', files });
+/** Runs one job's pipeline, telling `emit` what happens. */
+export async function runJobPipeline(req: JobChildRequest, emit: (m: JobChildMessage) => void): Promise<void> {
+  const log = (line: string) => emit({ type: 'log', line });
+  const onProgress = throttle((p: FitProgress) => {
+    emit({ type: 'progress', report: toProgressReport(p) });
+    log(formatProgress(p));
+  });
+  const fitted = await fitModel(req.fit, log, onProgress);
+  try {
+    emit({ type: 'fitted', outDir: fitted.outDir, manifest: fitted.manifest });
+    const input = fitted.manifest.runConfig.input;
+    const maps = req.anomalyMapsDir ? new AnomalyMapWriter(req.anomalyMapsDir, input.width, input.height) : null;
+    const onScored = throttle((p: { phase: string; step: number; steps: number; split: string }) =>
+      emit({ type: 'progress', report: toProgressReport({ phase: p.phase, step: p.step, steps: p.steps, message: `scoring ${p.split}` }) }),
+    );
+    const report = await evaluateFitted(fitted, { ...req.evaluate, modelDir: fitted.outDir }, log, {
+      onMap: maps?.add,
+      onScored: (split, done, total) => onScored({ phase: 'evaluate', step: done, steps: total, split }),
+    });
+    emit({ type: 'evaluated', report });
+    if (maps) emit({ type: 'maps', files: await maps.finish(log) });
+  } finally {
+    await fitted.dispose();
   }
 }
 
 if (require.main === module) {
   process.on('disconnect', () => process.exit(1)); // the worker died: stop too
   process.once('message', (req: JobChildRequest) => {
-    run(req).then(
-      () => process.exit(0),
+    runJobPipeline(req, (m) => void send(m)).then(
+      () => send({ type: 'log', line: 'job process done' }).then(() => process.exit(0)),
       async (e: unknown) => {
         await send({ type: 'error', message: (e as Error)?.message ?? String(e), userError: e instanceof UserError });
         process.exit(1);

@@ -15,12 +15,12 @@ import {
   type TWorkerJob,
 } from '@defectlab/contracts';
 import type { TRunManifest } from '../run/run-manifest';
-import type { JobChildMessage, JobChildRequest } from './job-child';
+import type { JobChildRequest } from './job-child';
+import { ZJobChildMessage } from './job-messages';
 import type { AnomalyMapFile } from './write-anomaly-maps';
 import type { OperatingPointTargets } from '@defectlab/metrics';
 import { CheckpointSync } from './checkpoint-sync';
 import { materializeDataset } from './materialize-dataset';
-import { parseProgressLine } from './parse-progress';
 import { tarFolder } from './tar';
 import type { WorkerApi } from './worker-api';
 
@@ -131,17 +131,8 @@ export async function runJob(job: TWorkerJob, o: RunJobOptions): Promise<JobOutc
       evaluate: { data: data.dir, json: path.join(dir, 'evaluation.json'), backboneCacheDir: o.backboneCacheDir, targets: await productLineTargets(api, job, log) },
       anomalyMapsDir: path.join(dir, 'maps'),
     };
-    // fitRun's log is already rate-limited (run/progress.ts throttledProgress); every progress line is kept
-    const { manifest, report, outDir, maps } = await runChild(
-      request,
-      (line) => {
-        log(line);
-        const p = parseProgressLine(line);
-        if (p) pending.push(p);
-        else if (line.startsWith('evaluate ')) pending.push({ phase: 'evaluate', message: line.slice(0, 2000) });
-      },
-      (c) => (child = c),
-    );
+    // progress arrives as typed reports, already rate-limited by the job process (run/progress.ts throttle)
+    const { manifest, report, outDir, maps } = await runChild(request, log, (p) => pending.push(p), (c) => (child = c));
     child = null;
     checkStop();
 
@@ -215,10 +206,11 @@ async function uploadLog(api: WorkerApi, o: RunJobOptions, job: TWorkerJob, line
   }
 }
 
-/** Runs fit + evaluate in a child process; rejects when it fails or is killed. */
+/** Runs the job's pipeline in a child process; rejects when it fails, is killed or says something malformed. */
 function runChild(
   request: JobChildRequest,
   onLog: (line: string) => void,
+  onProgress: (p: TProgressReport) => void,
   onSpawn: (c: ChildProcess) => void,
 ): Promise<{ manifest: TRunManifest; report: TEvaluationReport; outDir: string; maps: AnomalyMapFile[] }> {
   return new Promise((resolve, reject) => {
@@ -228,8 +220,16 @@ function runChild(
     let report: TEvaluationReport | null = null;
     let maps: AnomalyMapFile[] = [];
     let error: string | null = null;
-    c.on('message', (m: JobChildMessage) => {
+    c.on('message', (raw: unknown) => {
+      const parsed = ZJobChildMessage.safeParse(raw);
+      if (!parsed.success) {
+        error = `the job process sent a malformed message: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
+        c.kill('SIGKILL');
+        return;
+      }
+      const m = parsed.data;
       if (m.type === 'log') onLog(m.line);
+      else if (m.type === 'progress') onProgress(m.report);
       else if (m.type === 'fitted') fitted = { outDir: m.outDir, manifest: m.manifest };
       else if (m.type === 'evaluated') report = m.report;
       else if (m.type === 'maps') maps = m.files;

@@ -1,15 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { parseDescriptor } from '@defectlab/backbones';
-import type { TSplitRule } from '@defectlab/contracts';
-import type { AnomalyModel } from '@defectlab/ml-core';
 import sharp from 'sharp';
-import { openBackbone } from '../backbone/resolve-backbone';
-import { loadModel } from '../model-registry';
-import { loadInputImage } from '../run/load-images';
 import type { Log } from '../run/progress';
-import { MODEL_SUBDIR, type TRunManifest } from '../run/run-manifest';
-import { readAndSplit } from '../run/split';
 
 /** A written anomaly map: the image it belongs to (relPath in the data folder) and the PNG file. */
 export interface AnomalyMapFile {
@@ -18,53 +10,51 @@ export interface AnomalyMapFile {
 }
 
 /**
- * Scores the validation and test images of a fitted run once more and writes each anomaly map as an 8-bit
- * grey PNG at the model's input size. All maps of a run share one linear scale (0 = the lowest, 255 = the
- * highest map value over these images, recorded in `<outDir>/scale.json`), so maps compare across images.
- * Maps are kept as raw float files between the two passes, so memory holds one batch.
+ * Collects the anomaly maps of the evaluation's one scoring pass (`add`, as `evaluateFitted`'s `onMap`) and
+ * writes each as an 8-bit grey PNG at the model's input size (`finish`). All maps of a run share one linear
+ * scale (0 = the lowest, 255 = the highest map value over these images, recorded in `<outDir>/scale.json`),
+ * so maps compare across images. Maps wait as raw float files until the scale is known, so memory holds none.
  */
-export async function writeAnomalyMaps(modelDir: string, manifest: TRunManifest, data: string, rule: TSplitRule, outDir: string, log: Log, backboneCacheDir?: string): Promise<AnomalyMapFile[]> {
-  const rc = manifest.runConfig;
-  const splits = await readAndSplit(data, rule);
-  const records = [...splits.validation, ...splits.test];
-  const backbone = await openBackbone(parseDescriptor(manifest.backboneDescriptor, 'run.json backboneDescriptor'), backboneCacheDir);
-  let model: AnomalyModel | null = null;
-  await fs.mkdir(outDir, { recursive: true });
-  const hw = rc.input.width * rc.input.height;
-  let lo = Infinity;
-  let hi = -Infinity;
-  try {
-    model = await loadModel(rc.model, path.join(modelDir, MODEL_SUBDIR), backbone.extractor);
-    for (let start = 0; start < records.length; start += 8) {
-      const batch = records.slice(start, start + 8);
-      const images = await Promise.all(batch.map((r) => loadInputImage(r, rc.input)));
-      const out = await model.score(images);
-      for (let k = 0; k < batch.length; k++) {
-        const map = out.anomalyMaps.data.slice(k * hw, (k + 1) * hw) as Float32Array;
-        for (const v of map) {
-          if (v < lo) lo = v;
-          if (v > hi) hi = v;
-        }
-        await fs.writeFile(path.join(outDir, `${start + k}.f32`), Buffer.from(map.buffer, map.byteOffset, map.byteLength));
-      }
+export class AnomalyMapWriter {
+  private lo = Infinity;
+  private hi = -Infinity;
+  private readonly pending: { relPath: string; raw: string }[] = [];
+
+  constructor(
+    private readonly outDir: string,
+    private readonly width: number,
+    private readonly height: number,
+  ) {}
+
+  readonly add = async (relPath: string, map: Float32Array): Promise<void> => {
+    if (map.length !== this.width * this.height) throw new RangeError(`anomaly map of ${relPath}: ${map.length} values, expected ${this.width}x${this.height}`);
+    if (this.pending.length === 0) await fs.mkdir(this.outDir, { recursive: true });
+    for (const v of map) {
+      if (v < this.lo) this.lo = v;
+      if (v > this.hi) this.hi = v;
     }
-  } finally {
-    await model?.dispose();
-    await backbone.extractor.dispose();
+    const raw = path.join(this.outDir, `${this.pending.length}.f32`);
+    await fs.writeFile(raw, Buffer.from(map.buffer, map.byteOffset, map.byteLength));
+    this.pending.push({ relPath, raw });
+  };
+
+  /** Writes every collected map as a PNG on the shared scale and removes the raw files. */
+  async finish(log: Log): Promise<AnomalyMapFile[]> {
+    const span = this.hi > this.lo ? this.hi - this.lo : 1;
+    const files: AnomalyMapFile[] = [];
+    for (const [i, p] of this.pending.entries()) {
+      const buf = await fs.readFile(p.raw);
+      const map = new Float32Array(buf.buffer, buf.byteOffset, this.width * this.height);
+      const grey = Uint8Array.from(map, (v) => Math.round(((v - this.lo) / span) * 255));
+      const file = path.join(this.outDir, `${i}.png`);
+      await sharp(grey, { raw: { width: this.width, height: this.height, channels: 1 } }).png().toFile(file);
+      await fs.rm(p.raw);
+      files.push({ relPath: p.relPath, file });
+    }
+    if (files.length > 0) {
+      await fs.writeFile(path.join(this.outDir, 'scale.json'), JSON.stringify({ min: this.lo, max: this.hi, width: this.width, height: this.height }));
+      log(`wrote ${files.length} anomaly maps (scale ${this.lo.toPrecision(4)}..${this.hi.toPrecision(4)})`);
+    }
+    return files;
   }
-  const span = hi > lo ? hi - lo : 1;
-  const files: AnomalyMapFile[] = [];
-  for (let i = 0; i < records.length; i++) {
-    const raw = path.join(outDir, `${i}.f32`);
-    const buf = await fs.readFile(raw);
-    const map = new Float32Array(buf.buffer, buf.byteOffset, hw);
-    const grey = Uint8Array.from(map, (v) => Math.round(((v - lo) / span) * 255));
-    const file = path.join(outDir, `${i}.png`);
-    await sharp(grey, { raw: { width: rc.input.width, height: rc.input.height, channels: 1 } }).png().toFile(file);
-    await fs.rm(raw);
-    files.push({ relPath: records[i].relPath, file });
-  }
-  await fs.writeFile(path.join(outDir, 'scale.json'), JSON.stringify({ min: lo, max: hi, width: rc.input.width, height: rc.input.height }));
-  log(`wrote ${files.length} anomaly maps (scale ${lo.toPrecision(4)}..${hi.toPrecision(4)})`);
-  return files;
 }
