@@ -11,40 +11,48 @@ import type { TTrainStepEntry, TTrainSteps } from '@defectlab/contracts';
 import { lastJsonObject } from './blocks';
 import { failureReason, REPO_ROOT, runChild } from './child';
 
-const STEP_SCRIPT = path.join(REPO_ROOT, 'libs', 'csflow', 'bench', 'train-step.bench.ts');
+const STEP_SCRIPTS = {
+  csflow: path.join(REPO_ROOT, 'libs', 'csflow', 'bench', 'train-step.bench.ts'),
+  cfa: path.join(REPO_ROOT, 'libs', 'cfa', 'bench', 'train-step.bench.ts'),
+};
 const REFERENCE_SCRIPT = path.join(REPO_ROOT, 'tools', 'bench', 'reference-conv.ts');
 const THREADS = [1, 2];
 /** What `--only` matches to select this section. */
 export const TRAIN_STEP_ID = 'train-step';
 
 interface StepSpec {
-  readonly preset: 'small' | 'seed';
+  readonly model: 'csflow' | 'cfa';
+  readonly preset: 'small' | 'seed' | 'paper';
   readonly engine: 'onnx' | 'tfjs';
   readonly threads: number;
   readonly steps: number;
 }
 
-/** The entries of a mode: CS-Flow small and seed on the ONNX engine with 1 and 2 threads, and on tfjs-wasm. */
+/**
+ * The entries of a mode: CS-Flow small and seed on the ONNX engine with 1 and 2 threads and on tfjs-wasm;
+ * CFA at its paper setting on the ONNX engine with 1 and 2 threads (its TF.js training path is gone).
+ */
 export function trainStepPlan(quick: boolean): StepSpec[] {
   const specs: StepSpec[] = [];
   for (const preset of ['small', 'seed'] as const) {
     const steps = preset === 'seed' && quick ? 1 : 3;
-    for (const threads of THREADS) specs.push({ preset, engine: 'onnx', threads, steps });
-    specs.push({ preset, engine: 'tfjs', threads: 1, steps });
+    for (const threads of THREADS) specs.push({ model: 'csflow', preset, engine: 'onnx', threads, steps });
+    specs.push({ model: 'csflow', preset, engine: 'tfjs', threads: 1, steps });
   }
+  for (const threads of THREADS) specs.push({ model: 'cfa', preset: 'paper', engine: 'onnx', threads, steps: 3 });
   return specs;
 }
 
 const REFERENCE_TIMEOUT_MS = 10 * 60_000;
 /** Per entry: a seed-preset step takes ~15-60 s on one core of this VM and up to ~3 min on tfjs-wasm under load. */
-const ENTRY_TIMEOUT_MS: Record<StepSpec['preset'], number> = { small: 15 * 60_000, seed: 60 * 60_000 };
+const ENTRY_TIMEOUT_MS: Record<StepSpec['preset'], number> = { small: 15 * 60_000, seed: 60 * 60_000, paper: 30 * 60_000 };
 
 export async function trainStepSection(quick: boolean, log: (l: string) => void): Promise<TTrainSteps> {
   const loadAverageStart = os.loadavg()[0];
   const notes: string[] = [
-    'inputs: synthetic N(0,1) feature maps of the preset\'s training shape (batch 16, sides 16/8/4); seed preset at 256 px as in the rest of the benchmark',
+    'CS-Flow inputs: synthetic N(0,1) feature maps of the preset\'s training shape (batch 16, sides 16/8/4); seed preset at 256 px as in the rest of the benchmark',
     'gflopPerStep: counted from the ONNX training graph (2 per multiply-add of Conv/ConvTranspose/MatMul/Gemm, 1 per output element of other float ops); the tfjs entries do the same computation and use the same count',
-    'CFA: its descriptor training runs on the ONNX engine too (libs/cfa/src/train.ts) but has no entry here yet',
+    'CFA paper setting: 1792-d descriptor, 3136 centres (56 x 56 grid at 224 px), batch 4, synthetic N(0,1) features and centres; ONNX engine only (its TF.js training path is gone)',
   ];
   if (quick) notes.push('--quick: the seed preset is timed over 1 step after a warm-up instead of 3');
   const byThreads: Record<string, number | null> = {};
@@ -58,11 +66,11 @@ export async function trainStepSection(quick: boolean, log: (l: string) => void)
   }
   const entries: TTrainStepEntry[] = [];
   for (const s of trainStepPlan(quick)) {
-    log(`train-step: csflow ${s.preset} on ${s.engine}, ${s.threads} thread(s), ${s.steps} timed step(s)`);
-    const args = ['--engine', s.engine, '--preset', s.preset, '--threads', String(s.threads), '--steps', String(s.steps)];
+    log(`train-step: ${s.model} ${s.preset} on ${s.engine}, ${s.threads} thread(s), ${s.steps} timed step(s)`);
+    const args = [...(s.model === 'csflow' ? ['--engine', s.engine] : []), '--preset', s.preset, '--threads', String(s.threads), '--steps', String(s.steps)];
     const timeoutMs = ENTRY_TIMEOUT_MS[s.preset];
-    const r = await runChild(STEP_SCRIPT, args, { timeoutMs, onLine: (l) => log(`  ${l}`) });
-    const base = { model: 'csflow', preset: s.preset, threads: s.threads, batch: 16, imageSize: s.preset === 'seed' ? 256 : 128, timedSteps: 0 };
+    const r = await runChild(STEP_SCRIPTS[s.model], args, { timeoutMs, onLine: (l) => log(`  ${l}`) });
+    const base = { model: s.model, preset: s.preset, threads: s.threads, batch: s.model === 'cfa' ? 4 : 16, imageSize: s.model === 'cfa' ? 224 : s.preset === 'seed' ? 256 : 128, timedSteps: 0 };
     if (r.process.exitCode !== 0) {
       entries.push({ ...base, engine: s.engine, status: 'failed', error: failureReason(r, timeoutMs), secondsPerStep: null, cpuSecondsPerStep: null, imagesPerSecond: null, gflopPerStep: null, gflops: null, gflopsPerCpuSecond: null, peakRssBytes: r.process.peakRssBytes, stateBytes: null, stateCopySeconds: null });
       continue;

@@ -15,6 +15,7 @@ import {
   type ExecutionProvider,
   type OnnxSession,
   type TrainingEngineInfo,
+  type TrainingGraph,
 } from '@defectlab/ml-core';
 import type { CfaLossParams } from './loss';
 import { gridCoordinates, type DescriptorWeights } from './descriptor';
@@ -73,7 +74,7 @@ function tiledCoordinates(gridH: number, gridW: number, images: number): Float32
 }
 
 /** The loss graph for `images` images; `trainable`: parameters as initializers (training) or inputs (validation). */
-function lossGraph(input: TrainDescriptorInput, images: number, values: { wf: Float32Array; wc: Float32Array; b: Float32Array; r: Float32Array }, trainable: boolean) {
+function lossGraph(input: Pick<TrainDescriptorInput, 'initial' | 'centres' | 'gridH' | 'gridW' | 'loss'>, images: number, values: { wf: Float32Array; wc: Float32Array; b: Float32Array; r: Float32Array }, trainable: boolean) {
   const { inChannels: C, outChannels: D } = input.initial;
   const n = images * input.gridH * input.gridW;
   const g = new OnnxGraphBuilder({ name: 'cfa-descriptor' });
@@ -85,6 +86,18 @@ function lossGraph(input: TrainDescriptorInput, images: number, values: { wf: Fl
   return { g, loss, params: PARAMS.map((k) => p[k]) };
 }
 
+/** The training graph (descriptor + loss + backward + AdamW) for batches of `images` images. */
+export function buildCfaTrainingGraph(input: Pick<TrainDescriptorInput, 'initial' | 'radius' | 'centres' | 'gridH' | 'gridW' | 'loss' | 'weightDecay' | 'amsgrad'>, images: number): TrainingGraph {
+  const { initial } = input;
+  const start = { wf: initial.wf, wc: initial.wc, b: initial.b, r: Float32Array.of(input.radius) };
+  const { g, loss, params } = lossGraph(input, images, start, true);
+  return buildTrainingGraph({ model: 'cfa', builder: g, loss, params, optimizer: adamW(input) });
+}
+
+function adamW(input: Pick<TrainDescriptorInput, 'weightDecay' | 'amsgrad'>) {
+  return { kind: 'adamw' as const, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: input.weightDecay, gradClipNorm: 0, amsgrad: input.amsgrad };
+}
+
 export async function trainDescriptor(input: TrainDescriptorInput): Promise<TrainDescriptorResult> {
   const { initial } = input;
   const threads = input.threads ?? 1;
@@ -94,14 +107,12 @@ export async function trainDescriptor(input: TrainDescriptorInput): Promise<Trai
     threads,
   };
   const start = { wf: initial.wf, wc: initial.wc, b: initial.b, r: Float32Array.of(input.radius) };
-  const optimizer = { kind: 'adamw' as const, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: input.weightDecay, gradClipNorm: 0, amsgrad: input.amsgrad };
   const training = new Map<number, TrainingSession>();
   const validation = new Map<number, OnnxSession>();
   const sessionFor = async (images: number): Promise<TrainingSession> => {
     let s = training.get(images);
     if (!s) {
-      const { g, loss, params } = lossGraph(input, images, start, true);
-      const graph = buildTrainingGraph({ model: 'cfa', builder: g, loss, params, optimizer });
+      const graph = buildCfaTrainingGraph(input, images);
       s = await TrainingSession.create(graph, { threads, executionProvider: input.executionProvider }, training.values().next().value);
       training.set(images, s);
     }
