@@ -19,7 +19,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ZBenchReport, type TBenchBlocks, type TBenchDataset, type TBenchModelResult, type TBenchReport, type TSplitCounts } from '@defectlab/contracts';
+import { ZBenchReport, type TBenchBlocks, type TBenchDataset, type TBenchModelResult, type TBenchReport, type TSplitCounts, type TTrainSteps } from '@defectlab/contracts';
 import { backboneBlocks, knnBlock, metricsBlock, type KnnBankSize } from './blocks';
 import { REPO_ROOT } from './child';
 import { compareReports } from './compare';
@@ -28,6 +28,7 @@ import { describeMachine, gitState, runtimeVersions } from './machine';
 import { toMarkdown } from './markdown';
 import { benchModel, type ModelBenchOutcome, type ModelSpec } from './model-bench';
 import { fullPlan, quickPlan, type BenchPlan } from './plan';
+import { TRAIN_STEP_ID, trainStepSection } from './train-steps';
 
 export interface BenchOptions {
   readonly plan: BenchPlan;
@@ -82,6 +83,9 @@ export async function runBench(o: BenchOptions): Promise<BenchOutput> {
     }
   }
   log(`bench ${plan.mode}: backbone ${backbone}, output ${o.outDir}`);
+  // `--only train-step` runs the train-step section alone (no data sets, models or blocks)
+  const onlyTrainSteps = !!o.only?.length && o.only.every((s) => TRAIN_STEP_ID.includes(s));
+  const runTrainSteps = !o.only || o.only.some((s) => TRAIN_STEP_ID.includes(s));
 
   // data sets
   const wanted = (name: string) => !o.datasets || o.datasets.includes(name);
@@ -89,7 +93,7 @@ export async function runBench(o: BenchOptions): Promise<BenchOutput> {
   const datasetInfos: TBenchDataset[] = [];
   try {
     const mtDir = path.join(o.sharedDir, 'datasets', 'magnetic_tile');
-    if (wanted('magnetic_tile')) {
+    if (wanted('magnetic_tile') && !onlyTrainSteps) {
       if (existsSync(mtDir)) {
         const ds = await prepareMvtecFolder('magnetic_tile', mtDir, workDir, plan.magneticTileLimits);
         prepared.push({ ds, models: plan.magneticTileModels });
@@ -99,7 +103,7 @@ export async function runBench(o: BenchOptions): Promise<BenchOutput> {
       }
     }
     for (const line of plan.demoLines) {
-      if (!wanted(`demo-${line}`)) continue;
+      if (!wanted(`demo-${line}`) || onlyTrainSteps) continue;
       prepared.push({ ds: await prepareDemo(line, plan.demo, workDir), models: plan.demoModels });
     }
 
@@ -110,7 +114,8 @@ export async function runBench(o: BenchOptions): Promise<BenchOutput> {
       knn: { status: 'skipped', error: 'not requested (--no-blocks)', figures: [] },
       metrics: { status: 'skipped', error: 'not requested (--no-blocks)', n: plan.metricsScores, aurocAndOperatingPointsMs: null, aurocMs: null, fitOperatingPointsMs: null, applyToTestMs: null },
     };
-    if (o.blocks !== false) {
+    const measureBlocks = o.blocks !== false && !onlyTrainSteps;
+    if (measureBlocks) {
       log('blocks: decode + preprocess and backbone extraction (libs/backbones bench)');
       blocks = { ...blocks, ...(await backboneBlocks(plan.backbonesQuick, plan.timeouts.blockMs, (l) => log(`  ${l}`))) };
       log(`blocks: metrics on ${plan.metricsScores} scores (libs/metrics bench)`);
@@ -144,7 +149,13 @@ export async function runBench(o: BenchOptions): Promise<BenchOutput> {
       datasetInfos.push({ ...ds.info, counts: countsByDataset.get(ds.name) ?? null });
     }
 
-    if (o.blocks !== false) {
+    let trainSteps: TTrainSteps | undefined;
+    if (runTrainSteps) {
+      log('train-step: training steps side by side (engines, threads)');
+      trainSteps = await trainStepSection(plan.mode === 'quick', log);
+    }
+
+    if (measureBlocks) {
       const measured = outcomes.find((x) => x.bank && x.result.dataset === 'magnetic_tile') ?? outcomes.find((x) => x.bank);
       const bank: KnnBankSize = measured?.bank
         ? { ...measured.bank, source: `the memory bank of ${measured.result.id} in this report` }
@@ -173,6 +184,7 @@ export async function runBench(o: BenchOptions): Promise<BenchOutput> {
       datasets: datasetInfos,
       models,
       blocks,
+      ...(trainSteps ? { trainSteps } : {}),
     };
     const jsonFile = path.join(o.outDir, 'bench.json');
     const markdownFile = path.join(o.outDir, 'bench.md');

@@ -8,10 +8,12 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { CfaModel } from '@defectlab/cfa';
+import { CflowModel } from '@defectlab/cflow';
 import { ZRunConfig, type TModelKind } from '@defectlab/contracts';
 import { CsFlowModel } from '@defectlab/csflow';
 import { loadBackbone, parseDescriptor } from '@defectlab/backbones';
 import { readImage, readMvtecFolder, resizeImage } from '@defectlab/datasets';
+import { FastflowModel } from '@defectlab/fastflow';
 import { latencySummary } from '@defectlab/metrics';
 import type { AnomalyModel, DecodedImage, FeatureExtractor } from '@defectlab/ml-core';
 import { PatchcoreModel } from '@defectlab/patchcore';
@@ -21,6 +23,8 @@ const LOADERS: Record<TModelKind, (dir: string, fx: FeatureExtractor) => Promise
   csflow: (dir, fx) => CsFlowModel.load(dir, fx),
   patchcore: (dir, fx) => PatchcoreModel.load(dir, fx),
   cfa: (dir, fx) => CfaModel.load(dir, fx),
+  fastflow: (dir, fx) => FastflowModel.load(dir, fx),
+  cflow: (dir, fx) => CflowModel.load(dir, fx),
 };
 
 export interface LatencySplit {

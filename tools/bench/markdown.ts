@@ -1,5 +1,7 @@
 /** The Markdown table written next to the JSON report. */
 import type { TBenchReport, TOperatingPoint } from '@defectlab/contracts';
+import { trainStepsMarkdown } from './train-steps';
+import { tradeoffTable } from './tradeoff-table';
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : `${(v * 100).toFixed(1)} %`);
 const num = (v: number | null | undefined, digits = 3) => (v === null || v === undefined ? 'n/a' : v.toFixed(digits));
@@ -39,6 +41,8 @@ export function toMarkdown(r: TBenchReport): string {
         `${mb(x.size?.exportBytes)}${x.size?.exportIncludesBackbone ? ' (incl. backbone)' : ''} | ${mb(x.size?.headBytes)} |`,
     );
   }
+  out.push('');
+  out.push(...tradeoffTable(r.models));
   const failed = r.models.filter((x) => x.status === 'failed');
   if (failed.length) {
     out.push('');
@@ -68,5 +72,6 @@ export function toMarkdown(r: TBenchReport): string {
   if (b.knn.status !== 'ok') out.push(`| kNN | ${b.knn.status}: ${b.knn.error} |`);
   out.push(`| metrics: AUROC + AP + 6 operating points on ${b.metrics.n} scores | ${b.metrics.aurocAndOperatingPointsMs !== null ? `${b.metrics.aurocAndOperatingPointsMs} ms` : `${b.metrics.status}: ${b.metrics.error}`} |`);
   out.push('');
+  if (r.trainSteps) out.push(...trainStepsMarkdown(r.trainSteps));
   return out.join('\n');
 }

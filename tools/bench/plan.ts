@@ -3,7 +3,9 @@
  * minutes on a 2-core machine. Every reduction is written into the report (top level and per model), so
  * quick figures are never mistaken for full ones.
  */
+import { CFLOW_PRESETS } from '@defectlab/cflow';
 import { PRESETS as CSFLOW_PRESETS } from '@defectlab/csflow';
+import { FASTFLOW_PRESETS } from '@defectlab/fastflow';
 import type { ProductLine } from '@defectlab/datasets';
 import type { DemoSpec, SubsetLimits } from './datasets';
 import type { ModelSpec } from './model-bench';
@@ -29,12 +31,14 @@ export interface BenchPlan {
 const csflowSize = (preset: 'small' | 'seed' | 'paper') => CSFLOW_PRESETS[preset].inputSize ?? 768;
 const HOUR = 3_600_000;
 
-/** Every preset of every model at its own image size (CS-Flow: the preset's inputSize; PatchCore and CFA: 224). */
+/** Every preset of every model at its own image size (CS-Flow, FastFlow, CFlow-AD: the preset's inputSize; PatchCore and CFA: 224). */
 export function fullPlan(): BenchPlan {
   const models: ModelSpec[] = [
     ...(['small', 'seed', 'paper'] as const).map((preset) => ({ model: 'csflow' as const, preset, config: { preset }, imageSize: csflowSize(preset), reductions: [] })),
     ...(['small', 'paper'] as const).map((preset) => ({ model: 'patchcore' as const, preset, config: { preset }, imageSize: 224, reductions: [] })),
     ...(['small', 'paper'] as const).map((preset) => ({ model: 'cfa' as const, preset, config: { preset }, imageSize: 224, reductions: [] })),
+    ...(['small', 'seed', 'paper'] as const).map((preset) => ({ model: 'fastflow' as const, preset, config: { preset }, imageSize: FASTFLOW_PRESETS[preset].inputSize, reductions: [] })),
+    ...(['small', 'seed', 'paper'] as const).map((preset) => ({ model: 'cflow' as const, preset, config: { preset }, imageSize: CFLOW_PRESETS[preset].inputSize, reductions: [] })),
   ];
   return {
     mode: 'full',
@@ -72,14 +76,28 @@ export function quickPlan(): BenchPlan {
     imageSize: 224,
     reductions: ['epochs 1 instead of the preset\'s 5', 'imagesPerEpoch 48 (a seeded subsample per epoch) instead of all'],
   };
+  const fastflow: ModelSpec = {
+    model: 'fastflow',
+    preset: 'small',
+    config: { preset: 'small', epochs: 2 },
+    imageSize: FASTFLOW_PRESETS.small.inputSize,
+    reductions: [`epochs 2 instead of the preset's ${FASTFLOW_PRESETS.small.epochs}`],
+  };
+  const cflow: ModelSpec = {
+    model: 'cflow',
+    preset: 'small',
+    config: { preset: 'small', metaEpochs: 1, subEpochs: 1, warmupMetaEpochs: 0 },
+    imageSize: CFLOW_PRESETS.small.inputSize,
+    reductions: [`1 x 1 epochs without warm-up instead of the preset's ${CFLOW_PRESETS.small.metaEpochs} x ${CFLOW_PRESETS.small.subEpochs}`],
+  };
   const demoSize = 128;
   return {
     mode: 'quick',
     magneticTileLimits: { trainGood: 96, testGood: 32, testDefectivePerType: 12 },
     demoLines: ['lens', 'flex', 'smt'],
     demo: { size: demoSize, trainGood: 32, testGood: 12, testDefective: 12, seed: 0 },
-    magneticTileModels: [csflow, patchcore, cfa],
-    demoModels: [csflow, { ...patchcore, imageSize: demoSize, reductions: [`image size ${demoSize} instead of 224`] }, { ...cfa, imageSize: demoSize, reductions: [...cfa.reductions, `image size ${demoSize} instead of 224`] }],
+    magneticTileModels: [csflow, patchcore, cfa, fastflow, cflow],
+    demoModels: [csflow, { ...patchcore, imageSize: demoSize, reductions: [`image size ${demoSize} instead of 224`] }, { ...cfa, imageSize: demoSize, reductions: [...cfa.reductions, `image size ${demoSize} instead of 224`] }, fastflow, cflow],
     latencyRuns: 10,
     metricsScores: 1_000_000,
     backbonesQuick: false,
@@ -88,7 +106,7 @@ export function quickPlan(): BenchPlan {
       'quick mode: NOT the full benchmark',
       'magnetic_tile thinned to at most 96 train/good, 32 test/good and 12 images per defect type (see datasets[].description)',
       'only the small preset of each model (CS-Flow seed/paper and PatchCore/CFA paper are not run)',
-      'CS-Flow 3 epochs, CFA 1 epoch of 48 images (see each model\'s reductions)',
+      'CS-Flow 3 epochs, CFA 1 epoch of 48 images, FastFlow 2 epochs, CFlow-AD 1 x 1 epochs (see each model\'s reductions)',
       'demo lines at 128x128 with 32 train/good, 12 test/good, 12 defective images (full: 256x256, 80/30/30); models at 128 px',
       '10 timed latency calls per model instead of 20',
     ],

@@ -90,6 +90,9 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('runs 
     expect(await pathsOf({ kind: 'patchcore', config: { coresetRatio: -1 } })).toEqual(['body.config.coresetRatio']);
     expect(await pathsOf({ kind: 'patchcore', config: { preset: 'seed' } })).toEqual(['body.config.preset']);
     expect(await pathsOf({ kind: 'cfa', config: { gamaD: 2 } })).toEqual(['body.config']);
+    expect(await pathsOf({ kind: 'fastflow', config: { hiddenRatio: 0 } })).toEqual(['body.config.hiddenRatio']);
+    expect(await pathsOf({ kind: 'fastflow', config: { scoreMode: 'median' } })).toEqual(['body.config.scoreMode']);
+    expect(await pathsOf({ kind: 'cflow', config: { conditionDim: 130 } })).toEqual(['body.config.conditionDim']);
     expect(await pathsOf({ config: { preset: 'small', blocks: 3, kernelSizes: [3, 3] } })).toEqual(['body.config.kernelSizes']);
     expect(await pathsOf({ config: { preset: 'small', seed: 3 } })).toEqual(['body.config']);
     const missing = await submit({ datasetVersionId: '00000000-0000-4000-8000-000000000000' }).expect(404);

@@ -15,11 +15,15 @@ import {
   createUserToken,
   getRun,
   getTarget,
+  listDatasets,
   LEASE_TOKEN_HEADER,
   ZArtifact,
   type ApiClient,
   type TWorkerJob,
 } from '@defectlab/contracts';
+import { generateDemoDataset } from '@defectlab/datasets';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from './browser';
 import { removeDataDir, startPlatform, type RunningPlatform } from './platform-process';
@@ -91,6 +95,11 @@ describe('the browser session and artifacts on the embedded platform', () => {
 
   it('signs in through the form; the token is in an HttpOnly SameSite=Strict cookie and nowhere page scripts can read', async () => {
     await page.goto(`${platform.webUrl}/sign-in`);
+    // where a browser of before issue 16 kept the token: the app removes both
+    await page.evaluate((t) => {
+      window.localStorage.setItem('defectlab.token', t);
+      document.cookie = `dl_token=${t}; path=/; SameSite=Strict`;
+    }, E2E_ADMIN_TOKEN);
     await page.getByLabel('API token').fill(E2E_ADMIN_TOKEN);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByTestId('signed-in-as').waitFor();
@@ -189,6 +198,34 @@ describe('the browser session and artifacts on the embedded platform', () => {
     expect(await direct.evaluate(() => (window as unknown as { __pwned?: number }).__pwned ?? null).catch(() => null)).toBeNull();
     await direct.close();
     expect(signsOfScript).toEqual([]);
+  });
+
+  it("uploads an archive through the import form (XMLHttpRequest with the shared CSRF header); the same upload without it is refused", async () => {
+    const folder = path.join(platform.dataDir, 'upload-src');
+    await generateDemoDataset({ productLine: 'flex', seed: 3, size: 32, subtleFraction: 0.5, counts: { trainGood: 6, testGood: 4, testDefective: 4 } }, folder);
+    const archive = path.join(platform.dataDir, 'upload.tar');
+    execFileSync('tar', ['-cf', archive, '-C', folder, '.']);
+
+    await page.goto(`${platform.webUrl}/datasets`);
+    const bare = await page.evaluate(async () => {
+      const form = new FormData();
+      form.set('name', 'forged');
+      form.set('productLine', 'flex');
+      form.set('archive', new Blob([new Uint8Array(1024)]), 'x.tar');
+      return (await fetch('/api/datasets/upload', { method: 'POST', body: form })).status;
+    });
+    expect(bare).toBe(403);
+
+    await page.getByTestId('import-form').locator('summary').click();
+    await page.getByLabel('upload an archive').check();
+    await page.getByLabel('Name').fill('uploaded-flex');
+    await page.getByLabel('Product line').fill('flex');
+    await page.locator('#import-archive').setInputFiles(archive);
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByTestId('import-result').waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('import-result').textContent()).toContain('uploaded-flex');
+    expect((await api(listDatasets)).map((d) => d.name)).toEqual(expect.arrayContaining(['uploaded-flex']));
+    expect((await api(listDatasets)).map((d) => d.name)).not.toContain('forged');
   });
 
   it('signs out through the app (a CSRF-checked DELETE): the session cookie is gone and the API answers 401', async () => {

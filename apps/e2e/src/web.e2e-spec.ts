@@ -226,6 +226,11 @@ describe('the web app on the embedded platform', () => {
     await page.getByTestId('roc-chart').waitFor();
     expect(await page.getByTestId('compare-table').locator('tbody tr').count()).toBe(2);
     expect(await page.getByTestId('miss-overkill-chart').locator('path.series').count()).toBe(2);
+    // the trade-off scatters: one point per run, the Pareto front drawn (issue 18 item 4)
+    await page.getByTestId('size-overkill-scatter').scrollIntoViewIfNeeded();
+    expect(await page.getByTestId('size-overkill-scatter').locator('[data-testid="tradeoff-point"]').count()).toBe(2);
+    expect(await page.getByTestId('size-overkill-scatter').locator('[data-testid="pareto-front"]').count()).toBe(1);
+    await page.getByTestId('latency-overkill-scatter').waitFor();
     await shot('compare');
 
     // side by side: the same image under this model's and the other model's anomaly map

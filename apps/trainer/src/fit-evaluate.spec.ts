@@ -1,7 +1,7 @@
 /**
  * fit + evaluate end to end on a small generated data set (libs/datasets' demo generator written as an
- * MVTec folder), with the npm-only default backbone: PatchCore through the real CLI process, CS-Flow
- * through the same command functions in-process, and the CLI's answers to bad input.
+ * MVTec folder), with the npm-only default backbone: PatchCore through the real CLI process, CS-Flow, CFA,
+ * FastFlow and CFlow-AD through the same command functions in-process, and the CLI's answers to bad input.
  */
 import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -86,7 +86,7 @@ describe('trainer CLI on generated demo data', () => {
     expect(report.model.kind).toBe('csflow');
     expect(report.exportIncludesBackbone).toBe(true);
     expect(report.latencyMs.n).toBe(5);
-    expect(report.backend).toMatch(/tfjs/);
+    expect(report.backend).toMatch(/^onnxruntime-node \d/);
   }, 600_000);
 
   it('fits and evaluates CFA (small preset, one epoch) through the same command functions', async () => {
@@ -101,7 +101,24 @@ describe('trainer CLI on generated demo data', () => {
     await runEvaluate(evCmd, log);
     const report = await readAndCheckReport(json, path.join(out, 'model.onnx'));
     expect(report.model.kind).toBe('cfa');
-    expect(report.backend).toMatch(/tfjs/);
+    expect(report.backend).toMatch(/^onnxruntime-node \d/);
+    expect(report.imageAuroc).not.toBeNull();
+  }, 600_000);
+
+  it.each([
+    ['fastflow', { preset: 'small', epochs: 1 }],
+    ['cflow', { preset: 'small', metaEpochs: 1, subEpochs: 1 }],
+  ])('fits and evaluates %s (small preset, the ONNX training graph) through the same command functions', async (kind, config) => {
+    const out = path.join(tmp, kind);
+    const json = path.join(tmp, `${kind}.json`);
+    const fitCmd = parseArgs(['fit', '--model', kind, '--data', data, '--backbone', 'default', '--config', JSON.stringify({ ...config, scoreMode: 'topk' }), '--out', out]) as FitCommand;
+    const fitted = await runFit(fitCmd, () => undefined);
+    expect(fitted.manifest.runConfig.modelConfig).toMatchObject({ ...config, scoreMode: 'topk', inputSize: 128 });
+    await runEvaluate(parseArgs(['evaluate', '--model-dir', out, '--data', data, '--json', json, '--latency-runs', '3']) as EvaluateCommand, () => undefined);
+    const report = await readAndCheckReport(json, path.join(out, 'model.onnx'));
+    expect(report.model.kind).toBe(kind);
+    expect(report.exportIncludesBackbone).toBe(true);
+    expect(report.backend).toMatch(/onnxruntime-node training graph/);
     expect(report.imageAuroc).not.toBeNull();
   }, 600_000);
 

@@ -17,11 +17,11 @@ const MOBILENET = {
 
 describe('model registry', () => {
   it('registers the kinds whose libraries export a model', () => {
-    expect(registeredKinds()).toEqual(['csflow', 'patchcore', 'cfa']);
+    expect(registeredKinds()).toEqual(['csflow', 'patchcore', 'cfa', 'fastflow', 'cflow']);
   });
 
   it('names unknown and unimplemented kinds', () => {
-    expect(() => modelEntry('resnet')).toThrow(new UserError('unknown model "resnet"; available: csflow, patchcore, cfa'));
+    expect(() => modelEntry('resnet')).toThrow(new UserError('unknown model "resnet"; available: csflow, patchcore, cfa, fastflow, cflow'));
   });
 
   it('rejects an invalid config naming the field (the CLI path; the API answers 400 with the same schema)', () => {
@@ -31,6 +31,10 @@ describe('model registry', () => {
     expect(() => resolveUserConfig('patchcore', { preset: 'huge' }, 0)).toThrow(/config\.preset/);
     expect(() => resolveUserConfig('cfa', { K: 0 }, 0)).toThrow(/invalid cfa config: config\.K/);
     expect(() => resolveUserConfig('cfa', { gamaD: 2 }, 0)).toThrow(/gamaD/);
+    expect(() => resolveUserConfig('fastflow', { hiddenRatio: 0 }, 0)).toThrow(/invalid fastflow config: config\.hiddenRatio/);
+    expect(() => resolveUserConfig('fastflow', { scoreMode: 'median' }, 0)).toThrow(/config\.scoreMode/);
+    expect(() => resolveUserConfig('cflow', { conditionDim: 130 }, 0)).toThrow(/invalid cflow config: config\.conditionDim/);
+    expect(() => resolveUserConfig('cflow', { fiberBatch: 64 }, 0)).toThrow(/fiberBatch/);
   });
 
   it('takes the image size into inputSize unless the config sets it, and the seed from the run', () => {
@@ -47,6 +51,18 @@ describe('model registry', () => {
     const onMobile = modelEntry('cfa').bindToBackbone(config, MOBILENET);
     expect(onMobile.config.layers).toEqual(['block_2_add', 'block_5_add', 'block_6_expand_relu']);
     expect(onMobile.notes[0]).toMatch(/three finest taps/);
+  });
+
+  it('keeps the fastflow / cflow stages on the ResNet and takes as many finest taps of another backbone', () => {
+    for (const kind of ['fastflow', 'cflow'] as const) {
+      const small = resolveUserConfig(kind, { preset: 'small', scoreMode: 'topk' }, 3);
+      expect(small).toMatchObject({ scoreMode: 'topk', seed: 3, inputSize: 128 });
+      expect(modelEntry(kind).bindToBackbone(small, RESNET).config.layers).toEqual(['stage1', 'stage2_act']);
+      const onMobile = modelEntry(kind).bindToBackbone(small, MOBILENET);
+      expect(onMobile.config.layers).toEqual(['block_2_add', 'block_5_add']);
+      expect(onMobile.notes[0]).toMatch(/2 finest taps/);
+      expect(modelEntry(kind).bindToBackbone(resolveUserConfig(kind, {}, 0), MOBILENET).config.layers).toEqual(['block_2_add', 'block_5_add', 'block_6_expand_relu']);
+    }
   });
 
   it('expands the csflow preset with the user keys on top, applies the seed and binds without changing it', () => {

@@ -1,10 +1,12 @@
 /**
  * The models the trainer can run, behind the shared `AnomalyModel` interface (libs/ml-core). A kind is
- * registered only once its library exports a working factory: csflow, patchcore and cfa. Configs arrive
+ * registered only once its library exports a working factory: csflow, patchcore, cfa, fastflow and cflow. Configs arrive
  * resolved (libs/contracts `resolveModelConfig`, at submission or in the CLI): the registry only binds a
  * resolved config to the backbone it runs on, it never parses or re-expands it.
  */
 import { CfaModel, CFA_PRESETS, createCfa } from '@defectlab/cfa';
+import { CflowModel, CFLOW_PRESETS, createCflow } from '@defectlab/cflow';
+import { FastflowModel, FASTFLOW_PRESETS, createFastflow } from '@defectlab/fastflow';
 import { CsFlowModel } from '@defectlab/csflow';
 import { resolveModelConfig, type TModelKind } from '@defectlab/contracts';
 import type { AnomalyModel, FeatureExtractor } from '@defectlab/ml-core';
@@ -120,7 +122,36 @@ const cfa: ModelEntry = {
   load: (dir, extractor) => CfaModel.load(dir, extractor),
 };
 
-const REGISTRY: Partial<Record<TModelKind, ModelEntry>> = { csflow, patchcore, cfa };
+/** The `count` finest taps of a backbone (stage-per-flow models on a backbone other than their preset's). */
+function finestTaps(backbone: BackboneLayers, count: number): string[] {
+  return [...backbone.layers].sort((a, b) => a.stride - b.stride).slice(0, count).map((l) => l.name);
+}
+
+const fastflow: ModelEntry = {
+  kind: 'fastflow',
+  smallestConfig: { preset: 'small' },
+  exportIncludesBackbone: true,
+  bindToBackbone(config, backbone) {
+    const preset = FASTFLOW_PRESETS[config.preset as keyof typeof FASTFLOW_PRESETS];
+    return bindLayers('fastflow', config, preset.layers, backbone, () => ({ layers: finestTaps(backbone, preset.layers.length), why: `its ${preset.layers.length} finest taps` }));
+  },
+  create: async (extractor, config) => createFastflow(extractor, config),
+  load: (dir, extractor) => FastflowModel.load(dir, extractor),
+};
+
+const cflow: ModelEntry = {
+  kind: 'cflow',
+  smallestConfig: { preset: 'small' },
+  exportIncludesBackbone: true,
+  bindToBackbone(config, backbone) {
+    const preset = CFLOW_PRESETS[config.preset as keyof typeof CFLOW_PRESETS];
+    return bindLayers('cflow', config, preset.layers, backbone, () => ({ layers: finestTaps(backbone, preset.layers.length), why: `its ${preset.layers.length} finest taps` }));
+  },
+  create: async (extractor, config) => createCflow(extractor, config),
+  load: (dir, extractor) => CflowModel.load(dir, extractor),
+};
+
+const REGISTRY: Partial<Record<TModelKind, ModelEntry>> = { csflow, patchcore, cfa, fastflow, cflow };
 
 /** Kinds with a working implementation, in a stable order. */
 export function registeredKinds(): TModelKind[] {

@@ -43,7 +43,7 @@ export function stageShapes(maps: readonly Tensor[]): StageShape[] {
 export class StageFeatureSource {
   private constructor(
     private readonly extractor: FeatureExtractor,
-    private readonly images: readonly DecodedImage[],
+    private readonly imageList: readonly DecodedImage[],
     readonly layers: readonly string[],
     readonly shapes: readonly StageShape[],
     private readonly cache: Float32Array[] | null,
@@ -69,13 +69,18 @@ export class StageFeatureSource {
     return new StageFeatureSource(extractor, images, layers, shapes, cache);
   }
 
+  /** Number of training images served. */
+  get images(): number {
+    return this.imageList.length;
+  }
+
   get cached(): boolean {
     return this.cache !== null;
   }
 
   /** Stage maps of the images at `indices`, [indices.length, C, h, w] per stage. */
   async batch(indices: readonly number[]): Promise<Tensor[]> {
-    if (!this.cache) return stageMaps(this.extractor, indices.map((i) => this.images[i]), this.layers);
+    if (!this.cache) return stageMaps(this.extractor, indices.map((i) => this.imageList[i]), this.layers);
     return this.shapes.map((s, si) => {
       const per = s.channels * s.height * s.width;
       const data = new Float32Array(indices.length * per);

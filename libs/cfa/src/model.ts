@@ -2,7 +2,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import {
   createSession,
-  initTrainingBackend,
+  resolveExecutionProvider,
+  resolveTrainThreads,
   SeededRandom,
   type AnomalyModel,
   type DecodedImage,
@@ -92,7 +93,9 @@ export class CfaModel implements AnomalyModel {
     const aggregator = await this.features();
     await this.head?.release();
     this.head = null;
-    const backend = await initTrainingBackend();
+    const { threads } = resolveTrainThreads(options.threads);
+    const provider = resolveExecutionProvider(options.executionProvider ?? 'auto');
+    options.log?.(`cfa: ${provider.reason}; ${threads} intra-op thread(s)`);
 
     // 1. one pass over the training set: per-position mean features, and a feature cache when it fits
     const mean = new PositionMean();
@@ -155,7 +158,8 @@ export class CfaModel implements AnomalyModel {
         }
       : null;
     const result = await trainDescriptor({
-      tf: backend.tf,
+      threads,
+      executionProvider: provider.provider,
       initial,
       radius: cfg.radius,
       centres,
@@ -187,10 +191,13 @@ export class CfaModel implements AnomalyModel {
       radius: result.radius,
       imageSize: [trainImages[0].width, trainImages[0].height],
     };
-    this.lastTraining = { ...result, backend: backend.description, featureCache: cached };
+    const e = result.engine;
+    const backend = `${e.engine} (${e.executionProvider}, ${e.threads} thread${e.threads === 1 ? '' : 's'})`;
+    this.lastTraining = { ...result, backend, featureCache: cached };
     return {
       resolvedConfig: this.resolvedConfig(),
-      backend: `${backend.description}; inference onnxruntime-node`,
+      backend: `${backend}; inference onnxruntime-node`,
+      engine: e,
       seed: cfg.seed,
       wallSeconds: (Date.now() - started) / 1000,
       epochsRun: result.epochsRun,

@@ -1,9 +1,24 @@
-import type * as tfType from '@tensorflow/tfjs';
-import { cfaLoss, type CfaLossParams } from './loss';
+/**
+ * CFA descriptor training on the ONNX engine: one onnxruntime session run per step does the
+ * CoordConv descriptor, the soft-boundary loss against the fixed memory bank (network.ts), its
+ * gradient and the AdamW (AMSGrad) update (`@defectlab/ml-core` training-graph). Batches of another
+ * image count (the last of an epoch) run on a graph compiled for that count that shares the state.
+ * Early stopping on the validation loss keeps the best epoch's weights.
+ */
+import {
+  buildTrainingGraph,
+  createSession,
+  NonFiniteLossError,
+  OnnxGraphBuilder,
+  runtimeVersions,
+  TrainingSession,
+  type ExecutionProvider,
+  type OnnxSession,
+  type TrainingEngineInfo,
+} from '@defectlab/ml-core';
+import type { CfaLossParams } from './loss';
 import { gridCoordinates, type DescriptorWeights } from './descriptor';
-import { AdamW } from './optimizer';
-
-type Tf = typeof tfType;
+import { declareCfaLoss } from './network';
 
 /** A batch of aggregated features: rows [images * P, Cin]. */
 export interface FeatureBatch {
@@ -12,7 +27,6 @@ export interface FeatureBatch {
 }
 
 export interface TrainDescriptorInput {
-  readonly tf: Tf;
   readonly initial: DescriptorWeights;
   readonly radius: number;
   /** Memory bank [M, D] (fixed during training). */
@@ -33,6 +47,8 @@ export interface TrainDescriptorInput {
   readonly onStep?: (info: { epoch: number; step: number; loss: number }) => void;
   readonly onEpoch?: (info: { epoch: number; trainLoss: number; validationLoss: number | null }) => void;
   readonly signal?: AbortSignal;
+  readonly threads?: number;
+  readonly executionProvider?: ExecutionProvider;
 }
 
 export interface TrainDescriptorResult {
@@ -43,50 +59,78 @@ export interface TrainDescriptorResult {
   readonly keptEpoch: number;
   readonly trainLosses: number[];
   readonly validationLosses: number[];
+  readonly engine: TrainingEngineInfo;
 }
 
-/**
- * Trains the CoordConv descriptor (and the radius r) with the soft-boundary loss on TensorFlow.js,
- * AdamW + AMSGrad. Model selection looks at the validation loss only (never at test data): with
- * validation batches, the epoch of lowest validation loss is kept and `patience` stops early.
- * Frees every tensor it creates.
- */
+const PARAMS = ['wf', 'wc', 'b', 'r'] as const;
+
+/** Coordinates [images * P, 2] (the grid repeated per image). */
+function tiledCoordinates(gridH: number, gridW: number, images: number): Float32Array {
+  const one = gridCoordinates(gridH, gridW);
+  const out = new Float32Array(one.length * images);
+  for (let i = 0; i < images; i++) out.set(one, i * one.length);
+  return out;
+}
+
+/** The loss graph for `images` images; `trainable`: parameters as initializers (training) or inputs (validation). */
+function lossGraph(input: TrainDescriptorInput, images: number, values: { wf: Float32Array; wc: Float32Array; b: Float32Array; r: Float32Array }, trainable: boolean) {
+  const { inChannels: C, outChannels: D } = input.initial;
+  const n = images * input.gridH * input.gridW;
+  const g = new OnnxGraphBuilder({ name: 'cfa-descriptor' });
+  const x = g.input('x', [n, C]);
+  const coords = g.initializer('coords', tiledCoordinates(input.gridH, input.gridW, images), [n, 2]);
+  const dims = { wf: [C, D], wc: [2, D], b: [D], r: [1] };
+  const p = Object.fromEntries(PARAMS.map((k) => [k, trainable ? g.initializer(k, values[k], dims[k]) : g.input(k, dims[k])])) as Record<(typeof PARAMS)[number], string>;
+  const loss = declareCfaLoss(g, x, coords, p, input.centres, { n, d: D }, input.loss);
+  return { g, loss, params: PARAMS.map((k) => p[k]) };
+}
+
 export async function trainDescriptor(input: TrainDescriptorInput): Promise<TrainDescriptorResult> {
-  const { tf, initial, gridH, gridW } = input;
-  const P = gridH * gridW;
-  const { inChannels: C, outChannels: D } = initial;
-  const M = input.centres.length / D;
-  // tidy frees the initial-value tensors; the variables survive it
-  const wf = tf.tidy(() => tf.variable(tf.tensor2d(initial.wf, [C, D]), true));
-  const wc = tf.tidy(() => tf.variable(tf.tensor2d(initial.wc, [2, D]), true));
-  const b = tf.tidy(() => tf.variable(tf.tensor1d(initial.b), true));
-  const r = tf.tidy(() => tf.variable(tf.tensor1d([input.radius]), true));
-  const variables = { wf, wc, b, r };
-  const centresT = tf.tidy(() => tf.transpose(tf.tensor2d(input.centres, [M, D]))) as tfType.Tensor2D;
-  const centresSq = tf.tidy(() => tf.sum(tf.square(centresT), 0, true)) as tfType.Tensor2D;
-  const coords = tf.tensor2d(gridCoordinates(gridH, gridW), [P, 2]);
-  const optimizer = new AdamW(tf, { learningRate: input.learningRate, weightDecay: input.weightDecay, amsgrad: input.amsgrad });
-  const coordCache = new Map<number, tfType.Tensor2D>();
-  const coordsFor = (images: number): tfType.Tensor2D => {
-    let t = coordCache.get(images);
-    if (!t) {
-      t = tf.keep(tf.tile(coords, [images, 1])) as tfType.Tensor2D; // created inside a tidy on first use: keep it
-      coordCache.set(images, t);
+  const { initial } = input;
+  const threads = input.threads ?? 1;
+  const engine: TrainingEngineInfo = {
+    engine: `onnxruntime-node ${runtimeVersions(['onnxruntime-node'])['onnxruntime-node'] ?? '?'}`,
+    executionProvider: input.executionProvider ?? 'cpu',
+    threads,
+  };
+  const start = { wf: initial.wf, wc: initial.wc, b: initial.b, r: Float32Array.of(input.radius) };
+  const optimizer = { kind: 'adamw' as const, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: input.weightDecay, gradClipNorm: 0, amsgrad: input.amsgrad };
+  const training = new Map<number, TrainingSession>();
+  const validation = new Map<number, OnnxSession>();
+  const sessionFor = async (images: number): Promise<TrainingSession> => {
+    let s = training.get(images);
+    if (!s) {
+      const { g, loss, params } = lossGraph(input, images, start, true);
+      const graph = buildTrainingGraph({ model: 'cfa', builder: g, loss, params, optimizer });
+      s = await TrainingSession.create(graph, { threads, executionProvider: input.executionProvider }, training.values().next().value);
+      training.set(images, s);
     }
-    return t;
+    return s;
   };
-  const forwardLoss = (x: tfType.Tensor2D, images: number): tfType.Scalar => {
-    const phi = tf.add(tf.add(tf.matMul(x, wf), tf.matMul(coordsFor(images), wc)), b) as tfType.Tensor2D;
-    return cfaLoss(tf, phi, centresT, centresSq, r, input.loss);
+  const current = (): Map<string, Float32Array> => (training.values().next().value as TrainingSession).parameters();
+  const snapshot = (values: Map<string, Float32Array> | null): { weights: DescriptorWeights; radius: number } => {
+    if (!values) return { weights: initial, radius: input.radius };
+    const get = (k: string) => values.get(k) as Float32Array;
+    return { weights: { inChannels: initial.inChannels, outChannels: initial.outChannels, wf: get('wf'), wc: get('wc'), b: get('b') }, radius: get('r')[0] };
   };
-  const snapshot = (): { weights: DescriptorWeights; radius: number } => ({
-    weights: { inChannels: C, outChannels: D, wf: Float32Array.from(wf.dataSync()), wc: Float32Array.from(wc.dataSync()), b: Float32Array.from(b.dataSync()) },
-    radius: r.dataSync()[0],
-  });
+  const validationLoss = async (batch: FeatureBatch, values: Map<string, Float32Array>): Promise<number> => {
+    let s = validation.get(batch.images);
+    if (!s) {
+      const { g, loss } = lossGraph(input, batch.images, start, false);
+      g.output(loss, 'loss', []);
+      s = await createSession(g.toBytes(), { threads });
+      validation.set(batch.images, s);
+    }
+    const { inChannels: C, outChannels: D } = initial;
+    const dims: Record<string, number[]> = { wf: [C, D], wc: [2, D], b: [D], r: [1] };
+    const feeds = Object.fromEntries(PARAMS.map((k) => [k, { data: values.get(k) as Float32Array, dims: dims[k] }]));
+    const out = await s.run({ ...feeds, x: { data: batch.rows, dims: [batch.rows.length / C, C] } });
+    return out.loss.data[0];
+  };
 
   const trainLosses: number[] = [];
   const validationLosses: number[] = [];
-  let best = snapshot();
+  let best = snapshot(null);
   let bestLoss = Infinity;
   let keptEpoch = 0;
   let sinceBest = 0;
@@ -97,40 +141,37 @@ export async function trainDescriptor(input: TrainDescriptorInput): Promise<Trai
       let steps = 0;
       for await (const batch of input.trainBatches(epoch)) {
         input.signal?.throwIfAborted();
-        const x = tf.tensor2d(batch.rows, [batch.images * P, C]);
+        const session = await sessionFor(batch.images);
+        let loss: number;
         try {
-          const { value, grads } = tf.variableGrads(() => forwardLoss(x, batch.images), Object.values(variables));
-          const loss = (await value.data())[0];
-          optimizer.apply(variables, { wf: grads[wf.name], wc: grads[wc.name], b: grads[b.name], r: grads[r.name] });
-          value.dispose();
-          for (const g of Object.values(grads)) g.dispose();
-          sum += loss;
-          steps++;
-          input.onStep?.({ epoch, step: steps, loss });
-        } finally {
-          x.dispose();
+          loss = (await session.trainStep({ x: { data: batch.rows, dims: [batch.rows.length / initial.inChannels, initial.inChannels] } }, input.learningRate)).loss;
+        } catch (e) {
+          if (e instanceof NonFiniteLossError) throw new Error(`cfa: loss became ${e.loss} at epoch ${epoch}, step ${steps + 1}: training stopped`, { cause: e });
+          throw e;
         }
+        sum += loss;
+        steps++;
+        input.onStep?.({ epoch, step: steps, loss });
       }
       const trainLoss = sum / Math.max(1, steps);
       trainLosses.push(trainLoss);
-      let validationLoss: number | null = null;
-      if (input.validationBatches) {
+      const values = training.size > 0 ? current() : null;
+      let vLoss: number | null = null;
+      if (input.validationBatches && values) {
         let vs = 0;
         let vn = 0;
         for await (const batch of input.validationBatches()) {
-          const l = tf.tidy(() => forwardLoss(tf.tensor2d(batch.rows, [batch.images * P, C]), batch.images));
-          vs += (await l.data())[0] * batch.images;
+          vs += (await validationLoss(batch, values)) * batch.images;
           vn += batch.images;
-          l.dispose();
         }
-        validationLoss = vs / Math.max(1, vn);
-        validationLosses.push(validationLoss);
+        vLoss = vs / Math.max(1, vn);
+        validationLosses.push(vLoss);
       }
-      input.onEpoch?.({ epoch, trainLoss, validationLoss });
-      const criterion = validationLoss ?? -epoch; // without validation: always keep the latest epoch
+      input.onEpoch?.({ epoch, trainLoss, validationLoss: vLoss });
+      const criterion = vLoss ?? -epoch; // without validation: always keep the latest epoch
       if (criterion < bestLoss) {
         bestLoss = criterion;
-        best = snapshot();
+        best = snapshot(values);
         keptEpoch = epoch;
         sinceBest = 0;
       } else if (input.patience > 0 && ++sinceBest >= input.patience) {
@@ -138,8 +179,8 @@ export async function trainDescriptor(input: TrainDescriptorInput): Promise<Trai
       }
     }
   } finally {
-    optimizer.dispose();
-    for (const t of [wf, wc, b, r, centresT, centresSq, coords, ...coordCache.values()]) t.dispose();
+    for (const s of training.values()) await s.release();
+    for (const s of validation.values()) await s.release();
   }
-  return { weights: best.weights, radius: best.radius, epochsRun: Math.min(epoch, input.epochs), keptEpoch, trainLosses, validationLosses };
+  return { weights: best.weights, radius: best.radius, epochsRun: Math.min(epoch, input.epochs), keptEpoch, trainLosses, validationLosses, engine };
 }

@@ -1,7 +1,6 @@
 import { promises as fs } from 'node:fs';
-import { OnnxGraphBuilder, type FeatureExtractor } from '@defectlab/ml-core';
 import { declareAnomalyMap, declareFastflow, type FastflowWeights } from './network';
-import { declareImageScore, type ScoreMode } from './score';
+import { declareImageScore, OnnxGraphBuilder, type FeatureExtractor, type ScoreMode } from '@defectlab/ml-core';
 
 export interface FastflowExportInput {
   readonly extractor: FeatureExtractor;

@@ -25,3 +25,4 @@ export * from './sample-size';
 export * from './operating-point-specs';
 export * from './pixel-metrics';
 export * from './figures-from-scores';
+export * from './pareto';

@@ -10,3 +10,4 @@ export * from './testing';
 export * from './runtime/machine-info';
 export * from './training-graph';
 export * from './persist';
+export * from './scoring';

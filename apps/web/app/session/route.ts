@@ -18,6 +18,7 @@ function apiOrigin(): string {
 const refuse = (status: number, code: string, message: string) => Response.json({ statusCode: status, code, message }, { status });
 
 function withCookies(res: Response, cookies: readonly string[]): Response {
+  res.headers.set('cache-control', 'no-store');
   for (const c of cookies) res.headers.append('set-cookie', c);
   return res;
 }

@@ -177,6 +177,51 @@ export const ZBenchBlocks = z.object({
 });
 export type TBenchBlocks = z.infer<typeof ZBenchBlocks>;
 
+/** One timed training step configuration (`npm run bench -- --only train-step`). */
+export const ZTrainStepEntry = z.object({
+  model: z.string(),
+  preset: z.string(),
+  /** e.g. "onnxruntime-node 1.30.0 (cpu)" or "tfjs-wasm 4.22.0". */
+  engine: z.string(),
+  threads: z.number().int().positive(),
+  batch: z.number().int().positive(),
+  imageSize: z.number().int().positive(),
+  status: z.enum(['ok', 'failed', 'skipped']),
+  error: z.string().nullable(),
+  /** Median seconds per step over `timedSteps` steps after one warm-up step. */
+  secondsPerStep: z.number().nullable(),
+  timedSteps: z.number().int().min(0),
+  /** Median CPU seconds (user + system, all threads) per step: less sensitive than wall time to other jobs on the machine. */
+  cpuSecondsPerStep: z.number().nullable(),
+  imagesPerSecond: z.number().nullable(),
+  /** FLOPs of one step (forward + backward + update) counted from the training graph; null when not counted. */
+  gflopPerStep: z.number().nullable(),
+  gflops: z.number().nullable(),
+  /** gflopPerStep / cpuSecondsPerStep. */
+  gflopsPerCpuSecond: z.number().nullable(),
+  /** Peak resident memory of the process that ran the entry (one process per entry). */
+  peakRssBytes: z.number().nullable(),
+  /** Bytes of parameters + optimizer state fed in and returned by every step (ONNX engine). */
+  stateBytes: z.number().nullable(),
+  /** Seconds to copy stateBytes once in this process (what the per-step state round trip costs at least). */
+  stateCopySeconds: z.number().nullable(),
+});
+export type TTrainStepEntry = z.infer<typeof ZTrainStepEntry>;
+
+export const ZTrainSteps = z.object({
+  /** GFLOP/s of a plain onnxruntime 3x3 Conv forward (256 ch, 64 x 64, batch 8) with 1 thread, in the same run. */
+  referenceConvGflops: z.number().nullable(),
+  /** The same reference per thread count. */
+  referenceConvGflopsByThreads: z.record(z.string(), z.number().nullable()),
+  /** The reference per CPU-second (FLOPs / user+system seconds), per thread count: comparable with the entries' gflopsPerCpuSecond on a loaded machine. */
+  referenceConvGflopsPerCpuSecond: z.record(z.string(), z.number().nullable()),
+  loadAverageStart: z.number(),
+  loadAverageEnd: z.number(),
+  notes: z.array(z.string()),
+  entries: z.array(ZTrainStepEntry),
+});
+export type TTrainSteps = z.infer<typeof ZTrainSteps>;
+
 export const ZBenchReport = z.object({
   format: z.literal('defectlab-bench/1'),
   mode: z.enum(['full', 'quick']),
@@ -197,5 +242,7 @@ export const ZBenchReport = z.object({
   datasets: z.array(ZBenchDataset),
   models: z.array(ZBenchModelResult),
   blocks: ZBenchBlocks,
+  /** Training steps side by side (engines, threads); absent when the section did not run. */
+  trainSteps: ZTrainSteps.optional(),
 });
 export type TBenchReport = z.infer<typeof ZBenchReport>;

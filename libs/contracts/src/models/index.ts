@@ -3,3 +3,4 @@ export * from './patchcore.config';
 export * from './cfa.config';
 export * from './model-config';
 export * from './fastflow.config';
+export * from './cflow.config';

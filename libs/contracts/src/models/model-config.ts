@@ -8,6 +8,8 @@
 import { z } from 'zod';
 import type { TModelKind } from '../evaluation/model-kind.schema';
 import { CFA_PRESETS, ZCfaConfig, ZResolvedCfaConfig, resolveCfaConfig, type ResolvedCfaConfig } from './cfa.config';
+import { CFLOW_PRESETS, ZCflowConfig, ZResolvedCflowConfig, resolveCflowConfig, type ResolvedCflowConfig } from './cflow.config';
+import { FASTFLOW_PRESETS, ZFastflowConfig, ZResolvedFastflowConfig, resolveFastflowConfig, type ResolvedFastflowConfig } from './fastflow.config';
 import { CSFLOW_PRESETS, ZCsflowConfig, ZCsflowConfigInput, resolveCsflowConfig, type TCsflowConfig } from './csflow.config';
 import { PATCHCORE_PRESETS, ZPatchcoreConfig, ZResolvedPatchcoreConfig, resolvePatchcoreConfig, type ResolvedPatchcoreConfig } from './patchcore.config';
 
@@ -15,11 +17,15 @@ import { PATCHCORE_PRESETS, ZPatchcoreConfig, ZResolvedPatchcoreConfig, resolveP
 export const ZCsflowRunConfig = ZCsflowConfigInput.omit({ seed: true });
 export const ZPatchcoreRunConfig = ZPatchcoreConfig.omit({ seed: true });
 export const ZCfaRunConfig = ZCfaConfig.omit({ seed: true });
+export const ZFastflowRunConfig = ZFastflowConfig.omit({ seed: true });
+export const ZCflowRunConfig = ZCflowConfig.omit({ seed: true });
 
 export const MODEL_RUN_CONFIG_SCHEMAS = {
   csflow: ZCsflowRunConfig,
   patchcore: ZPatchcoreRunConfig,
   cfa: ZCfaRunConfig,
+  fastflow: ZFastflowRunConfig,
+  cflow: ZCflowRunConfig,
 } as const satisfies Record<TModelKind, z.ZodType>;
 
 /** The resolved (every key filled) config schema of each kind. */
@@ -27,6 +33,8 @@ export const RESOLVED_MODEL_CONFIG_SCHEMAS = {
   csflow: ZCsflowConfig,
   patchcore: ZResolvedPatchcoreConfig,
   cfa: ZResolvedCfaConfig,
+  fastflow: ZResolvedFastflowConfig,
+  cflow: ZResolvedCflowConfig,
 } as const satisfies Record<TModelKind, z.ZodType>;
 
 /** The preset names of each kind, the first being the default. */
@@ -34,13 +42,17 @@ export const MODEL_PRESETS: Record<TModelKind, readonly string[]> = {
   csflow: ['paper', ...CSFLOW_PRESETS.filter((p) => p !== 'paper')],
   patchcore: Object.keys(PATCHCORE_PRESETS),
   cfa: Object.keys(CFA_PRESETS),
+  fastflow: Object.keys(FASTFLOW_PRESETS),
+  cflow: Object.keys(CFLOW_PRESETS),
 };
 
-export type TResolvedModelConfig = TCsflowConfig | ResolvedPatchcoreConfig | ResolvedCfaConfig;
+export type TResolvedModelConfig = TCsflowConfig | ResolvedPatchcoreConfig | ResolvedCfaConfig | ResolvedFastflowConfig | ResolvedCflowConfig;
 export interface ResolvedModelConfigs {
   csflow: TCsflowConfig;
   patchcore: ResolvedPatchcoreConfig;
   cfa: ResolvedCfaConfig;
+  fastflow: ResolvedFastflowConfig;
+  cflow: ResolvedCflowConfig;
 }
 
 /**
@@ -56,6 +68,10 @@ export function resolveModelConfig<K extends TModelKind>(kind: K, input: unknown
       return resolvePatchcoreConfig({ ...ZPatchcoreRunConfig.parse(input ?? {}), seed }) as ResolvedModelConfigs[K];
     case 'cfa':
       return resolveCfaConfig({ ...ZCfaRunConfig.parse(input ?? {}), seed }) as ResolvedModelConfigs[K];
+    case 'fastflow':
+      return resolveFastflowConfig({ ...ZFastflowRunConfig.parse(input ?? {}), seed }) as ResolvedModelConfigs[K];
+    case 'cflow':
+      return resolveCflowConfig({ ...ZCflowRunConfig.parse(input ?? {}), seed }) as ResolvedModelConfigs[K];
     default:
       throw new RangeError(`unknown model kind ${String(kind)}`);
   }

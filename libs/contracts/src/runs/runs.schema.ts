@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ZSha256, ZUserRef, ZVersionRef } from '../datasets/datasets.schema';
 import { ZModelKind, type TModelKind } from '../evaluation/model-kind.schema';
-import { ZCfaRunConfig, ZCsflowRunConfig, ZPatchcoreRunConfig, resolveModelConfig } from '../models/model-config';
+import { ZCfaRunConfig, ZCflowRunConfig, ZCsflowRunConfig, ZFastflowRunConfig, ZPatchcoreRunConfig, resolveModelConfig } from '../models/model-config';
 import { ZSplitRule } from '../evaluation/split-rule.schema';
 import { ZPageQuery, zPage, ZTimestamp } from '../paging/page.schema';
 import { ZEvaluation } from './evaluations.schema';
@@ -51,6 +51,8 @@ export const ZCreateRunInput = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('csflow'), config: ZCsflowRunConfig.default({}), ...runSubmissionFields }).superRefine(resolvesFor('csflow'), ONLY_WHEN_VALID),
   z.strictObject({ kind: z.literal('patchcore'), config: ZPatchcoreRunConfig.default({}), ...runSubmissionFields }).superRefine(resolvesFor('patchcore'), ONLY_WHEN_VALID),
   z.strictObject({ kind: z.literal('cfa'), config: ZCfaRunConfig.default({}), ...runSubmissionFields }).superRefine(resolvesFor('cfa'), ONLY_WHEN_VALID),
+  z.strictObject({ kind: z.literal('fastflow'), config: ZFastflowRunConfig.default({}), ...runSubmissionFields }).superRefine(resolvesFor('fastflow'), ONLY_WHEN_VALID),
+  z.strictObject({ kind: z.literal('cflow'), config: ZCflowRunConfig.default({}), ...runSubmissionFields }).superRefine(resolvesFor('cflow'), ONLY_WHEN_VALID),
 ]);
 export type TCreateRunInput = z.input<typeof ZCreateRunInput>;
 

@@ -240,6 +240,21 @@ describe('gradient rules vs central finite differences', () => {
     );
   });
 
+  it('TopK values (largest or smallest, any axis): the gradient reaches the selected entries (float64)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 3 }), fc.nat(), fc.nat(), fc.boolean(), seed, async (d, axisSeed, kSeed, largest, s) => {
+        const axis = axisSeed % d.length;
+        const k = 1 + (kSeed % d[axis]);
+        // distinct values (a random permutation scaled), so the selection is stable under the FD step
+        const n = d.reduce((a, b) => a * b, 1);
+        const perm = shuffled(new SeededRandom(s), n);
+        const x = { dims: d, data: perm.map((p) => p * 0.1 + 0.01) };
+        const r = await checkGradients({ dtype: 'float64', inputs: [x], seed: s, build: (g, [v]) => g.topK(v, k, axis, largest)[0] });
+        expectGradientsClose(r, F64);
+      }),
+    );
+  });
+
   it('ReduceSum and ReduceMean over random axes, keepdims or not (float64)', async () => {
     await fc.assert(
       fc.asyncProperty(shape, fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }), fc.boolean(), fc.boolean(), seed, async (d, pick, keep, mean, s) => {

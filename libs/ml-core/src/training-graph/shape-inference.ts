@@ -50,8 +50,10 @@ export function inferNode(g: OnnxGraphBuilder, node: GraphNode, shapes: ShapeMap
   switch (op) {
     case 'Identity': case 'Relu': case 'LeakyRelu': case 'Sigmoid': case 'Tanh': case 'Atan': case 'Exp': case 'Log':
     case 'Sqrt': case 'Neg': case 'Abs': case 'Sign': case 'Cast': case 'Softmax': case 'Clip': case 'Erf': case 'Reciprocal':
-    case 'Not': case 'Floor': case 'Ceil': case 'Round':
+    case 'Not': case 'Floor': case 'Ceil': case 'Round': case 'ScatterElements': case 'ScatterND':
       return set(0, shapeOf(ins[0]));
+    case 'GatherElements':
+      return set(0, shapeOf(ins[1]));
     case 'Add': case 'Sub': case 'Mul': case 'Div': case 'Pow': case 'Min': case 'Max': case 'Sum': case 'Where':
     case 'Greater': case 'Less': case 'Equal': case 'GreaterOrEqual': case 'LessOrEqual': case 'And': case 'Or':
       return set(0, ins.filter(Boolean).map(shapeOf).reduce(broadcastShapes));

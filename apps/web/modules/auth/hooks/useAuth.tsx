@@ -11,8 +11,9 @@ import { CSRF_COOKIE } from '../lib/session-names';
 
 export const authKeys = { me: () => ['auth', 'me'] as const };
 
-/** Where tokens lived before issue 16 (readable by any script of the page): removed on sight. */
+/** Where tokens lived before issue 16 (readable by any script of the page): both removed on sight. */
 const LEGACY_TOKEN_KEY = 'defectlab.token';
+const LEGACY_TOKEN_COOKIE = 'dl_token';
 
 export interface AuthState {
   /** The typed API client (same origin: the web app forwards /api/* with the session cookie as the Bearer header). */
@@ -46,6 +47,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     } catch {
       // storage disabled: nothing to remove
     }
+    document.cookie = `${LEGACY_TOKEN_COOKIE}=; path=/; SameSite=Strict; max-age=0`;
   }, []);
   const me = useQuery({
     queryKey: authKeys.me(),

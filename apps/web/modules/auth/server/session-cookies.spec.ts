@@ -44,7 +44,8 @@ describe('forwardDecision (the /api forwarder)', () => {
 
 describe('session cookies', () => {
   it('keeps the token HttpOnly and SameSite=Strict; the CSRF cookie readable, also Strict', () => {
-    const [session, csrf] = sessionCookies(TOKEN, SECRET, true);
+    const [session, csrf, legacy] = sessionCookies(TOKEN, SECRET, true);
+    expect(legacy).toMatch(/^dl_token=; .*Max-Age=0/);
     expect(session).toMatch(new RegExp(`^dl_session=${TOKEN}; HttpOnly; Path=/; SameSite=Strict; Max-Age=\\d+; Secure$`));
     expect(csrf).toBe(`dl_csrf=${CSRF}; Path=/; SameSite=Strict; Max-Age=${/Max-Age=(\d+)/.exec(session)?.[1]}; Secure`);
     expect(sessionCookies(TOKEN, SECRET, false).some((c) => c.includes('Secure'))).toBe(false);

@@ -75,7 +75,12 @@ export function forwardDecision(input: ForwardInput, secret: Buffer): ForwardDec
 /** `Set-Cookie` values that start a session: the token (HttpOnly) and its CSRF token (readable by this origin's scripts). */
 export function sessionCookies(sessionToken: string, secret: Buffer, secure: boolean): string[] {
   const common = `Path=/; SameSite=Strict; Max-Age=${SESSION_MAX_AGE_S}${secure ? '; Secure' : ''}`;
-  return [`${SESSION_COOKIE}=${sessionToken}; HttpOnly; ${common}`, csrfCookie(csrfTokenFor(sessionToken, secret), secure)];
+  return [
+    `${SESSION_COOKIE}=${sessionToken}; HttpOnly; ${common}`,
+    csrfCookie(csrfTokenFor(sessionToken, secret), secure),
+    // the script-readable token cookie of before issue 16
+    `dl_token=; Path=/; SameSite=Strict; Max-Age=0${secure ? '; Secure' : ''}`,
+  ];
 }
 
 /** The readable CSRF cookie alone (issued at sign-in, re-issued when stale). */

@@ -16,7 +16,9 @@ import { runKeys } from '../../runs/api/run-keys';
 import { chosenPoint } from '../../runs/lib/run-summary';
 import { formatBytes, formatInterval, formatMs, formatPercent } from '../../ui/format';
 import { BarChart } from '../components/BarChart';
+import { TradeoffScatter } from '../components/TradeoffScatter';
 import { curvesOf } from '../lib/curves';
+import { tradeoff, type TradeoffInput } from '../lib/tradeoff';
 import { getEvaluation, getRun, listEvaluationPredictions } from '@defectlab/contracts';
 
 /** Bottom of the log miss axis: 0.1 % (a zero miss rate is drawn here). */
@@ -79,6 +81,15 @@ export function CompareView({ evaluationIds }: { evaluationIds: readonly string[
   const name = (l: Loaded, i: number) =>
     `#${i + 1} ${l.run.kind} ${l.run.preset ?? ''} · ${datasets.data?.find((d) => d.id === l.run.datasetVersion.datasetId)?.name ?? 'dataset'} v${l.evaluation.datasetVersion.number}`;
   const style = (i: number) => SERIES_STYLES[i % SERIES_STYLES.length];
+  const colors = loaded.map((_, i) => style(i).color);
+  const tradeoffInputs = (cost: (l: Loaded) => number | null | undefined): TradeoffInput[] =>
+    loaded.map((l, i) => {
+      const p = chosenPoint(l.evaluation);
+      return { index: i + 1, label: name(l, i), cost: cost(l) ?? null, overkillRate: p?.overkillRate ?? null, missRate: p?.missRate ?? null };
+    });
+  const rateTargets = target ? { maxMissRate: target.maxMissRate, maxOverkillRate: target.maxOverkillRate } : null;
+  const bySize = tradeoff(tradeoffInputs((l) => l.evaluation.sizeBytes), rateTargets && { ...rateTargets, maxCost: target?.maxSizeBytes ?? null });
+  const byLatency = tradeoff(tradeoffInputs((l) => l.evaluation.latency?.p50), rateTargets && { ...rateTargets, maxCost: target?.maxLatencyMs ?? null });
 
   return (
     <div className="stack">
@@ -182,6 +193,30 @@ export function CompareView({ evaluationIds }: { evaluationIds: readonly string[
             tickFormat={(v) => `${v} ms`}
             limit={target?.maxLatencyMs ?? null}
             testId="speed-bars"
+          />
+        </section>
+      </div>
+      <div className="two-col">
+        <section className="card" aria-label="Size vs overkill">
+          <TradeoffScatter
+            title="exported model size vs overkill at the operating point"
+            xLabel="size"
+            data={bySize}
+            colors={colors}
+            targets={rateTargets && { ...rateTargets, maxCost: target?.maxSizeBytes ?? null }}
+            formatCost={(v) => formatBytes(v).replace(/\.0+ /, ' ')}
+            testId="size-overkill-scatter"
+          />
+        </section>
+        <section className="card" aria-label="Latency vs overkill">
+          <TradeoffScatter
+            title="ms per image (p50, batch 1) vs overkill at the operating point"
+            xLabel="latency"
+            data={byLatency}
+            colors={colors}
+            targets={rateTargets && { ...rateTargets, maxCost: target?.maxLatencyMs ?? null }}
+            formatCost={(v) => `${Number(v.toPrecision(3))} ms`}
+            testId="latency-overkill-scatter"
           />
         </section>
       </div>

@@ -29,42 +29,42 @@ export function DatasetsView() {
       )}
       {auth.can('engineer') && <ImportForm />}
       <div className="table-wrap">
-      <table className="data-table" data-testid="datasets-table">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Product line</th>
-            <th scope="col">
-              Images (train / validation<sup>*</sup> / test)
-            </th>
-            <th scope="col">Newest version</th>
-            <th scope="col">Source</th>
-            <th scope="col">Versions</th>
-          </tr>
-        </thead>
-        <tbody>
-          {datasets.data.map((d) => (
-            <tr key={d.id}>
-              <th scope="row">
-                <button type="button" className="link-button" aria-pressed={shown === d.id} onClick={() => setShown(d.id)}>
-                  {d.name}
-                </button>
+        <table className="data-table" data-testid="datasets-table">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Product line</th>
+              <th scope="col">
+                Images (train / validation<sup>*</sup> / test)
               </th>
-              <td>{d.productLine}</td>
-              <td>
-                {d.imageCount} ({d.splits.train} / {d.splits.validation} / {d.splits.test})
-              </td>
-              <td>v{d.headVersion.number}</td>
-              <td className="small wrap">{d.source}</td>
-              <td>
-                <button type="button" aria-expanded={open === d.id} onClick={() => setOpen(open === d.id ? null : d.id)}>
-                  {plural(d.versionCount, 'version')}
-                </button>
-              </td>
+              <th scope="col">Newest version</th>
+              <th scope="col">Source</th>
+              <th scope="col">Versions</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {datasets.data.map((d) => (
+              <tr key={d.id}>
+                <th scope="row">
+                  <button type="button" className="link-button" aria-pressed={shown === d.id} onClick={() => setShown(d.id)}>
+                    {d.name}
+                  </button>
+                </th>
+                <td>{d.productLine}</td>
+                <td>
+                  {d.imageCount} ({d.splits.train} / {d.splits.validation} / {d.splits.test})
+                </td>
+                <td>v{d.headVersion.number}</td>
+                <td className="small wrap">{d.source}</td>
+                <td>
+                  <button type="button" aria-expanded={open === d.id} onClick={() => setOpen(open === d.id ? null : d.id)}>
+                    {plural(d.versionCount, 'version')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </div>
       <p className="muted small" data-testid="validation-note">
         <sup>*</sup> Validation is 0 here because it is not stored on the images: each run carves its validation split from the training

@@ -15,6 +15,20 @@ describe('the New-run form, generated from the model config schema', () => {
     expect(formFields('csflow', 'small').find((f) => f.name === 'topKFraction')?.range).toBe('> 0 to 1');
   });
 
+  it('offers FastFlow and CFlow-AD with their presets and their shrinking and score options', () => {
+    expect(presetsOf('fastflow')).toEqual(['paper', 'seed', 'small']);
+    expect(presetsOf('cflow')).toEqual(['paper', 'seed', 'small']);
+    const ff = formFields('fastflow', 'small');
+    expect(ff.find((f) => f.name === 'hiddenRatio')).toMatchObject({ type: 'number', presetValue: '0.125' });
+    expect(ff.find((f) => f.name === 'flowSteps')).toMatchObject({ type: 'integer', presetValue: '4' });
+    expect(ff.find((f) => f.name === 'scoreMode')).toMatchObject({ type: 'enum', options: ['mean', 'std', 'max', 'topk'], presetValue: 'max' });
+    const cf = formFields('cflow', 'paper');
+    expect(cf.find((f) => f.name === 'conditionDim')).toMatchObject({ type: 'integer', presetValue: '128' });
+    expect(cf.find((f) => f.name === 'couplingBlocks')).toMatchObject({ presetValue: '8' });
+    const bad = toSubmission({ ...initialRunForm('cflow'), datasetVersionId: VERSION, fields: { fiberFraction: '2' } });
+    expect(!bad.ok && Object.keys(bad.errors)).toEqual(['fiberFraction']);
+  });
+
   it('submits only the fields given, on top of the preset', () => {
     const r = toSubmission({ ...initialRunForm('patchcore'), datasetVersionId: VERSION, fields: { coresetRatio: '0.05', targetDim: '' } });
     expect(r).toEqual({ ok: true, body: { kind: 'patchcore', datasetVersionId: VERSION, backbone: 'default', seed: 0, config: { preset: 'small', coresetRatio: 0.05 } } });

@@ -1,19 +1,17 @@
 'use client';
 
-import type { TArtifact } from '@defectlab/contracts';
+import type { TArtifact, TRun, TRunProgressPoint } from '@defectlab/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useEffect, useRef } from 'react';
 import { useAuth } from '../../auth/hooks/useAuth';
 import { LineChart } from '../../charts/LineChart';
-import { formatBytes, formatDateTime, formatDuration, formatMs, formatPercent, formatInterval } from '../../ui/format';
+import { formatBytes, formatDateTime, formatDuration, formatInterval, formatMs, formatPercent, plural } from '../../ui/format';
 import { RunStatus } from '../components/RunStatus';
 import { useDatasets } from '../../datasets/hooks/useDatasets';
-import { latestEvaluation } from '../lib/run-summary';
-import { atEpochEnds, lossSeries, phaseProgress, recordedEpochSeries } from '../lib/loss-series';
 import { groupArtifacts } from '../lib/artifact-groups';
-import { plural } from '../../ui/format';
-import type { TRun, TRunProgressPoint } from '@defectlab/contracts';
+import { atEpochEnds, lossSeries, phaseProgress, recordedEpochSeries } from '../lib/loss-series';
+import { latestEvaluation } from '../lib/run-summary';
 import { useCancelRun, useReevaluate, useRun, useRunArtifacts, useRunEvaluations, useRunProgress } from '../hooks/useRun';
 import { ACTIVE_STATUSES, runKeys } from '../api/run-keys';
 
@@ -223,27 +221,27 @@ function FollowingLog({ points }: { points: readonly TRunProgressPoint[] }) {
     if (el && pinned.current) el.scrollTop = el.scrollHeight;
   }, [points.length]);
   return (
-          <ol
-            className="log"
-            data-testid="progress-log"
-            ref={ref}
-            onScroll={(e) => {
-              const el = e.currentTarget;
-              pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
-            }}
-          >
-            {points.slice(-200).map((p, i) => (
-              <li key={i}>
-                <code>
-                  {p.at.slice(11, 19)} {p.phase}
-                  {p.epoch !== null ? ` epoch ${p.epoch}` : ''}
-                  {p.step !== null ? ` step ${p.step}` : ''}
-                  {p.loss !== null ? ` loss ${p.loss.toFixed(4)}` : ''}
-                  {p.etaSeconds !== null ? ` ETA ${formatDuration(p.etaSeconds)}` : ''}
-                </code>
-              </li>
-            ))}
-          </ol>
+    <ol
+      className="log"
+      data-testid="progress-log"
+      ref={ref}
+      onScroll={(e) => {
+        const el = e.currentTarget;
+        pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
+      }}
+    >
+      {points.slice(-200).map((p, i) => (
+        <li key={i}>
+          <code>
+            {p.at.slice(11, 19)} {p.phase}
+            {p.epoch !== null ? ` epoch ${p.epoch}` : ''}
+            {p.step !== null ? ` step ${p.step}` : ''}
+            {p.loss !== null ? ` loss ${p.loss.toFixed(4)}` : ''}
+            {p.etaSeconds !== null ? ` ETA ${formatDuration(p.etaSeconds)}` : ''}
+          </code>
+        </li>
+      ))}
+    </ol>
   );
 }
 

@@ -1,3 +1,4 @@
+import { attr } from '../../onnx';
 import { attrInts, attrNumber, attrString, constantValues, describeNode, normAxis, product } from '../graph-values';
 import type { GradientContext, GradientRule } from '../gradient-context';
 import { reduceAxes, sliceRanges, splitSizes } from '../shape-inference';
@@ -108,6 +109,19 @@ const gather: GradientRule = (ctx, node, [dy], needs) => {
   return [ctx.g.transpose(moved, back)];
 };
 
+/**
+ * TopK values: the gradient goes back to the selected entries (ScatterElements of dy at the indices
+ * into zeros; the indices within a row are distinct, so no accumulation is needed).
+ */
+const topK: GradientRule = (ctx, node, [dValues], needs) => {
+  const x = node.input?.[0] ?? '';
+  const indices = node.output?.[1] ?? '';
+  if (!dValues || !needs[0]) return [undefined, undefined];
+  const xs = ctx.shape(x);
+  const axis = normAxis(attrNumber(node, 'axis', -1), xs.length);
+  return [ctx.g.op('ScatterElements', [ctx.zeros(xs), indices, dValues], { axis: attr.int(axis) }), undefined];
+};
+
 const reduceSumOrMean =
   (mean: boolean): GradientRule =>
   (ctx, node, [dy], needs) => {
@@ -133,6 +147,7 @@ export const shapeRules: Record<string, GradientRule> = {
   Transpose: transpose,
   Expand: expand,
   Gather: gather,
+  TopK: topK,
   ReduceSum: reduceSumOrMean(false),
   ReduceMean: reduceSumOrMean(true),
 };

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
-import { createSession, OnnxGraphBuilder } from '@defectlab/ml-core';
-import { declareImageScore, imageScoresOf, topKCount, type ScoreMode } from './score';
+import { OnnxGraphBuilder } from '../onnx';
+import { createSession } from '../onnx/session';
+import { declareImageScore, imageScoresOf, topKCount, type ScoreMode } from './image-score';
 
 describe('image scores from the anomaly map', () => {
   it('the exported graph computes the same mean / std / max / top-k mean as libs/metrics aggregateMap', async () => {

@@ -1,0 +1,232 @@
+/**
+ * CFlow-AD behind the shared {@link AnomalyModel} interface: frozen backbone stages, one conditional flow
+ * decoder per stage trained on fiber batches with the ONNX training graph, scoring through onnxruntime
+ * with the same declared decoders.
+ */
+import { stageLayers, StageFeatureSource, stageMaps } from '@defectlab/backbones';
+import {
+  createSession,
+  imageScoresOf,
+  type AnomalyModel,
+  type DecodedImage,
+  type FeatureExtractor,
+  type FitOptions,
+  type FitReport,
+  type OnnxSession,
+  type ScoreResult,
+} from '@defectlab/ml-core';
+import { CFLOW_DEVIATIONS, configDeviations, resolveCflowConfig, type ResolvedCflowConfig, type TCflowConfigInput } from './config';
+import { exportCflowOnnx } from './export-onnx';
+import { initCflowWeights, parameterCountOf, type CflowWeights } from './network';
+import { loadCflow, readCheckpoints, saveCflow, writeCheckpoints } from './persist';
+import { buildHeadGraph } from './score';
+import { trainCflow, type StageGrid } from './train';
+
+interface Trained {
+  readonly weights: CflowWeights;
+  readonly grids: readonly StageGrid[];
+  /** Per stage: the maximum log-likelihood per dimension over the training images. */
+  readonly references: readonly number[];
+  readonly imageSize: readonly [number, number];
+}
+
+export interface CflowOptions {
+  /** The backbone's ONNX graph (path or bytes) for `exportOnnx` when the extractor exposes no `modelPath`. */
+  readonly backboneOnnx?: string | Uint8Array;
+}
+
+export class CflowModel implements AnomalyModel {
+  readonly kind = 'cflow' as const;
+  private head: OnnxSession | null = null;
+  private training: Record<string, unknown> | null = null;
+
+  private constructor(
+    private readonly extractor: FeatureExtractor,
+    readonly config: ResolvedCflowConfig,
+    private trained: Trained | null,
+    private readonly options: CflowOptions,
+  ) {
+    stageLayers(extractor, config.layers, 'cflow');
+  }
+
+  static create(extractor: FeatureExtractor, config: TCflowConfigInput = {}, options: CflowOptions = {}): CflowModel {
+    return new CflowModel(extractor, resolveCflowConfig(config), null, options);
+  }
+
+  static async load(dir: string, extractor: FeatureExtractor, options: CflowOptions = {}): Promise<CflowModel> {
+    const { meta, weights } = await loadCflow<ResolvedCflowConfig>(dir);
+    if (meta.backbone.sha256 !== extractor.sha256) {
+      throw new Error(`CflowModel.load: saved with backbone ${meta.backbone.name} (${meta.backbone.sha256}), got ${extractor.name} (${extractor.sha256})`);
+    }
+    const config = resolveCflowConfig({ ...meta.config, layers: [...meta.config.layers] });
+    return new CflowModel(extractor, config, { weights, grids: meta.grids, references: meta.references, imageSize: meta.imageSize }, options);
+  }
+
+  deviations(): string[] {
+    return [...CFLOW_DEVIATIONS, ...configDeviations(this.config)];
+  }
+
+  async fit(trainImages: readonly DecodedImage[], options: FitOptions = {}): Promise<FitReport> {
+    if (trainImages.length === 0) throw new RangeError('cflow: fit needs at least one training image');
+    const started = Date.now();
+    const cfg = this.config;
+    const { onProgress, signal } = options;
+    signal?.throwIfAborted();
+    await this.head?.release();
+    this.head = null;
+    const source = await StageFeatureSource.create(this.extractor, trainImages, cfg.layers, { cacheBytes: cfg.featureCacheBytes, batchSize: cfg.batchSize, onProgress, signal });
+    const grids = source.shapes.map((s) => ({ height: s.height, width: s.width }));
+    const shape = { channels: source.shapes.map((s) => s.channels), conditionDim: cfg.conditionDim, couplingBlocks: cfg.couplingBlocks, hiddenRatio: cfg.hiddenRatio, clamp: cfg.clamp };
+    const initial = initCflowWeights(shape, cfg.seed);
+    // what a resumed fit must match: everything that shapes the training graphs, the batches or the schedule
+    const { threads: _threads, featureCacheBytes: _cache, ...trainingSettings } = cfg;
+    const identity = JSON.stringify({ ...trainingSettings, stages: source.shapes, images: trainImages.length, backbone: this.extractor.sha256 });
+    const checkpoint = options.checkpointDir ? await readCheckpoints(options.checkpointDir, identity) : null;
+    const epochs = cfg.metaEpochs * cfg.subEpochs;
+    const trainStarted = Date.now();
+    let steps = 0;
+    const result = await trainCflow({
+      ...cfg,
+      weights: initial,
+      grids,
+      images: trainImages.length,
+      batch: (idx) => source.batch(idx),
+      seed: cfg.seed + 1,
+      signal,
+      resume: checkpoint ?? undefined,
+      onStep: ({ epoch, batch, batches, loss }) => {
+        steps++;
+        const elapsed = (Date.now() - trainStarted) / 1000;
+        const epochsDone = epoch - 1 - (checkpoint?.epoch ?? 0) + batch / batches;
+        onProgress?.({ phase: 'train', epoch, epochs, step: batch, steps: batches, loss, throughput: steps / Math.max(elapsed, 1e-3), etaSeconds: (elapsed / epochsDone) * (epochs - (checkpoint?.epoch ?? 0) - epochsDone) });
+      },
+      onEpoch: async ({ epoch, meanLoss, states }) => {
+        onProgress?.({ phase: 'train', epoch, epochs, loss: meanLoss, message: `meta-epoch ${Math.ceil(epoch / cfg.subEpochs)} of ${cfg.metaEpochs}` });
+        if (options.checkpointDir) await writeCheckpoints(options.checkpointDir, identity, epoch, states());
+      },
+    });
+    const imageSize: [number, number] = [trainImages[0].width, trainImages[0].height];
+    // the likelihood reference per stage: the maximum over the training images (see score.ts)
+    const references = await this.trainingMaxima(result.weights, grids, imageSize, source);
+    this.trained = { weights: result.weights, grids, references, imageSize };
+    this.training = { epochLosses: result.epochLosses, steps: result.steps, featureCache: source.cached, resumedFromEpoch: checkpoint?.epoch ?? null, likelihoodReferences: references };
+    return {
+      resolvedConfig: this.resolvedConfig(),
+      backend: `onnxruntime-node training graph (cpu, ${cfg.threads} thread${cfg.threads === 1 ? '' : 's'})`,
+      seed: cfg.seed,
+      wallSeconds: (Date.now() - started) / 1000,
+      epochsRun: epochs,
+      finalLoss: result.epochLosses[result.epochLosses.length - 1],
+      deviations: this.deviations(),
+    };
+  }
+
+  private async trainingMaxima(weights: CflowWeights, grids: readonly StageGrid[], imageSize: readonly [number, number], source: StageFeatureSource): Promise<number[]> {
+    const session = await createSession(buildHeadGraph(weights, grids, grids.map(() => 0), this.config.layers, imageSize), { threads: this.config.threads });
+    const maxima = grids.map(() => -Infinity);
+    try {
+      const n = source.images;
+      for (let start = 0; start < n; start += this.config.batchSize) {
+        const idx = Array.from({ length: Math.min(this.config.batchSize, n - start) }, (_, i) => start + i);
+        const maps = await source.batch(idx);
+        const out = await session.run(Object.fromEntries(maps.map((m, i) => [this.config.layers[i], m])), grids.map((_, s) => `logp_${s}`));
+        grids.forEach((_, s) => {
+          for (const v of out[`logp_${s}`].data) if (v > maxima[s]) maxima[s] = v;
+        });
+      }
+    } finally {
+      await session.release();
+    }
+    return maxima;
+  }
+
+  resolvedConfig(): Record<string, unknown> {
+    const t = this.trained;
+    return {
+      model: 'cflow',
+      ...this.config,
+      backbone: { name: this.extractor.name, sha256: this.extractor.sha256 },
+      stages: t ? t.weights.shape.channels.map((c, s) => ({ channels: c, ...t.grids[s] })) : null,
+      parameters: t ? parameterCountOf(t.weights.shape) : null,
+      training: this.training,
+      deviations: this.deviations(),
+    };
+  }
+
+  async score(images: readonly DecodedImage[]): Promise<ScoreResult> {
+    const t = this.requireTrained();
+    if (images.length === 0) return { imageScores: new Float32Array(0), anomalyMaps: { data: new Float32Array(0), dims: [0, 1, 0, 0] } };
+    const [w, h] = t.imageSize;
+    for (const im of images) {
+      if (im.width !== w || im.height !== h) throw new RangeError(`cflow: images must be ${w}x${h} (the training size), got ${im.width}x${im.height}`);
+    }
+    const head = await this.scoringSession();
+    const maps = new Float32Array(images.length * w * h);
+    for (let start = 0; start < images.length; start += this.config.batchSize) {
+      const chunk = images.slice(start, start + this.config.batchSize);
+      const stage = await stageMaps(this.extractor, chunk, this.config.layers);
+      const out = await head.run(Object.fromEntries(stage.map((m, i) => [this.config.layers[i], m])), ['anomaly_maps']);
+      maps.set(out.anomaly_maps.data, start * w * h);
+    }
+    const anomalyMaps = { data: maps, dims: [images.length, 1, h, w] };
+    return { imageScores: imageScoresOf(anomalyMaps, this.config.scoreMode, this.config.topKFraction), anomalyMaps };
+  }
+
+  async save(dir: string): Promise<void> {
+    const t = this.requireTrained();
+    await saveCflow(dir, t.weights, {
+      config: this.config,
+      backbone: { name: this.extractor.name, sha256: this.extractor.sha256 },
+      imageSize: t.imageSize,
+      grids: t.grids,
+      references: t.references,
+      deviations: this.deviations(),
+    });
+  }
+
+  async exportOnnx(file: string): Promise<number> {
+    const t = this.requireTrained();
+    return exportCflowOnnx(file, {
+      extractor: this.extractor,
+      backboneOnnx: this.options.backboneOnnx,
+      layers: this.config.layers,
+      weights: t.weights,
+      grids: t.grids,
+      references: t.references,
+      imageSize: t.imageSize,
+      scoreMode: this.config.scoreMode,
+      topKFraction: this.config.topKFraction,
+      docString: JSON.stringify({ model: 'cflow', config: this.config }),
+    });
+  }
+
+  /** float32 bytes of the decoders: trainable parameters plus the fixed rotations (backbone excluded). */
+  sizeBytes(): number {
+    if (!this.trained) return 0;
+    const n = parameterCountOf(this.trained.weights.shape);
+    return (n.trainable + n.fixed) * 4;
+  }
+
+  async dispose(): Promise<void> {
+    const head = this.head;
+    this.head = null;
+    await head?.release();
+  }
+
+  private requireTrained(): Trained {
+    if (!this.trained) throw new Error('CflowModel: not trained (call fit or load first)');
+    return this.trained;
+  }
+
+  private async scoringSession(): Promise<OnnxSession> {
+    if (!this.head) {
+      const t = this.requireTrained();
+      this.head = await createSession(buildHeadGraph(t.weights, t.grids, t.references, this.config.layers, t.imageSize), { threads: this.config.threads });
+    }
+    return this.head;
+  }
+}
+
+export function createCflow(extractor: FeatureExtractor, config: TCflowConfigInput = {}, options: CflowOptions = {}): CflowModel {
+  return CflowModel.create(extractor, config, options);
+}

@@ -1,0 +1,140 @@
+/**
+ * Times CS-Flow training steps of one preset on one engine (a child of `npm run bench -- --only train-step`,
+ * one process per entry so its peak RSS is its own):
+ *
+ *   node -r ./tools/scripts/register.cjs libs/csflow/bench/train-step.bench.ts --engine onnx|tfjs \
+ *     --preset small|seed --threads 1 --steps 3
+ *
+ * Inputs are synthetic N(0, 1) feature maps of the preset's training shape (the reduced backbone
+ * features have unit variance by construction; a step's cost does not depend on their values): batch
+ * = the preset's, sides 16/8/4 (small: 128 px at ResNet-50 v2 stage2, stride 8; seed: 256 px at stage3,
+ * stride 16, the benchmark's size for the seed preset). One warm-up step, then `--steps` timed steps;
+ * prints one JSON object (median seconds per step, FLOPs counted from the ONNX training graph).
+ */
+import { createRng } from '@defectlab/datasets';
+import { initTrainingBackend, runtimeVersions, TrainingSession, type Tensor } from '@defectlab/ml-core';
+import { ClippedAdam } from '../src/adam';
+import { resolveConfig } from '../src/config';
+import { flowNll } from '../src/loss';
+import { CsFlowNet } from '../src/model';
+import { initFlowWeights, type FlowShape } from '../src/network';
+import { buildFlowTrainingGraph } from '../src/train';
+
+const IMAGE_SIZE: Record<string, number> = { small: 128, seed: 256 };
+const SIDES = [16, 8, 4];
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** Wall seconds and CPU seconds (user + system, all threads) of each timed step after one warm-up. */
+async function timeSteps(steps: number, step: () => Promise<void>): Promise<{ wall: number[]; cpu: number[] }> {
+  await step(); // warm-up
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await step();
+    wall.push((performance.now() - t0) / 1000);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1e6);
+  }
+  return { wall, cpu };
+}
+
+async function main(): Promise<void> {
+  const engine = arg('engine', 'onnx');
+  const preset = arg('preset', 'small');
+  const threads = Number(arg('threads', '1'));
+  const steps = Number(arg('steps', '3'));
+  const cfg = resolveConfig({ preset });
+  const shape: FlowShape = { channels: cfg.featureChannels, hiddenChannels: cfg.hiddenChannels, kernelSizes: cfg.kernelSizes, clamp: cfg.clamp, leakySlope: cfg.leakySlope };
+  const batch = cfg.batchSize;
+  const rng = createRng(1);
+  const feats: Tensor[] = SIDES.map((s) => ({ data: Float32Array.from({ length: batch * shape.channels * s * s }, () => rng.normal()), dims: [batch, shape.channels, s, s] }));
+  const graph = buildFlowTrainingGraph(initFlowWeights(shape, 0), batch, SIDES, cfg.optimizer);
+  const gflop = graph.flops.total / 1e9;
+  const stateBytes = 4 * graph.stateInputs.reduce((n, s) => n + s.dims.reduce((a, b) => a * b, 1), 0);
+  process.stderr.write(`${engine} ${preset}: ${(gflop).toFixed(1)} GFLOP per step, state ${(stateBytes / 2 ** 20).toFixed(0)} MiB, ${threads} thread(s)\n`);
+  let measured: { wall: number[]; cpu: number[] };
+  let engineName: string;
+  let stateCopySeconds: number | null = null;
+  if (engine === 'onnx') {
+    engineName = `onnxruntime-node ${runtimeVersions(['onnxruntime-node'])['onnxruntime-node']} (cpu)`;
+    const session = await TrainingSession.create(graph, { threads });
+    try {
+      const batchFeeds = Object.fromEntries(feats.map((f, i) => [`feat${i}`, f]));
+      measured = await timeSteps(steps, async () => {
+        const r = await session.trainStep(batchFeeds, cfg.optimizer.lr);
+        process.stderr.write(`  step: loss ${r.loss.toFixed(4)}\n`);
+      });
+    } finally {
+      await session.release();
+    }
+    // the state round trip: onnxruntime-node copies every output into a new JS buffer each step
+    const src = new Float32Array(stateBytes / 4).fill(1);
+    const copies: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      const dst = new Float32Array(src.length);
+      dst.set(src);
+      copies.push((performance.now() - t0) / 1000);
+    }
+    stateCopySeconds = median(copies);
+  } else {
+    const backend = await initTrainingBackend();
+    const tf = backend.tf;
+    engineName = backend.description;
+    const net = new CsFlowNet(tf, shape, 0);
+    const adam = new ClippedAdam(tf, net.variables(), cfg.optimizer);
+    const xs = feats.map((f) => tf.tidy(() => tf.transpose(tf.tensor4d(f.data, f.dims as [number, number, number, number]), [0, 2, 3, 1])));
+    try {
+      measured = await timeSteps(steps, async () => {
+        const { value, grads } = tf.variableGrads(() => {
+          const out = net.forward(xs as never);
+          return flowNll(tf, out.zs, out.logDet);
+        }, net.variables());
+        const loss = (await value.data())[0];
+        await adam.apply(net.variables().map((v) => grads[v.name]));
+        value.dispose();
+        tf.dispose(grads);
+        process.stderr.write(`  step: loss ${loss.toFixed(4)}\n`);
+      });
+    } finally {
+      tf.dispose(xs);
+      net.dispose();
+    }
+  }
+  const times = measured.wall;
+  const secondsPerStep = median(times);
+  const out = {
+    model: 'csflow',
+    preset,
+    engine: engineName,
+    threads: engine === 'onnx' ? threads : 1,
+    batch,
+    imageSize: IMAGE_SIZE[preset] ?? cfg.inputSize,
+    secondsPerStep,
+    timedSteps: times.length,
+    stepSeconds: times,
+    cpuSecondsPerStep: median(measured.cpu),
+    imagesPerSecond: batch / secondsPerStep,
+    gflopPerStep: gflop,
+    gflops: gflop / secondsPerStep,
+    stateBytes: engine === 'onnx' ? stateBytes : null,
+    stateCopySeconds,
+  };
+  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.exit(1);
+});
