@@ -97,9 +97,6 @@ export function toArtifact(a: ArtifactRow): TArtifact {
 export class RunsRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
-  get prisma() {
-    return this.db.prisma;
-  }
 
   async findRun(id: string): Promise<RunRow> {
     const r = await this.db.prisma.run.findUnique({ where: { id }, select: RUN_SELECT });
