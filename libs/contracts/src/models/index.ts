@@ -4,3 +4,4 @@ export * from './cfa.config';
 export * from './model-config';
 export * from './fastflow.config';
 export * from './cflow.config';
+export * from './training-crops';
