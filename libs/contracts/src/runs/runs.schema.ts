@@ -11,7 +11,7 @@ export const ZRunStatus = z.enum(RUN_STATUSES);
 export type TRunStatus = z.infer<typeof ZRunStatus>;
 
 /** The fields every run submission has, whatever its model kind. */
-const runSubmissionFields = {
+export const runSubmissionFields = {
   datasetVersionId: z.uuid(),
   /** "default", a shipped backbone name, or a descriptor/ONNX path on the worker's machine. */
   backbone: z.string().min(1).max(1024).default('default'),
