@@ -152,7 +152,7 @@ export async function runBench(o: BenchOptions): Promise<BenchOutput> {
     let trainSteps: TTrainSteps | undefined;
     if (runTrainSteps) {
       log('train-step: training steps side by side (engines, threads)');
-      trainSteps = await trainStepSection(plan.mode === 'quick', plan.timeouts.blockMs, log);
+      trainSteps = await trainStepSection(plan.mode === 'quick', log);
     }
 
     if (measureBlocks) {

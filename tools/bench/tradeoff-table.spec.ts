@@ -46,3 +46,9 @@ describe('the bench plans', () => {
     expect(quick.magneticTileModels.find((m) => m.model === 'fastflow')?.reductions[0]).toMatch(/epochs 2/);
   });
 });
+
+describe('the trade-off table header', () => {
+  it('states the targets in the units of the table, with the byte limit as given', () => {
+    expect(tradeoffTable([])[0]).toContain('size <= 95.4 MB (100,000,000 bytes), p50 <= 50 ms');
+  });
+});

@@ -29,7 +29,7 @@ export function tradeoffTable(models: readonly TBenchModelResult[], targets = DE
   out.push(
     `Trade-off (as the compare view's scatters): size is the model without the backbone (head), latency p50 at batch 1 with the backbone, overkill and miss at the miss <= 0.5 % operating point on test. ` +
       `Targets: miss <= ${pct(targets.maxMissRate)}, overkill <= ${pct(targets.maxOverkillRate)}` +
-      `${targets.maxSizeBytes ? `, size <= ${mb(targets.maxSizeBytes)}` : ''}${targets.maxLatencyMs ? `, p50 <= ${targets.maxLatencyMs} ms` : ''}.`,
+      `${targets.maxSizeBytes ? `, size <= ${mb(targets.maxSizeBytes)} (${targets.maxSizeBytes.toLocaleString('en-US')} bytes)` : ''}${targets.maxLatencyMs ? `, p50 <= ${targets.maxLatencyMs} ms` : ''}.`,
   );
   for (const dataset of datasets) {
     const rows: Row[] = models

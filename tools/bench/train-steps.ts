@@ -35,28 +35,36 @@ export function trainStepPlan(quick: boolean): StepSpec[] {
   return specs;
 }
 
-export async function trainStepSection(quick: boolean, timeoutMs: number, log: (l: string) => void): Promise<TTrainSteps> {
+const REFERENCE_TIMEOUT_MS = 10 * 60_000;
+/** Per entry: a seed-preset step takes ~15-60 s on one core of this VM and up to ~3 min on tfjs-wasm under load. */
+const ENTRY_TIMEOUT_MS: Record<StepSpec['preset'], number> = { small: 15 * 60_000, seed: 60 * 60_000 };
+
+export async function trainStepSection(quick: boolean, log: (l: string) => void): Promise<TTrainSteps> {
   const loadAverageStart = os.loadavg()[0];
   const notes: string[] = [
     'inputs: synthetic N(0,1) feature maps of the preset\'s training shape (batch 16, sides 16/8/4); seed preset at 256 px as in the rest of the benchmark',
     'gflopPerStep: counted from the ONNX training graph (2 per multiply-add of Conv/ConvTranspose/MatMul/Gemm, 1 per output element of other float ops); the tfjs entries do the same computation and use the same count',
-    'CFA: not on the ONNX engine yet (issue 15 stage F), no entry',
+    'CFA: its descriptor training runs on the ONNX engine too (libs/cfa/src/train.ts) but has no entry here yet',
   ];
   if (quick) notes.push('--quick: the seed preset is timed over 1 step after a warm-up instead of 3');
   const byThreads: Record<string, number | null> = {};
+  const perCpu: Record<string, number | null> = {};
   for (const threads of THREADS) {
     log(`train-step: reference Conv with ${threads} thread(s)`);
-    const r = await runChild(REFERENCE_SCRIPT, ['--threads', String(threads)], { timeoutMs, onLine: (l) => log(`  ${l}`) });
-    byThreads[String(threads)] = r.process.exitCode === 0 ? (lastJsonObject(r.stdout) as { gflops: number }).gflops : null;
+    const r = await runChild(REFERENCE_SCRIPT, ['--threads', String(threads)], { timeoutMs: REFERENCE_TIMEOUT_MS, onLine: (l) => log(`  ${l}`) });
+    const j = r.process.exitCode === 0 ? (lastJsonObject(r.stdout) as { gflops: number; gflopsPerCpuSecond: number }) : null;
+    byThreads[String(threads)] = j?.gflops ?? null;
+    perCpu[String(threads)] = j?.gflopsPerCpuSecond ?? null;
   }
   const entries: TTrainStepEntry[] = [];
   for (const s of trainStepPlan(quick)) {
     log(`train-step: csflow ${s.preset} on ${s.engine}, ${s.threads} thread(s), ${s.steps} timed step(s)`);
     const args = ['--engine', s.engine, '--preset', s.preset, '--threads', String(s.threads), '--steps', String(s.steps)];
+    const timeoutMs = ENTRY_TIMEOUT_MS[s.preset];
     const r = await runChild(STEP_SCRIPT, args, { timeoutMs, onLine: (l) => log(`  ${l}`) });
     const base = { model: 'csflow', preset: s.preset, threads: s.threads, batch: 16, imageSize: s.preset === 'seed' ? 256 : 128, timedSteps: 0 };
     if (r.process.exitCode !== 0) {
-      entries.push({ ...base, engine: s.engine, status: 'failed', error: failureReason(r, timeoutMs), secondsPerStep: null, cpuSecondsPerStep: null, imagesPerSecond: null, gflopPerStep: null, gflops: null, peakRssBytes: r.process.peakRssBytes, stateBytes: null, stateCopySeconds: null });
+      entries.push({ ...base, engine: s.engine, status: 'failed', error: failureReason(r, timeoutMs), secondsPerStep: null, cpuSecondsPerStep: null, imagesPerSecond: null, gflopPerStep: null, gflops: null, gflopsPerCpuSecond: null, peakRssBytes: r.process.peakRssBytes, stateBytes: null, stateCopySeconds: null });
       continue;
     }
     const j = lastJsonObject(r.stdout) as Omit<TTrainStepEntry, 'status' | 'error' | 'peakRssBytes'>;
@@ -75,12 +83,13 @@ export async function trainStepSection(quick: boolean, timeoutMs: number, log: (
       imagesPerSecond: j.imagesPerSecond,
       gflopPerStep: j.gflopPerStep,
       gflops: j.gflops,
+      gflopsPerCpuSecond: j.cpuSecondsPerStep && j.gflopPerStep ? j.gflopPerStep / j.cpuSecondsPerStep : null,
       peakRssBytes: r.process.peakRssBytes,
       stateBytes: j.stateBytes,
       stateCopySeconds: j.stateCopySeconds,
     });
   }
-  return { referenceConvGflops: byThreads['1'] ?? null, referenceConvGflopsByThreads: byThreads, loadAverageStart, loadAverageEnd: os.loadavg()[0], notes, entries };
+  return { referenceConvGflops: byThreads['1'] ?? null, referenceConvGflopsByThreads: byThreads, referenceConvGflopsPerCpuSecond: perCpu, loadAverageStart, loadAverageEnd: os.loadavg()[0], notes, entries };
 }
 
 /** Markdown table of the section. */
@@ -88,16 +97,17 @@ export function trainStepsMarkdown(t: TTrainSteps): string[] {
   const ref = (threads: number) => t.referenceConvGflopsByThreads[String(threads)];
   const out = [
     '',
-    `## Training steps (reference Conv: ${Object.entries(t.referenceConvGflopsByThreads).map(([k, v]) => `${v?.toFixed(1) ?? 'n/a'} GFLOP/s with ${k} thread(s)`).join(', ')}; load average ${t.loadAverageStart.toFixed(1)} -> ${t.loadAverageEnd.toFixed(1)})`,
+    `## Training steps (reference Conv: ${Object.entries(t.referenceConvGflopsByThreads).map(([k, v]) => `${v?.toFixed(1) ?? 'n/a'} GFLOP/s wall, ${t.referenceConvGflopsPerCpuSecond[k]?.toFixed(1) ?? 'n/a'} per CPU-second with ${k} thread(s)`).join('; ')}; load average ${t.loadAverageStart.toFixed(1)} -> ${t.loadAverageEnd.toFixed(1)})`,
     '',
-    '| model | preset | engine | threads | batch | px | s / step | CPU s / step | images/s | GFLOP / step | GFLOP/s | x reference | peak RSS | state MiB | state copy s |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| model | preset | engine | threads | batch | px | s / step | CPU s / step | images/s | GFLOP / step | GFLOP/s | x reference | GFLOP per CPU-s | x reference per CPU-s | peak RSS | state MiB | state copy s |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const e of t.entries) {
     const r = ref(e.threads);
+    const rc = t.referenceConvGflopsPerCpuSecond[String(e.threads)];
     out.push(
       `| ${e.model} | ${e.preset} | ${e.engine}${e.status !== 'ok' ? ` (${e.status}: ${e.error})` : ''} | ${e.threads} | ${e.batch} | ${e.imageSize} | ${e.secondsPerStep?.toFixed(2) ?? 'n/a'} | ${e.cpuSecondsPerStep?.toFixed(2) ?? 'n/a'} | ${e.imagesPerSecond?.toFixed(1) ?? 'n/a'} | ` +
-        `${e.gflopPerStep?.toFixed(1) ?? 'n/a'} | ${e.gflops?.toFixed(1) ?? 'n/a'} | ${e.gflops && r ? (e.gflops / r).toFixed(2) : 'n/a'} | ${e.peakRssBytes ? `${(e.peakRssBytes / 2 ** 20).toFixed(0)} MiB` : 'n/a'} | ` +
+        `${e.gflopPerStep?.toFixed(1) ?? 'n/a'} | ${e.gflops?.toFixed(1) ?? 'n/a'} | ${e.gflops && r ? (e.gflops / r).toFixed(2) : 'n/a'} | ${e.gflopsPerCpuSecond?.toFixed(1) ?? 'n/a'} | ${e.gflopsPerCpuSecond && rc ? (e.gflopsPerCpuSecond / rc).toFixed(2) : 'n/a'} | ${e.peakRssBytes ? `${(e.peakRssBytes / 2 ** 20).toFixed(0)} MiB` : 'n/a'} | ` +
         `${e.stateBytes ? (e.stateBytes / 2 ** 20).toFixed(0) : 'n/a'} | ${e.stateCopySeconds?.toFixed(3) ?? 'n/a'} |`,
     );
   }

@@ -109,7 +109,7 @@ describe('runs end to end on PostgreSQL with real worker processes', () => {
     const done = await waitFor(run.id, 'finished', (r) => r.status === 'succeeded', 300, 'e2e-w2');
     expect(done).toMatchObject({ status: 'succeeded', attempts: 2, workerId: 'e2e-w2', error: null });
     expect(workerLogs.get('e2e-w2')?.join('\n')).toMatch(/resuming from checkpoint \S+ of an earlier attempt \(epoch [1-6] completed\)/);
-    expect(done.trainingBackend).toMatch(/tfjs/);
+    expect(done.trainingBackend).toMatch(/^onnxruntime-node \d/);
     expect(done.resolvedConfig).toMatchObject({ epochs: 6, inputSize: 128 });
     expect(done.fitReport).toMatchObject({ epochs: 6, inputSize: 128 });
     expect(done.backbone?.sha256).toMatch(/^[0-9a-f]{64}$/);

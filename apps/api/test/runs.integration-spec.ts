@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ZArtifact, ZClaimResult, ZEvaluation, ZRun, ZWorkerAck, resolveModelConfig, type TWorkerJob } from '@defectlab/contracts';
+import { ZArtifact, ZClaimResult, ZEvaluation, ZEvaluationList, ZRun, ZRunPage, ZWorkerAck, resolveModelConfig, type TWorkerJob } from '@defectlab/contracts';
 import { readMask, resizeMask } from '@defectlab/datasets';
 import { confusionAtThreshold, pixelMetrics } from '@defectlab/metrics';
 import sharp from 'sharp';
@@ -381,6 +381,42 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('runs 
     expect(re.metrics.find((m) => m.name === 'pixel_auroc')?.value).toBeCloseTo(expected.pixelAuroc as number, 12);
     expect(re.metrics.find((m) => m.name === 'pro')?.value).toBeCloseTo(expected.pro as number, 12);
     expect(re.metrics.find((m) => m.name === 'pro')).toMatchObject({ datasetVersionId: v2 });
+  });
+
+  it('lists runs with the evaluation each table row shows, in a fixed number of queries (no query per run)', async () => {
+    let counting = false;
+    let queries: string[] = [];
+    // the API's client emits query events (database.ts); its static type does not say so
+    (api.created.db.prisma as unknown as { $on(event: 'query', listener: (e: { query: string }) => void): void }).$on('query', (e) => {
+      if (counting) queries.push(e.query);
+    });
+    const list = async (pageSize: number) => {
+      queries = [];
+      counting = true;
+      const body = ZRunPage.parse((await api.http.get(`/api/runs?pageSize=${pageSize}`).set(viewer).expect(200)).body);
+      counting = false;
+      return { body, queries };
+    };
+    for (let i = 0; i < 24; i++) await submit().expect(201); // queued runs: the test is the file's last
+    const all = await list(100);
+    expect(all.body.items.length).toBeGreaterThan(30);
+    expect(all.body.items.filter((r) => r.latestEvaluation !== null).length).toBeGreaterThan(1);
+    // each relation is read for the whole page at once, none once per run
+    const readsOf = new Map<string, number>();
+    for (const q of all.queries) {
+      const table = /\bFROM\s+(?:"[^"]+"\.)?"(\w+)"/i.exec(q)?.[1];
+      if (table) readsOf.set(table, (readsOf.get(table) ?? 0) + 1);
+    }
+    expect(readsOf.get('Evaluation')).toBe(1);
+    expect(all.queries.length).toBeLessThan(20); // one query per run would be over 30
+    // each row carries the run's newest succeeded evaluation, as the run's own evaluation list says
+    const withEvaluation = all.body.items.filter((r) => r.latestEvaluation !== null);
+    expect(withEvaluation.length).toBeGreaterThan(0);
+    for (const r of all.body.items) {
+      const evals = ZEvaluationList.parse((await api.http.get(`/api/runs/${r.id}/evaluations`).set(viewer).expect(200)).body).items.filter((e) => e.status === 'succeeded');
+      const newest = evals.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : b.id.localeCompare(a.id)))[0] ?? null;
+      expect(r.latestEvaluation).toEqual(newest);
+    }
   });
 
   /** Scores of the fixture's images: validation = 2 train/good + 2 defects, test = the rest of test/. */

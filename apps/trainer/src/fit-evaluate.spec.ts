@@ -86,7 +86,7 @@ describe('trainer CLI on generated demo data', () => {
     expect(report.model.kind).toBe('csflow');
     expect(report.exportIncludesBackbone).toBe(true);
     expect(report.latencyMs.n).toBe(5);
-    expect(report.backend).toMatch(/tfjs/);
+    expect(report.backend).toMatch(/^onnxruntime-node \d/);
   }, 600_000);
 
   it('fits and evaluates CFA (small preset, one epoch) through the same command functions', async () => {
@@ -101,7 +101,7 @@ describe('trainer CLI on generated demo data', () => {
     await runEvaluate(evCmd, log);
     const report = await readAndCheckReport(json, path.join(out, 'model.onnx'));
     expect(report.model.kind).toBe('cfa');
-    expect(report.backend).toMatch(/tfjs/);
+    expect(report.backend).toMatch(/^onnxruntime-node \d/);
     expect(report.imageAuroc).not.toBeNull();
   }, 600_000);
 

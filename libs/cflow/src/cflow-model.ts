@@ -78,7 +78,10 @@ export class CflowModel implements AnomalyModel {
     const grids = source.shapes.map((s) => ({ height: s.height, width: s.width }));
     const shape = { channels: source.shapes.map((s) => s.channels), conditionDim: cfg.conditionDim, couplingBlocks: cfg.couplingBlocks, hiddenRatio: cfg.hiddenRatio, clamp: cfg.clamp };
     const initial = initCflowWeights(shape, cfg.seed);
-    const checkpoint = options.checkpointDir ? await readCheckpoints(options.checkpointDir, shape.channels.length) : null;
+    // what a resumed fit must match: everything that shapes the training graphs, the batches or the schedule
+    const { threads: _threads, featureCacheBytes: _cache, ...trainingSettings } = cfg;
+    const identity = JSON.stringify({ ...trainingSettings, stages: source.shapes, images: trainImages.length, backbone: this.extractor.sha256 });
+    const checkpoint = options.checkpointDir ? await readCheckpoints(options.checkpointDir, identity) : null;
     const epochs = cfg.metaEpochs * cfg.subEpochs;
     const trainStarted = Date.now();
     let steps = 0;
@@ -99,7 +102,7 @@ export class CflowModel implements AnomalyModel {
       },
       onEpoch: async ({ epoch, meanLoss, states }) => {
         onProgress?.({ phase: 'train', epoch, epochs, loss: meanLoss, message: `meta-epoch ${Math.ceil(epoch / cfg.subEpochs)} of ${cfg.metaEpochs}` });
-        if (options.checkpointDir) await writeCheckpoints(options.checkpointDir, epoch, states());
+        if (options.checkpointDir) await writeCheckpoints(options.checkpointDir, identity, epoch, states());
       },
     });
     const imageSize: [number, number] = [trainImages[0].width, trainImages[0].height];

@@ -22,7 +22,7 @@ function logAbsDet(a: Float64Array, n: number): number {
 describe('CFlow-AD decoder', () => {
   it('its rotations are orthogonal (Q Q^T = I) for any size', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 12 }), fc.integer(), (n, seed) => {
+      fc.property(fc.oneof(fc.integer({ min: 1, max: 12 }), fc.constant(96)), fc.integer(), (n, seed) => {
         const t = randomRotationT(createRng(seed), n);
         for (let i = 0; i < n; i++)
           for (let j = 0; j < n; j++) {

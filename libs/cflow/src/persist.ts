@@ -53,16 +53,14 @@ export async function loadCflow<C>(dir: string): Promise<{ meta: SavedCflow<C>; 
   return { meta, weights: { shape: meta.shape, params, rotations } };
 }
 
-export async function writeCheckpoints(dir: string, epoch: number, states: readonly TrainingState[]): Promise<void> {
-  for (let s = 0; s < states.length; s++) await writeTrainingCheckpoint(dir, `cflow-checkpoint-s${s}`, SAVE_FORMAT, epoch, states[s]);
+const CHECKPOINT_FORMAT = 'defectlab-cflow-checkpoint/1';
+
+/** Writes every stage's training state after `epoch` epochs as one checkpoint pair. */
+export function writeCheckpoints(dir: string, identity: string, epoch: number, states: readonly TrainingState[]): Promise<void> {
+  return writeTrainingCheckpoint(dir, { format: CHECKPOINT_FORMAT, identity, epoch, states });
 }
 
-/** Every stage's checkpoint at one common epoch, or null when any is missing. */
-export async function readCheckpoints(dir: string, stages: number): Promise<{ epoch: number; states: TrainingState[] } | null> {
-  const found = [];
-  for (let s = 0; s < stages; s++) found.push(await readTrainingCheckpoint(dir, `cflow-checkpoint-s${s}`, SAVE_FORMAT));
-  if (found.some((f) => f === null)) return null;
-  const epochs = new Set(found.map((f) => f?.epoch));
-  if (epochs.size !== 1) return null;
-  return { epoch: found[0]?.epoch ?? 0, states: found.map((f) => (f as { state: TrainingState }).state) };
+/** The checkpoint in `dir`, or null; one of another identity is refused (CheckpointMismatchError). */
+export function readCheckpoints(dir: string, identity: string): Promise<{ epoch: number; states: TrainingState[] } | null> {
+  return readTrainingCheckpoint(dir, CHECKPOINT_FORMAT, identity);
 }

@@ -84,6 +84,10 @@ describe('FastflowModel (random-conv fixture, tiny demo images)', () => {
       expect((rr.resolvedConfig.training as { resumedFromEpoch: number }).resumedFromEpoch).toBe(2);
       expect(rr.finalLoss).toBe(rf.finalLoss);
       expect(Array.from((await resumed.score(test)).imageScores)).toEqual(Array.from((await full.score(test)).imageScores));
+      // a checkpoint of another configuration is refused, not resumed into the wrong graph
+      const other = createFastflow(extractor, { ...config, epochs: 4, hiddenRatio: 0.5 });
+      await expect(other.fit(train, { checkpointDir: ckpt })).rejects.toThrow(/another configuration.*refusing to resume/);
+      await other.dispose();
     } finally {
       await full.dispose();
       await first.dispose();

@@ -73,8 +73,11 @@ export class FastflowModel implements AnomalyModel {
     const source = await StageFeatureSource.create(this.extractor, trainImages, cfg.layers, { cacheBytes: cfg.featureCacheBytes, batchSize: cfg.batchSize, onProgress, signal });
     const shape = { stages: source.shapes, flowSteps: cfg.flowSteps, hiddenRatio: cfg.hiddenRatio, conv3x3Only: cfg.conv3x3Only, clamp: cfg.clamp };
     const initial = initFastflowWeights(shape, cfg.seed);
-    const checkpoint = options.checkpointDir ? await readCheckpoint(options.checkpointDir) : null;
     const batch = effectiveBatchSize(trainImages.length, cfg.batchSize);
+    // what a resumed fit must match: everything that shapes the training graph or the batches (not the epoch count)
+    const { epochs: _epochs, threads: _threads, featureCacheBytes: _cache, ...trainingSettings } = cfg;
+    const identity = JSON.stringify({ ...trainingSettings, stages: source.shapes, images: trainImages.length, batch, backbone: this.extractor.sha256 });
+    const checkpoint = options.checkpointDir ? await readCheckpoint(options.checkpointDir, identity) : null;
     const steps = Math.floor(trainImages.length / batch);
     const trainStarted = Date.now();
     let done = 0;
@@ -99,7 +102,7 @@ export class FastflowModel implements AnomalyModel {
       },
       onEpoch: async ({ epoch, meanLoss, state }) => {
         onProgress?.({ phase: 'train', epoch, epochs: cfg.epochs, loss: meanLoss });
-        if (options.checkpointDir) await writeCheckpoint(options.checkpointDir, epoch, state());
+        if (options.checkpointDir) await writeCheckpoint(options.checkpointDir, identity, epoch, state());
       },
     });
     this.trained = { weights: result.weights, imageSize: [trainImages[0].width, trainImages[0].height] };

@@ -7,7 +7,7 @@ import type { FastflowShape, FastflowWeights } from './network';
 export const SAVE_FORMAT = 'defectlab-fastflow-v1';
 const MODEL_JSON = 'fastflow.json';
 const WEIGHTS = 'weights.f32';
-const CHECKPOINT = 'fastflow-checkpoint';
+const CHECKPOINT_FORMAT = 'defectlab-fastflow-checkpoint/1';
 
 export interface SavedModel<C> {
   readonly format: string;
@@ -41,10 +41,13 @@ export async function loadModel<C>(dir: string): Promise<{ meta: SavedModel<C>; 
   return { meta, weights: { shape: meta.shape, params, perms: meta.perms.map((stage) => stage.map((p) => Int32Array.from(p))) } };
 }
 
-export function writeCheckpoint(dir: string, epoch: number, state: TrainingState): Promise<void> {
-  return writeTrainingCheckpoint(dir, CHECKPOINT, SAVE_FORMAT, epoch, state);
+/** Writes the training state after `epoch` epochs; `identity` names what a resumed fit must match. */
+export function writeCheckpoint(dir: string, identity: string, epoch: number, state: TrainingState): Promise<void> {
+  return writeTrainingCheckpoint(dir, { format: CHECKPOINT_FORMAT, identity, epoch, states: [state] });
 }
 
-export function readCheckpoint(dir: string): Promise<{ epoch: number; state: TrainingState } | null> {
-  return readTrainingCheckpoint(dir, CHECKPOINT, SAVE_FORMAT);
+/** The checkpoint in `dir`, or null; one of another identity is refused (CheckpointMismatchError). */
+export async function readCheckpoint(dir: string, identity: string): Promise<{ epoch: number; state: TrainingState } | null> {
+  const c = await readTrainingCheckpoint(dir, CHECKPOINT_FORMAT, identity);
+  return c && { epoch: c.epoch, state: c.states[0] };
 }

@@ -22,7 +22,8 @@ export async function openDatabase(config: DatabaseConfig, migrationsDir?: strin
   const sql = await openSqlConnection(config);
   try {
     const migrations = await applyMigrations(sql, await readMigrations(migrationsDir));
-    const prisma = new PrismaClient({ adapter: sql.prismaAdapter });
+    // query events (nothing listens by default): tests count queries with prisma.$on('query', ...)
+    const prisma = new PrismaClient({ adapter: sql.prismaAdapter, log: [{ emit: 'event', level: 'query' }] });
     await prisma.$connect();
     const interruptedImports = await cleanupInterruptedImports(prisma);
     return {

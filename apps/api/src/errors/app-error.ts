@@ -1,7 +1,28 @@
 import { HttpException } from '@nestjs/common';
 import type { TApiError } from '@defectlab/contracts';
 
-/** Every error the data side of the API answers with on purpose; the HTTP status follows from the code. */
+/** The codes of runs, the worker protocol and evaluations (thrown as runs/runs.errors.ts RunsError). */
+export type RunsErrorCode =
+  | 'RUN_NOT_FOUND'
+  | 'DATASET_VERSION_NOT_FOUND'
+  | 'ARTIFACT_NOT_FOUND'
+  | 'EVALUATION_NOT_FOUND'
+  | 'RUN_FINISHED'
+  | 'LEASE_NOT_HELD'
+  | 'LEASE_ENDED'
+  | 'ARTIFACT_OF_ANOTHER_RUN'
+  | 'EMPTY_ARTIFACT'
+  | 'ARTIFACT_TOO_LARGE'
+  | 'ARTIFACT_TYPE_NOT_ALLOWED'
+  | 'IMAGE_NOT_IN_VERSION'
+  | 'VERSIONS_OF_DIFFERENT_DATASETS'
+  | 'NOTHING_TO_RECOMPUTE'
+  | 'OPERATING_POINT_EXISTS';
+
+/**
+ * Every error the API answers with on purpose, one list for all features (no code has two meanings or two
+ * statuses); the HTTP status follows from the code, in `httpStatusOf` alone.
+ */
 export type AppErrorCode =
   | 'UNAUTHENTICATED'
   | 'INVALID_TOKEN'
@@ -38,7 +59,8 @@ export type AppErrorCode =
   | 'MALFORMED_JSON'
   | 'IMAGE_NOT_IN_VERSION'
   | 'NO_CHANGE'
-  | 'VERSIONS_OF_DIFFERENT_DATASETS';
+  | 'VERSIONS_OF_DIFFERENT_DATASETS'
+  | RunsErrorCode;
 
 /** The HTTP status of each code (exhaustive: a new code does not compile until it is mapped here). */
 export function httpStatusOf(code: AppErrorCode): number {
@@ -59,6 +81,10 @@ export function httpStatusOf(code: AppErrorCode): number {
     case 'BLOB_NOT_FOUND':
     case 'IMPORT_NOT_FOUND':
     case 'TARGET_NOT_FOUND':
+    case 'RUN_NOT_FOUND':
+    case 'DATASET_VERSION_NOT_FOUND':
+    case 'ARTIFACT_NOT_FOUND':
+    case 'EVALUATION_NOT_FOUND':
       return 404;
     case 'EMAIL_TAKEN':
     case 'LAST_ADMIN':
@@ -68,10 +94,17 @@ export function httpStatusOf(code: AppErrorCode): number {
     case 'VERSION_CONFLICT':
     case 'EXPORT_EXISTS':
     case 'FILE_CHANGED_DURING_IMPORT':
+    case 'RUN_FINISHED':
+    case 'LEASE_NOT_HELD':
+    case 'LEASE_ENDED':
+    case 'OPERATING_POINT_EXISTS':
       return 409;
     case 'UPLOAD_TOO_LARGE':
     case 'IMAGE_TOO_LARGE':
+    case 'ARTIFACT_TOO_LARGE':
       return 413;
+    case 'ARTIFACT_TYPE_NOT_ALLOWED':
+      return 415;
     case 'MALFORMED_JSON':
     case 'PATH_NOT_ALLOWED':
     case 'IMPORT_PATH_NOT_FOUND':
@@ -85,6 +118,9 @@ export function httpStatusOf(code: AppErrorCode): number {
     case 'IMAGE_NOT_IN_VERSION':
     case 'NO_CHANGE':
     case 'VERSIONS_OF_DIFFERENT_DATASETS':
+    case 'EMPTY_ARTIFACT':
+    case 'NOTHING_TO_RECOMPUTE':
+    case 'ARTIFACT_OF_ANOTHER_RUN':
       return 400;
   }
 }

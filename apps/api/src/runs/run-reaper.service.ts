@@ -51,32 +51,27 @@ export class RunReaper implements OnApplicationBootstrap, BeforeApplicationShutd
   async reap(now: Date = new Date()): Promise<ReapOutcome[]> {
     const timeout = this.config.heartbeatTimeoutSeconds;
     const cutoff = new Date(now.getTime() - timeout * 1000);
-    const prisma = this.repo.prisma;
-    const silent = await prisma.run.findMany({
-      where: { status: 'running', OR: [{ heartbeatAt: { lt: cutoff } }, { heartbeatAt: null }] },
-      select: { id: true, attempts: true, maxAttempts: true, workerId: true, heartbeatAt: true, cancelRequestedAt: true },
-    });
+    const silent = await this.repo.silentRuns(cutoff);
     const out: ReapOutcome[] = [];
     for (const r of silent) {
       const seen = r.heartbeatAt ? `${Math.round((now.getTime() - r.heartbeatAt.getTime()) / 1000)} s ago` : 'never';
       const lost = `attempt ${r.attempts} of ${r.maxAttempts}: worker ${r.workerId ?? '?'} stopped sending heartbeats (last ${seen}, limit ${timeout} s)`;
-      const guard = { id: r.id, status: 'running' as const, heartbeatAt: r.heartbeatAt };
       let outcome: ReapOutcome['outcome'];
       let reason: string;
       let count: number;
       if (r.cancelRequestedAt) {
         outcome = 'cancelled';
         reason = `cancelled; ${lost}`;
-        ({ count } = await prisma.run.updateMany({ where: guard, data: { status: 'cancelled', finishedAt: now, error: reason } }));
+        count = await this.repo.updateIfStillSilent(r, { status: 'cancelled', finishedAt: now, error: reason });
       } else if (r.attempts < r.maxAttempts) {
         outcome = 'retried';
         reason = `${lost}; queued again to resume from its last checkpoint`;
-        ({ count } = await prisma.run.updateMany({ where: guard, data: { status: 'queued', workerId: null, heartbeatAt: null, error: reason } }));
+        count = await this.repo.updateIfStillSilent(r, { status: 'queued', workerId: null, heartbeatAt: null, error: reason });
         if (count === 1) await this.queue.enqueue(r.id);
       } else {
         outcome = 'failed';
         reason = `${lost}; no attempts left`;
-        ({ count } = await prisma.run.updateMany({ where: guard, data: { status: 'failed', finishedAt: now, error: reason } }));
+        count = await this.repo.updateIfStillSilent(r, { status: 'failed', finishedAt: now, error: reason });
       }
       if (count === 1) {
         this.logger.warn({ runId: r.id, outcome, reason }, 'run reaped');

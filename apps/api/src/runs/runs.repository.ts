@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { TArtifact, TRun, TRunProgress, TRunProgressPoint } from '@defectlab/contracts';
+import type { TArtifact, TRun, TRunListItem, TRunProgress, TRunProgressPoint } from '@defectlab/contracts';
 import type { Database } from '../database/database';
 import { DATABASE } from '../database/database.module';
 import type { Prisma } from '../generated/prisma/client';
+import { EVALUATION_SELECT, toEvaluation } from '../evaluations/evaluation.mapper';
 import { RunsError } from './runs.errors';
 
 /** The columns a run is answered with. */
@@ -34,6 +35,13 @@ export const RUN_SELECT = {
   cancelRequestedAt: true,
 } satisfies Prisma.RunSelect;
 export type RunRow = Prisma.RunGetPayload<{ select: typeof RUN_SELECT }>;
+
+/** A run with the evaluation a runs-table row shows: the newest succeeded one. */
+export const RUN_LIST_SELECT = {
+  ...RUN_SELECT,
+  evaluations: { where: { status: 'succeeded' }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 1, select: EVALUATION_SELECT },
+} satisfies Prisma.RunSelect;
+export type RunListRow = Prisma.RunGetPayload<{ select: typeof RUN_LIST_SELECT }>;
 
 export const ARTIFACT_SELECT = {
   id: true,
@@ -99,9 +107,53 @@ export class RunsRepository {
     return r;
   }
 
-  async listRuns(where: Prisma.RunWhereInput, page: number, pageSize: number): Promise<{ items: RunRow[]; total: number }> {
+  /** Running runs whose last heartbeat is older than `cutoff` (or that never sent one). */
+  silentRuns(cutoff: Date) {
+    return this.db.prisma.run.findMany({
+      where: { status: 'running', OR: [{ heartbeatAt: { lt: cutoff } }, { heartbeatAt: null }] },
+      select: { id: true, attempts: true, maxAttempts: true, workerId: true, heartbeatAt: true, cancelRequestedAt: true },
+    });
+  }
+
+  /** Updates a silent run unless it moved meanwhile (still running, same last heartbeat); the rows changed (0 or 1). */
+  async updateIfStillSilent(r: { id: string; heartbeatAt: Date | null }, data: Prisma.RunUpdateManyMutationInput): Promise<number> {
+    const { count } = await this.db.prisma.run.updateMany({ where: { id: r.id, status: 'running', heartbeatAt: r.heartbeatAt }, data });
+    return count;
+  }
+
+  async datasetVersionExists(id: string): Promise<boolean> {
+    return (await this.db.prisma.datasetVersion.count({ where: { id } })) === 1;
+  }
+
+  createRun(data: Prisma.RunUncheckedCreateInput): Promise<RunRow> {
+    return this.db.prisma.run.create({ data, select: RUN_SELECT });
+  }
+
+  async deleteRun(id: string): Promise<void> {
+    await this.db.prisma.run.delete({ where: { id } });
+  }
+
+  /** Cancels a run still queued; false when it is no longer queued (a worker took it meanwhile). */
+  async cancelQueued(runId: string, now: Date): Promise<boolean> {
+    const n = await this.db.prisma.run.updateMany({
+      where: { id: runId, status: 'queued' },
+      data: { status: 'cancelled', cancelRequestedAt: now, finishedAt: now, error: 'cancelled before a worker took it' },
+    });
+    return n.count === 1;
+  }
+
+  /** Marks a running run for cancelling (its worker learns it from the next heartbeat answer). */
+  async requestCancel(runId: string, now: Date): Promise<void> {
+    await this.db.prisma.run.updateMany({ where: { id: runId, status: 'running', cancelRequestedAt: null }, data: { cancelRequestedAt: now } });
+  }
+
+  /**
+   * A page of runs, each with its newest succeeded evaluation: one findMany whose nested selects Prisma
+   * loads per relation for the whole page (a fixed number of queries, whatever the page size; no query per run).
+   */
+  async listRuns(where: Prisma.RunWhereInput, page: number, pageSize: number): Promise<{ items: RunListRow[]; total: number }> {
     const [items, total] = await Promise.all([
-      this.db.prisma.run.findMany({ where, select: RUN_SELECT, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], skip: (page - 1) * pageSize, take: pageSize }),
+      this.db.prisma.run.findMany({ where, select: RUN_LIST_SELECT, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], skip: (page - 1) * pageSize, take: pageSize }),
       this.db.prisma.run.count({ where }),
     ]);
     return { items, total };
@@ -125,4 +177,10 @@ export class RunsRepository {
     if (!a) throw new RunsError('ARTIFACT_NOT_FOUND', `no artifact ${id}`);
     return a;
   }
+}
+
+/** A runs-list row: the run plus its newest succeeded evaluation. */
+export function toRunListItem(r: RunListRow): TRunListItem {
+  const { evaluations, ...run } = r;
+  return { ...toRun(run), latestEvaluation: evaluations[0] ? toEvaluation(evaluations[0]) : null };
 }

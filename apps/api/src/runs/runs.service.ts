@@ -7,7 +7,7 @@ import type { ServedArtifact } from './artifact-response-headers';
 import { JobQueue } from '../queue/job-queue.service';
 import type { Prisma } from '../generated/prisma/client';
 import { RunsError } from './runs.errors';
-import { RUN_SELECT, RunsRepository, toArtifact, toRun } from './runs.repository';
+import { RunsRepository, toArtifact, toRun, toRunListItem } from './runs.repository';
 
 type CreateRunInput = z.output<typeof ZCreateRunInput>;
 
@@ -22,8 +22,7 @@ export class RunsService {
 
   /** Stores a queued run and enqueues its job. */
   async create(input: CreateRunInput, createdById: string): Promise<TRun> {
-    const version = await this.repo.prisma.datasetVersion.findUnique({ where: { id: input.datasetVersionId }, select: { id: true } });
-    if (!version) {
+    if (!(await this.repo.datasetVersionExists(input.datasetVersionId))) {
       throw new RunsError('DATASET_VERSION_NOT_FOUND', `no dataset version ${input.datasetVersionId}`, [
         { path: 'body.datasetVersionId', message: 'no such dataset version' },
       ]);
@@ -35,8 +34,7 @@ export class RunsService {
     };
     // ZCreateRunInput has checked that the config resolves; this is the one place it is resolved
     const resolvedConfig = resolveModelConfig(input.kind, input.config, input.seed);
-    const run = await this.repo.prisma.run.create({
-      data: {
+    const run = await this.repo.createRun({
         kind: input.kind,
         preset: resolvedConfig.preset,
         config: config as Prisma.InputJsonValue,
@@ -45,13 +43,11 @@ export class RunsService {
         seed: input.seed,
         maxAttempts: input.maxAttempts,
         createdById,
-      },
-      select: RUN_SELECT,
     });
     try {
       await this.queue.enqueue(run.id);
     } catch (err) {
-      await this.repo.prisma.run.delete({ where: { id: run.id } });
+      await this.repo.deleteRun(run.id);
       throw err;
     }
     return toRun(run);
@@ -64,7 +60,7 @@ export class RunsService {
       ...(q.datasetVersionId ? { datasetVersionId: q.datasetVersionId } : {}),
     };
     const { items, total } = await this.repo.listRuns(where, q.page, q.pageSize);
-    return { items: items.map(toRun), page: q.page, pageSize: q.pageSize, total };
+    return { items: items.map(toRunListItem), page: q.page, pageSize: q.pageSize, total };
   }
 
   async get(runId: string): Promise<TRun> {
@@ -84,15 +80,11 @@ export class RunsService {
     const run = await this.repo.findRun(runId);
     const now = new Date();
     if (run.status === 'queued') {
-      const n = await this.repo.prisma.run.updateMany({
-        where: { id: runId, status: 'queued' },
-        data: { status: 'cancelled', cancelRequestedAt: now, finishedAt: now, error: 'cancelled before a worker took it' },
-      });
-      if (n.count === 1) return this.get(runId);
+      if (await this.repo.cancelQueued(runId, now)) return this.get(runId);
       return this.cancel(runId); // a worker took it meanwhile
     }
     if (run.status === 'running') {
-      await this.repo.prisma.run.updateMany({ where: { id: runId, status: 'running', cancelRequestedAt: null }, data: { cancelRequestedAt: now } });
+      await this.repo.requestCancel(runId, now);
       return this.get(runId);
     }
     throw new RunsError('RUN_FINISHED', `run ${runId} already ended (${run.status})`);

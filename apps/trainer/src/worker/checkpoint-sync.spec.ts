@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { readTrainingCheckpoint, writeTrainingCheckpoint } from '@defectlab/ml-core';
 import { CheckpointSync } from './checkpoint-sync';
 
 /** Writes a checkpoint pair the way libs/csflow does: data file first, then the metadata. */
@@ -41,5 +42,16 @@ describe('CheckpointSync', () => {
     await fs.writeFile(path.join(sync.dir, 'checkpoint.bin'), 'weights-2, metadata not yet renamed');
     expect(await sync.syncIfChanged()).toBeNull();
     expect(uploads).toHaveLength(0);
+  });
+
+  it('uploads and restores the checkpoint pair the ONNX-engine models write (libs/ml-core, used by fastflow and cflow)', async () => {
+    const uploads: Buffer[] = [];
+    const sync = new CheckpointSync(path.join(tmp, 'd'), path.join(tmp, 'd.tar'), async (b) => void uploads.push(b));
+    const states = [{ step: 3, tensors: new Map([['w', Float32Array.of(1, 2, 3)]]) }];
+    await writeTrainingCheckpoint(sync.dir, { format: 'f', identity: 'i', epoch: 3, states });
+    expect(await sync.syncIfChanged()).toBe(3);
+    const restored = new CheckpointSync(path.join(tmp, 'e'), path.join(tmp, 'e.tar'), async () => undefined);
+    expect(await restored.restore(uploads[0])).toBe(3);
+    expect((await readTrainingCheckpoint(restored.dir, 'f', 'i'))?.states[0].tensors.get('w')).toEqual(Float32Array.of(1, 2, 3));
   });
 });

@@ -197,6 +197,8 @@ export const ZTrainStepEntry = z.object({
   /** FLOPs of one step (forward + backward + update) counted from the training graph; null when not counted. */
   gflopPerStep: z.number().nullable(),
   gflops: z.number().nullable(),
+  /** gflopPerStep / cpuSecondsPerStep. */
+  gflopsPerCpuSecond: z.number().nullable(),
   /** Peak resident memory of the process that ran the entry (one process per entry). */
   peakRssBytes: z.number().nullable(),
   /** Bytes of parameters + optimizer state fed in and returned by every step (ONNX engine). */
@@ -211,6 +213,8 @@ export const ZTrainSteps = z.object({
   referenceConvGflops: z.number().nullable(),
   /** The same reference per thread count. */
   referenceConvGflopsByThreads: z.record(z.string(), z.number().nullable()),
+  /** The reference per CPU-second (FLOPs / user+system seconds), per thread count: comparable with the entries' gflopsPerCpuSecond on a loaded machine. */
+  referenceConvGflopsPerCpuSecond: z.record(z.string(), z.number().nullable()),
   loadAverageStart: z.number(),
   loadAverageEnd: z.number(),
   notes: z.array(z.string()),

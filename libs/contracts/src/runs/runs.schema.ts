@@ -4,6 +4,7 @@ import { ZModelKind, type TModelKind } from '../evaluation/model-kind.schema';
 import { ZCfaRunConfig, ZCflowRunConfig, ZCsflowRunConfig, ZFastflowRunConfig, ZPatchcoreRunConfig, resolveModelConfig } from '../models/model-config';
 import { ZSplitRule } from '../evaluation/split-rule.schema';
 import { ZPageQuery, zPage, ZTimestamp } from '../paging/page.schema';
+import { ZEvaluation } from './evaluations.schema';
 
 /** queued -> running -> succeeded | failed | cancelled (a lost worker sends a run back to queued while attempts remain). */
 export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
@@ -112,7 +113,13 @@ export const ZListRunsQuery = ZPageQuery.extend({
   kind: ZModelKind.optional(),
   datasetVersionId: z.uuid().optional(),
 });
-export const ZRunPage = zPage(ZRun);
+/**
+ * A runs-list row: the run with the evaluation its table row shows (the newest succeeded one; null when
+ * none), read in the same request, so a table of N runs costs one request and no query per run.
+ */
+export const ZRunListItem = ZRun.extend({ latestEvaluation: ZEvaluation.nullable() });
+export type TRunListItem = z.infer<typeof ZRunListItem>;
+export const ZRunPage = zPage(ZRunListItem);
 export type TRunPage = z.infer<typeof ZRunPage>;
 
 /** One stored progress report (the loss curve and ETA come from these). */

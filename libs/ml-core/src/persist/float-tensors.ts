@@ -1,7 +1,7 @@
 /**
  * float32 tensors on disk: several arrays concatenated into one little-endian file (the host's byte
- * order), and a training state (parameters + optimizer state + step) as a checkpoint pair
- * `<name>.json` + `<name>.f32` that replaces the previous one.
+ * order), and training states (parameters + optimizer state + step, one per training session) as the
+ * checkpoint pair `checkpoint.bin` + `checkpoint.json` that the trainer's checkpoint sync uploads.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -38,33 +38,70 @@ export async function readFloatTensors(file: string, sizes: readonly number[]): 
   });
 }
 
+/** The pair the trainer's checkpoint sync uploads and restores (apps/trainer/src/worker/checkpoint-sync.ts). */
+export const CHECKPOINT_BIN = 'checkpoint.bin';
+export const CHECKPOINT_JSON = 'checkpoint.json';
+
 interface CheckpointMeta {
   readonly format: string;
+  /** What the checkpoint must match to be resumed (the training graph's shapes and settings), as text. */
+  readonly identity: string;
+  /** Epochs fully completed. */
   readonly epoch: number;
-  readonly step: number;
-  readonly names: string[];
-  readonly sizes: number[];
+  readonly blobBytes: number;
+  /** One entry per training session (e.g. one per stage decoder). */
+  readonly states: ReadonlyArray<{ readonly step: number; readonly names: string[]; readonly sizes: number[] }>;
 }
 
-/** Writes `state` after `epoch` epochs as `<name>.json` + `<name>.f32` in `dir` (created if missing). */
-export async function writeTrainingCheckpoint(dir: string, name: string, format: string, epoch: number, state: TrainingState): Promise<void> {
+export class CheckpointMismatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CheckpointMismatchError';
+  }
+}
+
+/**
+ * Writes the training states after `epoch` epochs into `dir` as `checkpoint.bin` + `checkpoint.json`, each
+ * under a temporary name and renamed (the JSON last; it records the blob's size, so a torn pair is detected).
+ */
+export async function writeTrainingCheckpoint(dir: string, c: { format: string; identity: string; epoch: number; states: readonly TrainingState[] }): Promise<void> {
   await fs.mkdir(dir, { recursive: true });
-  const names = [...state.tensors.keys()];
-  const tensors = names.map((n) => state.tensors.get(n) as Float32Array);
-  await writeFloatTensors(path.join(dir, `${name}.f32`), tensors);
-  const meta: CheckpointMeta = { format, epoch, step: state.step, names, sizes: tensors.map((t) => t.length) };
-  await fs.writeFile(path.join(dir, `${name}.json`), JSON.stringify(meta));
+  const arrays: Float32Array[] = [];
+  const states = c.states.map((st) => {
+    const names = [...st.tensors.keys()];
+    const tensors = names.map((n) => st.tensors.get(n) as Float32Array);
+    arrays.push(...tensors);
+    return { step: st.step, names, sizes: tensors.map((t) => t.length) };
+  });
+  const bin = path.join(dir, CHECKPOINT_BIN);
+  const json = path.join(dir, CHECKPOINT_JSON);
+  await writeFloatTensors(`${bin}.tmp`, arrays);
+  const meta: CheckpointMeta = { format: c.format, identity: c.identity, epoch: c.epoch, blobBytes: arrays.reduce((n, a) => n + a.byteLength, 0), states };
+  await fs.writeFile(`${json}.tmp`, JSON.stringify(meta));
+  await fs.rename(`${bin}.tmp`, bin);
+  await fs.rename(`${json}.tmp`, json);
 }
 
-/** The checkpoint `name` in `dir`, or null when there is none; a different `format` is an error. */
-export async function readTrainingCheckpoint(dir: string, name: string, format: string): Promise<{ epoch: number; state: TrainingState } | null> {
+/**
+ * The checkpoint in `dir`, or null when there is none.
+ * @throws CheckpointMismatchError for another format or identity (another config, shape or data), or a torn pair
+ */
+export async function readTrainingCheckpoint(dir: string, format: string, identity: string): Promise<{ epoch: number; states: TrainingState[] } | null> {
   let meta: CheckpointMeta;
   try {
-    meta = JSON.parse(await fs.readFile(path.join(dir, `${name}.json`), 'utf8')) as CheckpointMeta;
+    meta = JSON.parse(await fs.readFile(path.join(dir, CHECKPOINT_JSON), 'utf8')) as CheckpointMeta;
   } catch {
     return null;
   }
-  if (meta.format !== format) throw new Error(`checkpoint ${name} in ${dir} has format ${String(meta.format)}, expected ${format}`);
-  const arrays = await readFloatTensors(path.join(dir, `${name}.f32`), meta.sizes);
-  return { epoch: meta.epoch, state: { step: meta.step, tensors: new Map(meta.names.map((n, i) => [n, arrays[i]])) } };
+  if (meta.format !== format) throw new CheckpointMismatchError(`the checkpoint in ${dir} has format ${String(meta.format)}, expected ${format}: refusing to resume`);
+  if (meta.identity !== identity) throw new CheckpointMismatchError(`the checkpoint in ${dir} is of another configuration (${meta.identity}; this run: ${identity}): refusing to resume`);
+  let arrays: Float32Array[];
+  try {
+    arrays = await readFloatTensors(path.join(dir, CHECKPOINT_BIN), meta.states.flatMap((s) => s.sizes));
+  } catch (e) {
+    throw new CheckpointMismatchError(`torn checkpoint in ${dir}: ${(e as Error).message}`);
+  }
+  let at = 0;
+  const states = meta.states.map((s) => ({ step: s.step, tensors: new Map(s.names.map((n) => [n, arrays[at++]] as const)) }));
+  return { epoch: meta.epoch, states };
 }

@@ -1,6 +1,6 @@
 'use client';
 
-import { getImport, importDataset, ZDatasetName, ZProductLine, type TImportProgress, type TImportResult } from '@defectlab/contracts';
+import { importDataset, listImports, ZDatasetName, ZProductLine, type TImportProgress, type TImportResult } from '@defectlab/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { requestHeaders } from '../../api/request-headers';
@@ -13,7 +13,7 @@ type Source = 'path' | 'archive';
 /**
  * Imports a dataset (engineers): an MVTec-layout folder on the server, inside the import root, through the
  * typed API client; or a .tar / .tar.gz archive uploaded with a progress bar (bytes sent, then the server's
- * import progress, GET /api/imports/:importId, while it validates and stores the images).
+ * import progress from GET /api/imports while it validates and stores the images).
  */
 export function ImportForm() {
   const api = useApi();
@@ -28,12 +28,13 @@ export function ImportForm() {
   const [result, setResult] = useState<TImportResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const busy = importId !== null && result === null && error === null;
+  // the imports list (not GET /api/imports/:id, which answers 404 until the server has registered this import)
   const progress = useQuery({
-    queryKey: ['imports', importId],
-    queryFn: () => api(getImport, { params: { importId: importId as string } }),
+    queryKey: ['imports', 'list'],
+    queryFn: () => api(listImports),
     enabled: busy,
     refetchInterval: 500,
-    retry: false,
+    select: (list) => list.find((i) => i.importId === importId) ?? null,
   });
 
   const submit = async (e: FormEvent) => {

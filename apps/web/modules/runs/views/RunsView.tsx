@@ -8,7 +8,7 @@ import { useAuth } from '../../auth/hooks/useAuth';
 import { useDatasets } from '../../datasets/hooks/useDatasets';
 import { formatBytes, formatDateTime, formatDuration, formatMs, formatPercent } from '../../ui/format';
 import { RunStatus } from '../components/RunStatus';
-import { useEvaluationsOfRuns, useRuns } from '../hooks/useRuns';
+import { useRuns } from '../hooks/useRuns';
 import { sortSummaries, summarizeRun, type SortKey } from '../lib/run-summary';
 
 const COLUMNS: { key: SortKey | null; label: string }[] = [
@@ -38,7 +38,8 @@ export function RunsView() {
   const datasets = useDatasets();
   const datasetNames = new Map((datasets.data ?? []).map((d) => [d.id, d.name]));
   const items = useMemo(() => runs.data?.items ?? [], [runs.data]);
-  const evals = useEvaluationsOfRuns(items);
+  // each row's evaluation comes with the runs list (one request for the table, no request per run)
+  const evals = useMemo(() => new Map(items.map((r) => [r.id, r.latestEvaluation ? [r.latestEvaluation] : []])), [items]);
   const [pointName, setPointName] = useState('');
   const pointNames = useMemo(
     () => [...new Set([...evals.values()].flat().flatMap((e) => e.operatingPoints.filter((p) => p.reportSplit === 'test').map((p) => p.name)))].sort(),

@@ -1,0 +1,17 @@
+import { RunsError } from '../runs/runs.errors';
+import { AppError, httpStatusOf } from './app-error';
+
+describe('coded errors', () => {
+  it('maps every feature\'s codes through the one httpStatusOf (runs codes included)', () => {
+    const e = new RunsError('LEASE_NOT_HELD', 'another claim holds it');
+    expect(e).toBeInstanceOf(AppError);
+    expect(e.getStatus()).toBe(httpStatusOf('LEASE_NOT_HELD'));
+    expect(e.getResponse()).toEqual({ code: 'LEASE_NOT_HELD', message: 'another claim holds it' });
+    expect(httpStatusOf('RUN_NOT_FOUND')).toBe(404);
+    expect(httpStatusOf('ARTIFACT_TYPE_NOT_ALLOWED')).toBe(415);
+    expect(httpStatusOf('ARTIFACT_TOO_LARGE')).toBe(413);
+    // the codes both enums used to define answer the same status wherever they are thrown
+    expect(new RunsError('IMAGE_NOT_IN_VERSION', 'x').getStatus()).toBe(new AppError('IMAGE_NOT_IN_VERSION', 'x').getStatus());
+    expect(new RunsError('VERSIONS_OF_DIFFERENT_DATASETS', 'x').getStatus()).toBe(400);
+  });
+});
