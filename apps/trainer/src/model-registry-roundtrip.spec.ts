@@ -15,6 +15,8 @@ const TINY: Record<string, Record<string, unknown>> = {
   csflow: { preset: 'small', epochs: 1, featureChannels: 8, hiddenChannels: 8, blocks: 1, inputSize: 64 },
   patchcore: { preset: 'small', preprocessingDim: 32, targetDim: 16, coresetProjectionDim: 8, numNeighbors: 3, inputSize: 64 },
   cfa: { preset: 'small', epochs: 1, inputSize: 64 },
+  fastflow: { preset: 'small', epochs: 1, flowSteps: 2, hiddenRatio: 0.5, inputSize: 64 },
+  cflow: { preset: 'small', metaEpochs: 1, subEpochs: 1, couplingBlocks: 2, conditionDim: 16, fiberBatchSize: 64, inputSize: 64 },
 };
 
 /**
