@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { cropDeviations, resolveSplitRule, type TImageInput, type TRunConfig, type TSplitRule } from '@defectlab/contracts';
+import { cropDeviations, paperPresetDeviation, resolveSplitRule, type TImageInput, type TRunConfig, type TSplitRule } from '@defectlab/contracts';
 import type { AnomalyModel, DecodedImage, FitProgress } from '@defectlab/ml-core';
 import type { TrainingCropSetting } from '@defectlab/datasets';
 import { descriptorFor, openBackbone, type ResolvedBackbone } from '../backbone/resolve-backbone';
@@ -124,7 +124,7 @@ export async function fitModel(options: FitRunOptions, log: Log, onProgress: (p:
         wallSeconds: report.wallSeconds,
         epochsRun: report.epochsRun,
         finalLoss: report.finalLoss,
-        deviations: [...report.deviations, ...cropDeviations(crops)],
+        deviations: [...report.deviations, ...paperPresetDeviation(entry.kind, config), ...cropDeviations(crops)],
         resolvedConfig: report.resolvedConfig,
         notes,
       },

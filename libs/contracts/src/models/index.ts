@@ -5,3 +5,4 @@ export * from './model-config';
 export * from './fastflow.config';
 export * from './cflow.config';
 export * from './training-crops';
+export * from './paper-differences';
