@@ -73,7 +73,19 @@ export class RunGroupsService {
       }
       return { groupId: group.id, ids };
     });
-    for (const id of runIds.ids) await this.queue.enqueue(id);
+    for (const [i, id] of runIds.ids.entries()) {
+      try {
+        await this.queue.enqueue(id);
+      } catch (err) {
+        // the runs already enqueued go on; the others are recorded as failed with the reason, then the error surfaces
+        const rest = runIds.ids.slice(i);
+        await this.repo.prisma.run.updateMany({
+          where: { id: { in: rest }, status: 'queued' },
+          data: { status: 'failed', finishedAt: new Date(), error: `could not be queued: ${(err as Error).message}` },
+        });
+        throw err;
+      }
+    }
     return this.repo.findGroup(runIds.groupId);
   }
 
