@@ -53,10 +53,12 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('run g
     for (const { gridPoint, run } of group.runs) {
       expect(run.status).toBe('queued');
       expect(run.seed).toBe(3);
+      expect(run.runGroupId).toBe(group.id);
       expect(run.resolvedConfig).toEqual(resolveModelConfig('fastflow', { preset: 'small', cropsPerImage: 2, ...gridPoint }, 3));
     }
     const again = ZRunGroup.parse((await api.http.get(`/api/run-groups/${group.id}`).set(viewer).expect(200)).body);
     expect(again.runs.map((r) => r.run.id)).toEqual(group.runs.map((r) => r.run.id));
+    expect((await api.http.get(`/api/runs/${group.runs[0].run.id}`).set(viewer).expect(200)).body.runGroupId).toBe(group.id);
     const page = ZRunGroupPage.parse((await api.http.get('/api/run-groups').set(viewer).expect(200)).body);
     expect(page.items.map((g) => g.id)).toContain(group.id);
   });

@@ -104,6 +104,8 @@ export const ZRun = z.object({
   finishedAt: ZTimestamp.nullable(),
   heartbeatAt: ZTimestamp.nullable(),
   cancelRequestedAt: ZTimestamp.nullable(),
+  /** The sweep (run group) this run belongs to, or null for a single run (absent in answers from before sweeps). */
+  runGroupId: z.uuid().nullable().optional(),
 });
 export type TRun = z.infer<typeof ZRun>;
 
