@@ -104,9 +104,24 @@ async function waitForHttp(url: string, what: string, child: ChildProcess, timeo
   throw new Error(`${what} did not answer at ${url} within ${timeoutMs / 1000} s`);
 }
 
-function stopAll(code: number): never {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  process.exit(code);
+let stopping = false;
+
+/**
+ * Stops every child and exits once they have (at most 15 s): the API closes its database before `npm start`
+ * returns, so whoever waits for it (a script, the e2e tests removing the data folder) finds the folder at rest,
+ * and no child is left writing its log into a closed pipe.
+ */
+function stopAll(code: number): void {
+  if (stopping) return;
+  stopping = true;
+  const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
+  for (const child of running) child.kill('SIGTERM');
+  const exited = running.map((c) => new Promise<void>((resolve) => c.once('exit', () => resolve())));
+  const deadline = new Promise<void>((resolve) => setTimeout(resolve, 15_000).unref());
+  void Promise.race([Promise.all(exited), deadline]).then(() => {
+    logFile?.end();
+    process.exit(code);
+  });
 }
 
 async function main(): Promise<void> {
@@ -144,7 +159,9 @@ async function main(): Promise<void> {
       DEFECTLAB_WORKER_ID: `embedded-${process.pid}`,
     }, 'worker');
     // a worker that stops leaves the platform up (runs wait in the queue; the reaper retries a lost one)
-    worker.on('exit', (code) => log(`the embedded trainer worker stopped (exit code ${code}); queued runs wait for a worker`));
+    worker.on('exit', (code) => {
+      if (!stopping) log(`the embedded trainer worker stopped (exit code ${code}); queued runs wait for a worker`);
+    });
   }
 
   const web = run(process.execPath, [NEXT_BIN, 'start', WEB_DIR, '-H', HOST, '-p', String(WEB_PORT)], { DEFECTLAB_API_ORIGIN: apiUrl }, 'web');
@@ -153,6 +170,7 @@ async function main(): Promise<void> {
 
   for (const [name, child] of [['API', api], ['web app', web]] as const) {
     child.on('exit', (code) => {
+      if (stopping) return;
       log(`the ${name} stopped (exit code ${code}); stopping the platform`);
       stopAll(code ?? 1);
     });

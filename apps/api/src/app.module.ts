@@ -11,6 +11,7 @@ import { HealthModule } from './health/health.module';
 import { LabelsModule } from './labels/labels.module';
 import { OpenApiModule } from './openapi/openapi.module';
 import { RunsModule } from './runs/runs.module';
+import { RunGroupsModule } from './run-groups/run-groups.module';
 import type { ArtifactStore } from './storage/artifact-store';
 import { StorageModule } from './storage/storage.module';
 import { TargetsModule } from './targets/targets.module';
@@ -44,6 +45,7 @@ export class AppModule {
         LabelsModule,
         TargetsModule,
         RunsModule,
+        RunGroupsModule,
         WorkersModule,
         EvaluationsModule,
       ],

@@ -1,11 +1,12 @@
 /**
- * The trainer CLI (no server needed): `fit` and `evaluate`, the same code path as the worker.
+ * The trainer CLI (no server needed): `fit`, `evaluate` and `sweep`, the same code path as the worker.
  * Progress goes to stderr; bad input exits with code 2 and one clear line, other failures with 1.
  * Usage: npm run cli -- --help
  */
 import { DatasetError } from '@defectlab/datasets';
 import { parseArgs, USAGE } from './cli/parse-args';
 import { runEvaluate, runFit } from './cli/run-command';
+import { runSweep } from './cli/sweep-command';
 import { UserError } from './user-error';
 
 const log = (line: string): void => {
@@ -22,6 +23,12 @@ async function main(argv: readonly string[]): Promise<number> {
     const r = await runFit(cmd, log);
     process.stdout.write(`${r.outDir}\n`);
     return 0;
+  }
+  if (cmd.command === 'sweep') {
+    const plan = await runSweep(cmd, log);
+    const failed = plan.runs.filter((r) => r.status === 'failed').length;
+    process.stdout.write(`${plan.runs.map((r) => r.dir).join('\n')}\n`);
+    return failed > 0 ? 1 : 0;
   }
   const report = await runEvaluate(cmd, log);
   const f1 = report.operatingPoints.find((p) => p.name === 'f1-max');

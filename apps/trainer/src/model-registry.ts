@@ -108,48 +108,38 @@ export function pickPatchcoreLayers(backbone: BackboneLayers): string[] {
   return pool.slice(0, 2).map((l) => l.name);
 }
 
-const cfa: ModelEntry = {
-  kind: 'cfa',
-  smallestConfig: { preset: 'small' },
-  exportIncludesBackbone: true,
-  bindToBackbone(config, backbone) {
-    const preset = CFA_PRESETS[config.preset as keyof typeof CFA_PRESETS];
-    // CFA uses the first three stages, fine to coarse: on another backbone, its three finest taps
-    const finest = () => [...backbone.layers].sort((a, b) => a.stride - b.stride).slice(0, 3).map((l) => l.name);
-    return bindLayers('cfa', config, preset.layers, backbone, () => ({ layers: finest(), why: 'its three finest taps' }));
-  },
-  create: (extractor, config) => createCfa(extractor, config),
-  load: (dir, extractor) => CfaModel.load(dir, extractor),
-};
-
-/** The `count` finest taps of a backbone (stage-per-flow models on a backbone other than their preset's). */
+/** The `count` finest taps of a backbone (stage-per-scale models on a backbone other than their preset's). */
 function finestTaps(backbone: BackboneLayers, count: number): string[] {
   return [...backbone.layers].sort((a, b) => a.stride - b.stride).slice(0, count).map((l) => l.name);
 }
 
-const fastflow: ModelEntry = {
-  kind: 'fastflow',
-  smallestConfig: { preset: 'small' },
-  exportIncludesBackbone: true,
-  bindToBackbone(config, backbone) {
-    const preset = FASTFLOW_PRESETS[config.preset as keyof typeof FASTFLOW_PRESETS];
-    return bindLayers('fastflow', config, preset.layers, backbone, () => ({ layers: finestTaps(backbone, preset.layers.length), why: `its ${preset.layers.length} finest taps` }));
-  },
-  create: async (extractor, config) => createFastflow(extractor, config),
-  load: (dir, extractor) => FastflowModel.load(dir, extractor),
-};
+/**
+ * A model that taps its preset's backbone stages, fine to coarse (CFA: the first three; FastFlow and CFlow-AD:
+ * their preset's list): on another backbone, as many of that backbone's finest taps.
+ */
+function stageTappingEntry(
+  kind: TModelKind,
+  presets: Readonly<Record<string, { readonly layers: readonly string[] }>>,
+  create: ModelEntry['create'],
+  load: ModelEntry['load'],
+): ModelEntry {
+  return {
+    kind,
+    smallestConfig: { preset: 'small' },
+    exportIncludesBackbone: true,
+    bindToBackbone(config, backbone) {
+      const preset = presets[config.preset as string];
+      const n = preset.layers.length;
+      return bindLayers(kind, config, preset.layers, backbone, () => ({ layers: finestTaps(backbone, n), why: `its ${n === 3 ? 'three' : n} finest taps` }));
+    },
+    create,
+    load,
+  };
+}
 
-const cflow: ModelEntry = {
-  kind: 'cflow',
-  smallestConfig: { preset: 'small' },
-  exportIncludesBackbone: true,
-  bindToBackbone(config, backbone) {
-    const preset = CFLOW_PRESETS[config.preset as keyof typeof CFLOW_PRESETS];
-    return bindLayers('cflow', config, preset.layers, backbone, () => ({ layers: finestTaps(backbone, preset.layers.length), why: `its ${preset.layers.length} finest taps` }));
-  },
-  create: async (extractor, config) => createCflow(extractor, config),
-  load: (dir, extractor) => CflowModel.load(dir, extractor),
-};
+const cfa = stageTappingEntry('cfa', CFA_PRESETS, (extractor, config) => createCfa(extractor, config), (dir, extractor) => CfaModel.load(dir, extractor));
+const fastflow = stageTappingEntry('fastflow', FASTFLOW_PRESETS, async (extractor, config) => createFastflow(extractor, config), (dir, extractor) => FastflowModel.load(dir, extractor));
+const cflow = stageTappingEntry('cflow', CFLOW_PRESETS, async (extractor, config) => createCflow(extractor, config), (dir, extractor) => CflowModel.load(dir, extractor));
 
 const REGISTRY: Partial<Record<TModelKind, ModelEntry>> = { csflow, patchcore, cfa, fastflow, cflow };
 

@@ -4,6 +4,7 @@ import { DATASET_ENDPOINTS } from './datasets/datasets.endpoints';
 import { getHealth, getOpenApiDocument } from './health/health.endpoints';
 import { LABEL_ENDPOINTS } from './labels/labels.endpoints';
 import { RUN_ENDPOINTS } from './runs/runs.endpoints';
+import { RUN_GROUP_ENDPOINTS } from './run-groups/run-groups.endpoints';
 import { TARGET_ENDPOINTS } from './targets/targets.endpoints';
 import { VERSION_ENDPOINTS } from './versions/versions.endpoints';
 import { WORKER_ENDPOINTS } from './workers/workers.endpoints';
@@ -18,5 +19,6 @@ export const API_ENDPOINTS: readonly Endpoint[] = [
   ...LABEL_ENDPOINTS,
   ...TARGET_ENDPOINTS,
   ...RUN_ENDPOINTS,
+  ...RUN_GROUP_ENDPOINTS,
   ...WORKER_ENDPOINTS,
 ];

@@ -5,6 +5,7 @@
  * position carries the same number of channels, so the plain mean over all positions of all three
  * scales equals the paper's image score, the mean of 0.5 * z^2 over all latent entries.
  */
+import { aggregateMap, type AggregateMethod } from '@defectlab/metrics';
 import type { Tensor } from '@defectlab/ml-core';
 import type { ScoreMode } from './config';
 
@@ -33,7 +34,8 @@ export function positionScores(z: Tensor): Tensor {
 /**
  * Aggregates the position scores of all scales into one score per image.
  * @param scales per scale [N, 1, Hs, Ws] (as from `positionScores` or the ONNX graph)
- * @param mode 'mean' (paper), 'std' (seed project), 'max', or 'topk' (mean of the top `topKFraction`)
+ * @param mode 'mean' (paper), 'std' (seed project), 'max', or 'topk' (mean of the top `topKFraction`); aggregated by
+ *   libs/metrics' `aggregateMap`, the one implementation
  * @returns Float32Array of length N
  */
 export function imageScores(scales: readonly Tensor[], mode: ScoreMode, topKFraction = 0.01): Float32Array {
@@ -45,28 +47,12 @@ export function imageScores(scales: readonly Tensor[], mode: ScoreMode, topKFrac
       const plane = s.dims[2] * s.dims[3];
       for (let p = 0; p < plane; p++) values.push(s.data[i * plane + p]);
     }
-    out[i] = aggregate(values, mode, topKFraction);
+    out[i] = aggregateMap(values, methodOf(mode, topKFraction));
   }
   return out;
 }
 
-function aggregate(values: number[], mode: ScoreMode, topKFraction: number): number {
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  switch (mode) {
-    case 'mean':
-      return mean;
-    case 'std':
-      return Math.sqrt(values.reduce((a, v) => a + (v - mean) * (v - mean), 0) / values.length);
-    case 'max':
-      return values.reduce((a, b) => Math.max(a, b), -Infinity);
-    case 'topk': {
-      const k = Math.max(1, Math.round(values.length * topKFraction));
-      const sorted = [...values].sort((a, b) => b - a);
-      return sorted.slice(0, k).reduce((a, b) => a + b, 0) / k;
-    }
-    default: {
-      const never: never = mode;
-      throw new Error(`unknown score mode ${String(never)}`);
-    }
-  }
+/** The libs/metrics aggregation of a score mode ('topk' averages the top ceil(fraction * N) values, at least 1). */
+function methodOf(mode: ScoreMode, topKFraction: number): AggregateMethod {
+  return mode === 'topk' ? { topK: { fraction: topKFraction } } : mode;
 }

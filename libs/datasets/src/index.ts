@@ -8,6 +8,7 @@ export * from './mvtec-folder';
 export * from './splits';
 export * from './raster';
 export * from './crop';
+export * from './training-crops';
 export * from './geometry';
 export * from './augment';
 export * from './sha256';

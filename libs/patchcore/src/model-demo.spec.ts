@@ -2,7 +2,7 @@ import { loadBackbone, SHIPPED_BACKBONES } from '@defectlab/backbones';
 import { generateDemoDataset } from '@defectlab/datasets';
 import { openSessionCount } from '@defectlab/ml-core';
 import { auroc } from '@defectlab/metrics';
-import { createPatchcore } from './model';
+import { createPatchcore } from './patchcore-model';
 import { describeIfPresent, RESNET_ONNX } from './testing/shared-data';
 
 describeIfPresent(RESNET_ONNX)('PatchCore on generated demo images with the shared ResNet-50 v2', () => {

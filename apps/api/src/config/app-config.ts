@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ARTIFACT_KINDS, type TArtifactKind } from '@defectlab/contracts';
+import { ARTIFACT_KINDS, DEFAULT_SWEEP_CONFIRM_LIMIT, type TArtifactKind } from '@defectlab/contracts';
 
 /** Where the platform keeps its state when no external server is configured. */
 export const DEFAULT_DATA_DIR = path.resolve(__dirname, '..', '..', '..', '..', '.data');
@@ -42,6 +42,8 @@ export interface AppConfig {
    * database has no user yet, an admin and a random token are created and the token is printed once.
    */
   readonly adminToken: string | null;
+  /** `DEFECTLAB_SWEEP_CONFIRM_LIMIT` (default 12): a run group with more runs needs `confirm: true`. */
+  readonly sweepConfirmLimit: number;
 }
 
 /** Schema names are interpolated into SQL, so only plain identifiers are accepted. */
@@ -66,6 +68,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: env['LOG_LEVEL'] ?? 'info',
     storage: storageConfigFrom(env, dataDir),
     adminToken: adminTokenFrom(env),
+    sweepConfirmLimit: positiveIntFrom(env, 'DEFECTLAB_SWEEP_CONFIRM_LIMIT', DEFAULT_SWEEP_CONFIRM_LIMIT),
   };
 }
 

@@ -33,6 +33,7 @@ export const RUN_SELECT = {
   finishedAt: true,
   heartbeatAt: true,
   cancelRequestedAt: true,
+  runGroupId: true,
 } satisfies Prisma.RunSelect;
 export type RunRow = Prisma.RunGetPayload<{ select: typeof RUN_SELECT }>;
 
@@ -85,6 +86,7 @@ export function toRun(r: RunRow): TRun {
     finishedAt: iso(r.finishedAt),
     heartbeatAt: iso(r.heartbeatAt),
     cancelRequestedAt: iso(r.cancelRequestedAt),
+    runGroupId: r.runGroupId,
   };
 }
 
@@ -97,9 +99,6 @@ export function toArtifact(a: ArtifactRow): TArtifact {
 export class RunsRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
-  get prisma() {
-    return this.db.prisma;
-  }
 
   async findRun(id: string): Promise<RunRow> {
     const r = await this.db.prisma.run.findUnique({ where: { id }, select: RUN_SELECT });

@@ -4,10 +4,10 @@ import type { TTarget, TVersionLabelPage } from '@defectlab/contracts';
 import { DatasetsService } from '../datasets/datasets.service';
 import { AppError } from '../errors/app-error';
 import { RunsError } from '../runs/runs.errors';
-import { RunsRepository } from '../runs/runs.repository';
 import { ARTIFACT_STORE, type ArtifactStore } from '../storage/artifact-store';
 import { TargetsService } from '../targets/targets.service';
 import { VersionsService } from '../versions/versions.service';
+import { WorkersRepository } from './workers.repository';
 import { WorkersService } from './workers.service';
 
 /**
@@ -23,7 +23,7 @@ export class JobDataService {
     private readonly versions: VersionsService,
     private readonly datasets: DatasetsService,
     private readonly targets: TargetsService,
-    private readonly repo: RunsRepository,
+    private readonly workersRepo: WorkersRepository,
     @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
   ) {}
 
@@ -36,18 +36,14 @@ export class JobDataService {
   async blob(runId: string, leaseHash: string, sha256: string): Promise<{ contentType: string; bytes: number; stream: Readable }> {
     const run = await this.workers.requireLiveLease(runId, leaseHash);
     // an image first (the common case, through Image's blobSha256 index), else a mask
-    const label = this.repo.prisma.label;
-    const inVersion =
-      (await label.findFirst({ where: { versionId: run.datasetVersionId, image: { blobSha256: sha256 } }, select: { id: true } })) ??
-      (await label.findFirst({ where: { versionId: run.datasetVersionId, maskSha256: sha256 }, select: { id: true } }));
-    if (!inVersion) throw new AppError('BLOB_NOT_FOUND', `no image or mask with sha256 ${sha256} in the dataset version of run ${runId}`);
+    if (!(await this.workersRepo.versionHoldsBlob(run.datasetVersionId, sha256))) throw new AppError('BLOB_NOT_FOUND', `no image or mask with sha256 ${sha256} in the dataset version of run ${runId}`);
     return this.datasets.blob(sha256);
   }
 
   /** An artifact of this run (ARTIFACT_NOT_FOUND for another run's). */
   async artifact(runId: string, leaseHash: string, artifactId: string): Promise<{ contentType: string; stream: Readable }> {
     await this.workers.requireLiveLease(runId, leaseHash);
-    const a = await this.repo.prisma.artifact.findFirst({ where: { id: artifactId, runId }, select: { storageKey: true } });
+    const a = await this.workersRepo.findArtifact({ id: artifactId, runId });
     if (!a) throw new RunsError('ARTIFACT_NOT_FOUND', `run ${runId} has no artifact ${artifactId}`);
     return { contentType: 'application/octet-stream', stream: await this.store.openRead(a.storageKey) };
   }
@@ -55,9 +51,9 @@ export class JobDataService {
   /** The targets of the run's product line, null when it has none. */
   async targetsOf(runId: string, leaseHash: string): Promise<{ target: TTarget | null }> {
     const run = await this.workers.requireLiveLease(runId, leaseHash);
-    const version = await this.repo.prisma.datasetVersion.findUniqueOrThrow({ where: { id: run.datasetVersionId }, select: { dataset: { select: { productLine: true } } } });
+    const productLine = await this.workersRepo.productLineOf(run.datasetVersionId);
     try {
-      return { target: await this.targets.get(version.dataset.productLine) };
+      return { target: await this.targets.get(productLine) };
     } catch (err) {
       if (err instanceof AppError && err.code === 'TARGET_NOT_FOUND') return { target: null };
       throw err;

@@ -6,12 +6,13 @@ import { VersionsModule } from '../versions/versions.module';
 import { EmbeddedWorkerToken } from './embedded-worker-token';
 import { JobDataService } from './job-data.service';
 import { WorkersController } from './workers.controller';
+import { WorkersRepository } from './workers.repository';
 import { WorkersService } from './workers.service';
 
 /** The worker protocol: claim, heartbeat, progress, artifacts, evaluation, complete, fail, and the job's data. */
 @Module({
   imports: [RunsModule, DatasetsModule, VersionsModule, TargetsModule],
   controllers: [WorkersController],
-  providers: [WorkersService, JobDataService, EmbeddedWorkerToken],
+  providers: [WorkersRepository, WorkersService, JobDataService, EmbeddedWorkerToken],
 })
 export class WorkersModule {}

@@ -20,12 +20,12 @@ import type { Prisma } from '../generated/prisma/client';
 import { JobQueue } from '../queue/job-queue.service';
 import { QUEUE_CONFIG, type QueueConfig } from '../queue/queue-config';
 import { RunsError } from '../runs/runs.errors';
-import { ARTIFACT_SELECT, RUN_SELECT, RunsRepository, toArtifact, toRun } from '../runs/runs.repository';
+import { RunsRepository, toArtifact, toRun } from '../runs/runs.repository';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { ARTIFACT_STORE, ObjectTooLargeError, type ArtifactStore } from '../storage/artifact-store';
-import { storeWorkerEvaluation } from '../evaluations/evaluation-writer';
 import { issueLeaseToken } from './job-lease';
+import { WorkersRepository } from './workers.repository';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** How often a long-polling claim looks at the queue. */
@@ -50,6 +50,7 @@ export interface LeasedRun {
 export class WorkersService {
   constructor(
     private readonly repo: RunsRepository,
+    private readonly workersRepo: WorkersRepository,
     private readonly queue: JobQueue,
     @Inject(QUEUE_CONFIG) private readonly config: QueueConfig,
     @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
@@ -72,29 +73,20 @@ export class WorkersService {
   }
 
   private async start(runId: string, input: z.output<typeof ZClaimInput>): Promise<TWorkerJob | null> {
-    const prisma = this.repo.prisma;
     const now = new Date();
     const lease = issueLeaseToken();
-    const { count } = await prisma.run.updateMany({
-      where: { id: runId, status: 'queued' },
-      data: {
-        status: 'running',
-        attempts: { increment: 1 },
-        workerId: input.workerId,
-        leaseTokenHash: lease.hash,
-        heartbeatAt: now,
-        startedAt: now,
-        hardware: input.worker.hardware as Prisma.InputJsonValue,
-        runtime: input.worker.runtime as Prisma.InputJsonValue,
-        codeVersion: input.worker.codeVersion,
-      },
+    const claimed = await this.workersRepo.claimQueued(runId, {
+      workerId: input.workerId,
+      leaseTokenHash: lease.hash,
+      heartbeatAt: now,
+      startedAt: now,
+      hardware: input.worker.hardware as Prisma.InputJsonValue,
+      runtime: input.worker.runtime as Prisma.InputJsonValue,
+      codeVersion: input.worker.codeVersion,
     });
-    if (count !== 1) return null;
-    const run = await prisma.run.findUniqueOrThrow({
-      where: { id: runId },
-      select: { id: true, attempts: true, kind: true, datasetVersionId: true, config: true, resolvedConfig: true, seed: true },
-    });
-    const checkpoint = await prisma.artifact.findFirst({ where: { runId, kind: 'checkpoint' }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], select: { id: true } });
+    if (!claimed) return null;
+    const run = await this.workersRepo.claimedRun(runId);
+    const checkpoint = await this.workersRepo.latestCheckpoint(runId);
     const c = (run.config ?? {}) as { backbone?: string; splitRule?: TWorkerJob['splitRule'] };
     const modelConfig = await this.modelConfigOf(run);
     if (!modelConfig) return null;
@@ -124,15 +116,11 @@ export class WorkersService {
     const { seed: _seed, ...given } = legacy.config ?? {};
     try {
       const resolved = resolveModelConfig(run.kind, { ...(legacy.imageSize ? { inputSize: legacy.imageSize } : {}), ...given }, run.seed);
-      await this.repo.prisma.run.update({ where: { id: run.id }, data: { resolvedConfig: resolved as Prisma.InputJsonValue }, select: { id: true } });
+      await this.workersRepo.updateRun(run.id, { resolvedConfig: resolved as Prisma.InputJsonValue });
       return resolved as Record<string, unknown>;
     } catch (e) {
       const reason = e instanceof ZodError ? e.issues.map((i) => `config.${i.path.join('.')}: ${i.message}`).join('; ') : (e as Error).message;
-      await this.repo.prisma.run.update({
-        where: { id: run.id },
-        data: { status: 'failed', finishedAt: new Date(), leaseTokenHash: null, error: `invalid ${run.kind} config: ${reason}` },
-        select: { id: true },
-      });
+      await this.workersRepo.updateRun(run.id, { status: 'failed', finishedAt: new Date(), leaseTokenHash: null, error: `invalid ${run.kind} config: ${reason}` });
       return null;
     }
   }
@@ -142,10 +130,7 @@ export class WorkersService {
    * run's latest claim. The lease is live while the run is running; see `requireLiveLease`.
    */
   async requireLease(runId: string, leaseHash: string): Promise<LeasedRun & { leaseTokenHash: string | null }> {
-    const run = await this.repo.prisma.run.findUnique({
-      where: { id: runId },
-      select: { id: true, status: true, datasetVersionId: true, cancelRequestedAt: true, leaseTokenHash: true },
-    });
+    const run = await this.workersRepo.leaseOf(runId);
     if (!run) throw new RunsError('RUN_NOT_FOUND', `no run ${runId}`);
     if (run.leaseTokenHash !== leaseHash) throw new RunsError('LEASE_NOT_HELD', `this lease token does not hold run ${runId}`);
     return run;
@@ -165,9 +150,9 @@ export class WorkersService {
 
   /** A heartbeat; `live` is true when the lease still holds the running run (only then may it write). */
   private async beat(runId: string, leaseHash: string): Promise<{ ack: TWorkerAck; live: boolean }> {
-    const { count } = await this.repo.prisma.run.updateMany({ where: { id: runId, status: 'running', leaseTokenHash: leaseHash }, data: { heartbeatAt: new Date() } });
+    const held = await this.workersRepo.updateWhileLeased(runId, leaseHash, { heartbeatAt: new Date() });
     const run = await this.requireLease(runId, leaseHash);
-    if (count !== 1) {
+    if (!held) {
       return { live: false, ack: { stop: true, cancelRequested: run.cancelRequestedAt !== null, reason: `the claim on run ${runId} ended (run ${run.status})` } };
     }
     if (run.cancelRequestedAt) return { live: true, ack: { stop: true, cancelRequested: true, reason: `cancel requested at ${run.cancelRequestedAt.toISOString()}` } };
@@ -179,8 +164,8 @@ export class WorkersService {
     const { ack, live } = await this.beat(runId, leaseHash);
     if (!live) return ack;
     const now = new Date();
-    await this.repo.prisma.runProgressPoint.createMany({
-      data: input.points.map((p) => ({
+    await this.workersRepo.addProgressPoints(
+      input.points.map((p) => ({
         runId,
         at: now,
         phase: p.phase,
@@ -190,7 +175,7 @@ export class WorkersService {
         throughput: p.throughput ?? null,
         etaSeconds: p.etaSeconds ?? null,
       })),
-    });
+    );
     const last = input.points[input.points.length - 1];
     const progress = {
       phase: last.phase,
@@ -204,7 +189,7 @@ export class WorkersService {
       message: last.message ?? null,
       at: now.toISOString(),
     };
-    await this.repo.prisma.run.updateMany({ where: { id: runId, status: 'running', leaseTokenHash: leaseHash }, data: { progress } });
+    await this.workersRepo.updateWhileLeased(runId, leaseHash, { progress });
     return ack;
   }
 
@@ -237,58 +222,44 @@ export class WorkersService {
       throw err;
     }
     if (stored.bytes === 0) throw new RunsError('EMPTY_ARTIFACT', 'the upload body is empty (send the bytes as application/octet-stream)');
-    const prisma = this.repo.prisma;
     // storage is content-addressed: the same bytes uploaded again for this run and kind are the same artifact
     // (identical anomaly maps, a retried upload); another run gets a row of its own on the same stored object
-    const existing = await prisma.artifact.findFirst({ where: { storageKey: stored.key, runId, kind: q.kind }, select: ARTIFACT_SELECT });
+    const existing = await this.workersRepo.findArtifact({ storageKey: stored.key, runId, kind: q.kind });
     if (existing) return toArtifact(existing);
-    const a = await prisma.artifact.create({
-      data: { runId, kind: q.kind, storageKey: stored.key, bytes: BigInt(stored.bytes), sha256: stored.sha256, contentType },
-      select: ARTIFACT_SELECT,
-    });
+    const a = await this.workersRepo.createArtifact({ runId, kind: q.kind, storageKey: stored.key, bytes: BigInt(stored.bytes), sha256: stored.sha256, contentType });
     return toArtifact(a);
   }
 
   async submitEvaluation(runId: string, leaseHash: string, input: z.output<typeof ZSubmitEvaluationInput>): Promise<{ evaluationId: string }> {
     const run = await this.requireLiveLease(runId, leaseHash);
-    return { evaluationId: await storeWorkerEvaluation(this.repo.prisma, runId, run.datasetVersionId, input) };
+    return { evaluationId: await this.workersRepo.storeEvaluation(runId, run.datasetVersionId, input) };
   }
 
   async complete(runId: string, leaseHash: string, input: z.output<typeof ZCompleteRunInput>): Promise<TRun> {
     await this.requireLiveLease(runId, leaseHash);
-    const prisma = this.repo.prisma;
-    const b = input.backbone;
-    const backbone = await prisma.backbone.upsert({
-      where: { sha256: b.sha256 },
-      create: { name: b.name, sha256: b.sha256, source: 'reported by a worker', inputSize: {}, normalization: {}, layers: [], sizeBytes: b.sizeBytes === null ? null : BigInt(b.sizeBytes) },
-      update: {},
-      select: { id: true },
+    const backboneId = await this.workersRepo.reportedBackbone(input.backbone);
+    const held = await this.workersRepo.updateWhileLeased(runId, leaseHash, {
+      status: 'succeeded',
+      finishedAt: new Date(),
+      fitReport: input.fitReport as Prisma.InputJsonValue,
+      trainingBackend: input.trainingBackend,
+      backboneId,
+      error: null,
     });
-    const { count } = await prisma.run.updateMany({
-      where: { id: runId, status: 'running', leaseTokenHash: leaseHash },
-      data: {
-        status: 'succeeded',
-        finishedAt: new Date(),
-        fitReport: input.fitReport as Prisma.InputJsonValue,
-        trainingBackend: input.trainingBackend,
-        backboneId: backbone.id,
-        error: null,
-      },
-    });
-    if (count !== 1) throw new RunsError('LEASE_ENDED', `the claim on run ${runId} ended while completing`);
+    if (!held) throw new RunsError('LEASE_ENDED', `the claim on run ${runId} ended while completing`);
     return toRun(await this.repo.findRun(runId));
   }
 
   /** Ends the run failed with the worker's reason, or cancelled when a cancel was requested. */
   async fail(runId: string, leaseHash: string, error: string): Promise<TRun> {
     const run = await this.requireLiveLease(runId, leaseHash);
-    const prisma = this.repo.prisma;
     const cancelled = run.cancelRequestedAt !== null;
-    const { count } = await prisma.run.updateMany({
-      where: { id: runId, status: 'running', leaseTokenHash: leaseHash },
-      data: { status: cancelled ? 'cancelled' : 'failed', finishedAt: new Date(), error: cancelled ? `cancelled: ${error}` : error },
+    const held = await this.workersRepo.updateWhileLeased(runId, leaseHash, {
+      status: cancelled ? 'cancelled' : 'failed',
+      finishedAt: new Date(),
+      error: cancelled ? `cancelled: ${error}` : error,
     });
-    if (count !== 1) throw new RunsError('LEASE_ENDED', `the claim on run ${runId} ended while failing`);
-    return toRun(await prisma.run.findUniqueOrThrow({ where: { id: runId }, select: RUN_SELECT }));
+    if (!held) throw new RunsError('LEASE_ENDED', `the claim on run ${runId} ended while failing`);
+    return toRun(await this.repo.findRun(runId));
   }
 }

@@ -10,6 +10,9 @@ export const USAGE = `Usage:
                  [--split-seed N] --out <dir>
   npm run cli -- evaluate --model-dir <dir> --data <MVTec folder> --json <file>
                  [--target-miss F]... [--target-overkill F]... [--validation-defect-share F] [--latency-runs N]
+  npm run cli -- sweep --kind <model kind> --grid '<json: option -> [values]>' --data <MVTec folder> --backbone <...> --out <dir>
+                 [--config <base json or file>] [--seed N] [--image-size N] [--yes] [--dry-run]
+                 (every grid point is checked before any run; more than DEFECTLAB_SWEEP_CONFIRM_LIMIT (12) runs need --yes)
 Fractions F are 0.005 or 0.5%.`;
 
 /** `--config` as given: inline JSON (already parsed) or a file to read. */
@@ -40,11 +43,31 @@ export interface EvaluateCommand {
   readonly latencyRuns?: number;
 }
 
-export type CliCommand = FitCommand | EvaluateCommand | { readonly command: 'help' };
+export interface SweepCommand {
+  readonly command: 'sweep';
+  readonly kind: string;
+  /** The grid as parsed JSON (checked against the kind's schema by the sweep itself). */
+  readonly grid: unknown;
+  readonly data: string;
+  readonly backbone: string;
+  readonly config: ConfigSource | null;
+  readonly seed?: number;
+  readonly imageSize?: number;
+  readonly out: string;
+  /** Start more runs than the confirmation limit. */
+  readonly yes: boolean;
+  /** Validate and write the plan (sweep.json) without training. */
+  readonly dryRun: boolean;
+}
+
+export type CliCommand = FitCommand | EvaluateCommand | SweepCommand | { readonly command: 'help' };
 
 const FIT_FLAGS = ['model', 'data', 'backbone', 'config', 'seed', 'image-size', 'validation-good-share', 'validation-defect-share', 'split-seed', 'out'];
 const EVALUATE_FLAGS = ['model-dir', 'data', 'json', 'target-miss', 'target-overkill', 'validation-defect-share', 'latency-runs'];
+const SWEEP_FLAGS = ['kind', 'grid', 'data', 'backbone', 'config', 'seed', 'image-size', 'out', 'yes', 'dry-run'];
 const REPEATABLE = new Set(['target-miss', 'target-overkill']);
+/** Flags that take no value. */
+const SWITCHES = new Set(['yes', 'dry-run']);
 
 /**
  * Parses `argv` (without node and the script), e.g. `['fit', '--model', 'csflow', ...]`.
@@ -54,8 +77,8 @@ const REPEATABLE = new Set(['target-miss', 'target-overkill']);
 export function parseArgs(argv: readonly string[]): CliCommand {
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help' || command === '-h') return { command: 'help' };
-  if (command !== 'fit' && command !== 'evaluate') throw new UserError(`unknown command "${command}" (expected fit or evaluate)`);
-  const flags = collectFlags(rest, command === 'fit' ? FIT_FLAGS : EVALUATE_FLAGS, command);
+  if (command !== 'fit' && command !== 'evaluate' && command !== 'sweep') throw new UserError(`unknown command "${command}" (expected fit, evaluate or sweep)`);
+  const flags = collectFlags(rest, command === 'fit' ? FIT_FLAGS : command === 'sweep' ? SWEEP_FLAGS : EVALUATE_FLAGS, command);
   if (flags.has('help')) return { command: 'help' };
   const one = (name: string): string | undefined => flags.get(name)?.[0];
   const required = (name: string): string => {
@@ -63,6 +86,21 @@ export function parseArgs(argv: readonly string[]): CliCommand {
     if (v === undefined) throw new UserError(`${command}: missing --${name}`);
     return v;
   };
+  if (command === 'sweep') {
+    return {
+      command,
+      kind: required('kind'),
+      grid: parseJsonFlag(required('grid'), 'grid'),
+      data: required('data'),
+      backbone: required('backbone'),
+      config: parseConfigSource(one('config')),
+      seed: optionalInt(one('seed'), 'seed'),
+      imageSize: optionalInt(one('image-size'), 'image-size', 1),
+      out: required('out'),
+      yes: flags.has('yes'),
+      dryRun: flags.has('dry-run'),
+    };
+  }
   if (command === 'fit') {
     return {
       command,
@@ -103,7 +141,10 @@ function collectFlags(args: readonly string[], allowed: readonly string[], comma
     const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
     if (!allowed.includes(name)) throw new UserError(`${command}: unknown flag --${name} (known: ${allowed.map((f) => `--${f}`).join(', ')})`);
     let value: string;
-    if (eq >= 0) value = a.slice(eq + 1);
+    if (SWITCHES.has(name)) {
+      if (eq >= 0) throw new UserError(`${command}: --${name} takes no value`);
+      value = '';
+    } else if (eq >= 0) value = a.slice(eq + 1);
     else {
       const next = args[i + 1];
       if (next === undefined || next.startsWith('--')) throw new UserError(`${command}: --${name} needs a value`);
@@ -127,6 +168,14 @@ export function parseConfigSource(value: string | undefined): ConfigSource | nul
     return { kind: 'inline', value: JSON.parse(trimmed) };
   } catch (e) {
     throw new UserError(`--config: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+function parseJsonFlag(value: string, flag: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch (e) {
+    throw new UserError(`--${flag}: not valid JSON (${(e as Error).message})`);
   }
 }
 

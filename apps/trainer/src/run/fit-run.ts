@@ -5,12 +5,13 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { resolveSplitRule, type TImageInput, type TRunConfig, type TSplitRule } from '@defectlab/contracts';
+import { cropDeviations, paperPresetDeviation, resolveSplitRule, type TImageInput, type TRunConfig, type TSplitRule } from '@defectlab/contracts';
 import type { AnomalyModel, DecodedImage, FitProgress } from '@defectlab/ml-core';
+import type { TrainingCropSetting } from '@defectlab/datasets';
 import { descriptorFor, openBackbone, type ResolvedBackbone } from '../backbone/resolve-backbone';
 import { describeMachine, runtimeVersions } from '@defectlab/ml-core';
 import { modelEntry } from '../model-registry';
-import { loadInputImage } from './load-images';
+import { loadTrainingImages } from './load-images';
 import { throttledProgress, type Log } from './progress';
 import { MODEL_SUBDIR, ONNX_FILE, writeManifest, type TRunManifest } from './run-manifest';
 import { readAndSplit, splitCounts } from './split';
@@ -88,9 +89,9 @@ export async function fitModel(options: FitRunOptions, log: Log, onProgress: (p:
   let model: AnomalyModel | null = null;
   try {
     log(`backbone ${backbone.extractor.name} (${backbone.extractor.sha256.slice(0, 12)}), ${backbone.extractor.runtime}`);
-    const images: DecodedImage[] = [];
-    for (const r of splits.train) images.push(await loadInputImage(r, input));
-    log(`decoded ${images.length} training images`);
+    const crops = trainingCrops(config);
+    const images: DecodedImage[] = await loadTrainingImages(splits.train, input, crops, Number(config.seed ?? 0));
+    log(`decoded ${splits.train.length} training images${crops.cropMode === 'none' ? '' : ` into ${images.length} ${crops.cropMode} crops`}`);
     model = await entry.create(backbone.extractor, config);
     // training threads: DEFECTLAB_TRAIN_THREADS, else every core of this worker (resolveTrainThreads)
     const report = await model.fit(images, { onProgress, checkpointDir: options.checkpointDir, log });
@@ -123,7 +124,7 @@ export async function fitModel(options: FitRunOptions, log: Log, onProgress: (p:
         wallSeconds: report.wallSeconds,
         epochsRun: report.epochsRun,
         finalLoss: report.finalLoss,
-        deviations: [...report.deviations],
+        deviations: [...report.deviations, ...paperPresetDeviation(entry.kind, config), ...cropDeviations(crops)],
         resolvedConfig: report.resolvedConfig,
         notes,
       },
@@ -163,4 +164,14 @@ function parseSplitRule(overrides: Partial<TSplitRule> = {}): TSplitRule {
     if (!(e instanceof z.ZodError)) throw e;
     throw new UserError(`invalid split rule: ${e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
+}
+
+/** The crop augmentation of a resolved config (configs resolved before the crop fields existed train on whole images). */
+function trainingCrops(config: Readonly<Record<string, unknown>>): TrainingCropSetting {
+  const mode = config.cropMode;
+  return {
+    cropMode: mode === 'random' || mode === 'regular' ? mode : 'none',
+    cropFraction: typeof config.cropFraction === 'number' ? config.cropFraction : 1,
+    cropsPerImage: typeof config.cropsPerImage === 'number' ? config.cropsPerImage : 1,
+  };
 }

@@ -1,4 +1,4 @@
-import { DatasetError, loadSample, readImage, resizeImage, resizeMask, type MvtecRecord } from '@defectlab/datasets';
+import { DatasetError, createRng, cropRaster, loadSample, readImage, resizeImage, resizeMask, trainingCropBoxes, type MvtecRecord, type TrainingCropSetting } from '@defectlab/datasets';
 import type { BinaryMask, DecodedImage } from '@defectlab/ml-core';
 import type { TImageInput } from '@defectlab/contracts';
 import { UserError } from '../user-error';
@@ -32,6 +32,31 @@ export async function loadInputSample(record: MvtecRecord, input: TImageInput): 
   } catch (e) {
     throw asUserError(e);
   }
+}
+
+/**
+ * The training images of a run: each record decoded, cut into the run's crop windows (none = the whole
+ * image; random crops drawn from one generator seeded with the run's seed, so a run is repeatable) and every
+ * window resized to the input size. This is the one training data path of every model kind.
+ * @throws UserError naming the file when it cannot be read or decoded
+ */
+export async function loadTrainingImages(records: readonly MvtecRecord[], input: TImageInput, crops: TrainingCropSetting, seed: number): Promise<DecodedImage[]> {
+  if (crops.cropMode === 'none') {
+    const whole: DecodedImage[] = [];
+    for (const r of records) whole.push(await loadInputImage(r, input));
+    return whole;
+  }
+  const rng = createRng(seed);
+  const out: DecodedImage[] = [];
+  for (const r of records) {
+    try {
+      const img = await readImage(r.path);
+      for (const box of trainingCropBoxes(img.width, img.height, crops, rng)) out.push(await resize(cropRaster(img, box), input));
+    } catch (e) {
+      throw asUserError(e);
+    }
+  }
+  return out;
 }
 
 function resize(img: DecodedImage, input: TImageInput): Promise<DecodedImage> | DecodedImage {

@@ -4,6 +4,7 @@
  * key overrides the preset. Unknown keys are errors. The resolved config is stored on the run.
  */
 import { z } from 'zod';
+import { PAPER_CROPS, cropFields, cropFieldsWithDefaults } from './training-crops';
 
 export const CFA_PRESET_NAMES = ['paper', 'small'] as const;
 export type CfaPreset = (typeof CFA_PRESET_NAMES)[number];
@@ -48,10 +49,13 @@ const fields = {
   threads: z.number().int().min(1).max(256),
   /** The run's seed (a run takes it from its own `seed`, not from the model config). */
   seed: z.number().int(),
+  /** Crop augmentation of the training images (libs/contracts training-crops.ts; paper: none). */
+  ...cropFields,
 };
 
 /** A fully resolved config: what the model actually uses. */
-export const ZResolvedCfaConfig = z.strictObject(fields);
+/** Crop fields default to the paper's (none), so models saved before they existed still load. */
+export const ZResolvedCfaConfig = z.strictObject({ ...fields, ...cropFieldsWithDefaults });
 export type ResolvedCfaConfig = Readonly<z.infer<typeof ZResolvedCfaConfig>>;
 
 /** A config as given: `{ preset?, ...overrides }`, every key optional, unknown keys rejected. */
@@ -62,6 +66,7 @@ type PresetValues = Omit<ResolvedCfaConfig, 'preset' | 'seed'>;
 
 /** `paper`: the reference code's defaults (WRN50-2 setting: gamma_c = gamma_d = 1, K = J = 3, r = 1e-5, alpha = 0.1, nu = 1e-3, AdamW 1e-3 / 5e-4 amsgrad, batch 4, 30 epochs). */
 const PAPER: PresetValues = {
+  ...PAPER_CROPS,
   inputSize: 224,
   layers: ['stage1', 'stage2_act', 'stage3_act'],
   gammaD: 1,

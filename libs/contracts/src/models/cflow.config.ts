@@ -5,6 +5,7 @@
  * (issue 18 item 2): `layers` (feature scales), `couplingBlocks`, `hiddenRatio` (subnet width).
  */
 import { z } from 'zod';
+import { PAPER_CROPS, cropFields, cropFieldsWithDefaults } from './training-crops';
 import { SCORE_MODES } from './csflow.config';
 
 export const CFLOW_PRESET_NAMES = ['paper', 'seed', 'small'] as const;
@@ -50,9 +51,12 @@ const fields = {
   threads: z.number().int().min(1).max(256),
   /** The run's seed (a run takes it from its own `seed`, not from the model config). */
   seed: z.number().int(),
+  /** Crop augmentation of the training images (libs/contracts training-crops.ts; paper: none). */
+  ...cropFields,
 };
 
-export const ZResolvedCflowConfig = z.strictObject(fields);
+/** Crop fields default to the paper's (none), so models saved before they existed still load. */
+export const ZResolvedCflowConfig = z.strictObject({ ...fields, ...cropFieldsWithDefaults });
 export type ResolvedCflowConfig = Readonly<z.infer<typeof ZResolvedCflowConfig>>;
 
 /** A config as given: `{ preset?, ...overrides }`, every key optional, unknown keys rejected. */
@@ -63,6 +67,7 @@ type PresetValues = Omit<ResolvedCflowConfig, 'preset' | 'seed'>;
 
 /** `paper`: the reference code's defaults (L = 3, 8 blocks, P = 128, clamp 1.9, lr 2e-4, 25 x 8 epochs, N = 256). */
 const PAPER: PresetValues = {
+  ...PAPER_CROPS,
   inputSize: 256,
   layers: ['stage1', 'stage2_act', 'stage3_act'],
   conditionDim: 128,

@@ -5,6 +5,7 @@
  * these; the API validates run submissions with them.
  */
 import { z } from 'zod';
+import { cropFieldsWithDefaults } from './training-crops';
 
 export const CSFLOW_PRESETS = ['paper', 'seed', 'small'] as const;
 export type CsflowPreset = (typeof CSFLOW_PRESETS)[number];
@@ -57,6 +58,8 @@ export const ZCsflowConfig = z.strictObject({
   checkpointEvery: z.number().int().min(1).max(10000).default(1),
   /** The run's seed (a run takes it from its own `seed`, not from the model config). */
   seed: z.number().int().default(0),
+  /** Crop augmentation of the training images (libs/contracts training-crops.ts; paper: none). */
+  ...cropFieldsWithDefaults,
 });
 export type TCsflowConfig = z.infer<typeof ZCsflowConfig>;
 

@@ -6,6 +6,7 @@
  * (feature scales).
  */
 import { z } from 'zod';
+import { PAPER_CROPS, cropFields, cropFieldsWithDefaults } from './training-crops';
 import { SCORE_MODES } from './csflow.config';
 
 export const FASTFLOW_PRESET_NAMES = ['paper', 'seed', 'small'] as const;
@@ -43,9 +44,12 @@ const fields = {
   threads: z.number().int().min(1).max(256),
   /** The run's seed (a run takes it from its own `seed`, not from the model config). */
   seed: z.number().int(),
+  /** Crop augmentation of the training images (libs/contracts training-crops.ts; paper: none). */
+  ...cropFields,
 };
 
-export const ZResolvedFastflowConfig = z.strictObject(fields);
+/** Crop fields default to the paper's (none), so models saved before they existed still load. */
+export const ZResolvedFastflowConfig = z.strictObject({ ...fields, ...cropFieldsWithDefaults });
 export type ResolvedFastflowConfig = Readonly<z.infer<typeof ZResolvedFastflowConfig>>;
 
 /** A config as given: `{ preset?, ...overrides }`, every key optional, unknown keys rejected. */
@@ -56,6 +60,7 @@ type PresetValues = Omit<ResolvedFastflowConfig, 'preset' | 'seed'>;
 
 /** `paper`: anomalib's FastFlow defaults for ResNet backbones (256 px, 8 steps, hidden ratio 1, clamp 2, Adam 1e-3 / 1e-5, batch 32, 500 epochs); 45.0 M parameters, 180 MB fp32 on the shared ResNet-50 v2 stages. */
 const PAPER: PresetValues = {
+  ...PAPER_CROPS,
   inputSize: 256,
   layers: ['stage1', 'stage2_act', 'stage3_act'],
   flowSteps: 8,

@@ -4,3 +4,5 @@ export * from './cfa.config';
 export * from './model-config';
 export * from './fastflow.config';
 export * from './cflow.config';
+export * from './training-crops';
+export * from './paper-differences';

@@ -4,6 +4,7 @@
  * resolved config (every key filled) is stored on the run and recorded with the model.
  */
 import { z } from 'zod';
+import { PAPER_CROPS, cropFields, cropFieldsWithDefaults } from './training-crops';
 
 export const PATCHCORE_PRESET_NAMES = ['paper', 'small'] as const;
 export type PatchcorePreset = (typeof PATCHCORE_PRESET_NAMES)[number];
@@ -45,10 +46,13 @@ const fields = {
   threads: z.number().int().min(1).max(256),
   /** The run's seed (a run takes it from its own `seed`, not from the model config). */
   seed: z.number().int(),
+  /** Crop augmentation of the training images (libs/contracts training-crops.ts; paper: none). */
+  ...cropFields,
 };
 
 /** A fully resolved config: what the model actually uses. */
-export const ZResolvedPatchcoreConfig = z.strictObject(fields);
+/** Crop fields default to the paper's (none), so models saved before they existed still load. */
+export const ZResolvedPatchcoreConfig = z.strictObject({ ...fields, ...cropFieldsWithDefaults });
 export type ResolvedPatchcoreConfig = Readonly<z.infer<typeof ZResolvedPatchcoreConfig>>;
 
 /** A config as given: `{ preset?, ...overrides }`, every key optional, unknown keys rejected. */
@@ -59,6 +63,7 @@ type PresetValues = Omit<ResolvedPatchcoreConfig, 'preset' | 'seed'>;
 
 /** The published setting (paper section 4.1 / the reference implementation's MVTec defaults). */
 const PAPER: PresetValues = {
+  ...PAPER_CROPS,
   inputSize: 224,
   layers: ['stage2_act', 'stage3_act'],
   patchSize: 3,

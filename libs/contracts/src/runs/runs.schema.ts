@@ -12,7 +12,7 @@ export const ZRunStatus = z.enum(RUN_STATUSES);
 export type TRunStatus = z.infer<typeof ZRunStatus>;
 
 /** The fields every run submission has, whatever its model kind. */
-const runSubmissionFields = {
+export const runSubmissionFields = {
   datasetVersionId: z.uuid(),
   /** "default", a shipped backbone name, or a descriptor/ONNX path on the worker's machine. */
   backbone: z.string().min(1).max(1024).default('default'),
@@ -104,6 +104,8 @@ export const ZRun = z.object({
   finishedAt: ZTimestamp.nullable(),
   heartbeatAt: ZTimestamp.nullable(),
   cancelRequestedAt: ZTimestamp.nullable(),
+  /** The sweep (run group) this run belongs to, or null for a single run (absent in answers from before sweeps). */
+  runGroupId: z.uuid().nullable().optional(),
 });
 export type TRun = z.infer<typeof ZRun>;
 

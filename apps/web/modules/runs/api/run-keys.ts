@@ -14,6 +14,8 @@ export const runKeys = {
   progress: (runId: string) => ['runs', 'detail', runId, 'progress'] as const,
   artifacts: (runId: string) => ['runs', 'detail', runId, 'artifacts'] as const,
   evaluations: (runId: string) => ['runs', 'detail', runId, 'evaluations'] as const,
+  groups: () => ['runs', 'groups'] as const,
+  group: (groupId: string) => ['runs', 'groups', groupId] as const,
 };
 
 /** A run still changing: poll it. */

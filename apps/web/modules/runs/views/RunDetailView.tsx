@@ -75,6 +75,16 @@ export function RunDetailView({ runId }: { runId: string }) {
             </dd>
             <dt>Preset</dt>
             <dd>{r.preset ?? 'default'}</dd>
+            {r.runGroupId && (
+              <>
+                <dt>Sweep</dt>
+                <dd>
+                  <Link href={`/runs/groups/${r.runGroupId}`} data-testid="run-sweep">
+                    the run group of this run
+                  </Link>
+                </dd>
+              </>
+            )}
             <dt>Backbone</dt>
             <dd>{r.backbone ? `${r.backbone.name} (${r.backbone.sha256.slice(0, 12)})` : String(r.config['backbone'] ?? 'default')}</dd>
             <dt>Seed</dt>

@@ -7,7 +7,9 @@ import { useMemo, useState } from 'react';
 import { useAuth } from '../../auth/hooks/useAuth';
 import { useDatasets } from '../../datasets/hooks/useDatasets';
 import { formatBytes, formatDateTime, formatDuration, formatMs, formatPercent } from '../../ui/format';
+import { NewRunGroupForm } from '../components/NewRunGroupForm';
 import { RunStatus } from '../components/RunStatus';
+import { useRunGroups } from '../hooks/useRunGroups';
 import { useRuns } from '../hooks/useRuns';
 import { sortSummaries, summarizeRun, type SortKey } from '../lib/run-summary';
 
@@ -36,6 +38,7 @@ export function RunsView() {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const runs = useRuns({ status: status || undefined, kind: kind || undefined });
   const datasets = useDatasets();
+  const groups = useRunGroups();
   const datasetNames = new Map((datasets.data ?? []).map((d) => [d.id, d.name]));
   const items = useMemo(() => runs.data?.items ?? [], [runs.data]);
   // each row's evaluation comes with the runs list (one request for the table, no request per run)
@@ -107,6 +110,25 @@ export function RunsView() {
           Compare selected ({compareIds.length})
         </button>
       </div>
+      {auth.can('engineer') && (
+        <details data-testid="new-sweep">
+          <summary>New sweep (a run group over a grid of options)</summary>
+          <NewRunGroupForm />
+        </details>
+      )}
+      {groups.data && groups.data.items.length > 0 && (
+        <nav aria-label="Sweeps" className="small">
+          Sweeps:{' '}
+          {groups.data.items.map((g, i) => (
+            <span key={g.id}>
+              {i > 0 && ' · '}
+              <Link href={`/runs/groups/${g.id}`}>
+                {g.name ?? g.id.slice(0, 8)} ({g.kind}, {g.runCount} runs)
+              </Link>
+            </span>
+          ))}
+        </nav>
+      )}
       {runs.isError && <p role="alert">Could not load runs: {runs.error.message}</p>}
       {runs.isPending && <p aria-busy="true">Loading runs…</p>}
       {runs.data && rows.length === 0 && <p className="card">No runs yet{auth.can('engineer') ? ': start one with “New run”.' : '.'}</p>}

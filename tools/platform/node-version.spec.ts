@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { MIN_NODE_VERSION, nodeVersionProblem } from '../../../tools/platform/node-version';
+import { MIN_NODE_VERSION, nodeVersionProblem } from './node-version';
 
 describe('the Node.js check of npm start', () => {
   it('accepts 20.19 and newer and explains what to do on older versions', () => {

@@ -1,14 +1,13 @@
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import type { AnomalyModel, DecodedImage, FeatureExtractor, FitOptions, FitReport, ScoreResult } from '@defectlab/ml-core';
-import { approximateGreedyCoreset } from './coreset';
 import { patchScoresToAnomalyMap } from './anomaly-map';
 import { resolvePatchcoreConfig, type ResolvedPatchcoreConfig, type TPatchcoreConfigInput } from './config';
 import { exportPatchcoreOnnx } from './export-onnx';
-import { gatherRows, memoryBankBytes, readMemoryBank, writeMemoryBank, type MemoryBank } from './memory-bank';
+import { memoryBankBytes, type MemoryBank } from './memory-bank';
 import { createKnnIndex, type NearestNeighbourIndex } from './nearest-neighbours';
 import { PatchFeaturePipeline } from './patch-features';
+import { readFitted, saveFitted } from './persist';
 import { argMax, reweightedImageScore } from './score';
+import { fitMemoryBank, type FittedState } from './train';
 
 /** Every deliberate difference from the paper / reference code, recorded in each FitReport. */
 export const PATCHCORE_DEVIATIONS: readonly string[] = [
@@ -24,14 +23,6 @@ export const PATCHCORE_DEVIATIONS: readonly string[] = [
 /** Why the default kNN engine is onnxruntime (measured by the kNN block of tools/bench). */
 export const KNN_ENGINE_CHOICE =
   'exact search; onnxruntime (Gemm + TopK) measured 7517 queries/s vs 214 for the JS loop (2311 vs 30 on a loaded machine) on a 5472 x 1024 bank, k = 9 (2-core AMD EPYC, 1 thread), so onnxruntime is the default; no approximate index yet';
-
-interface FittedState {
-  readonly bank: MemoryBank;
-  readonly gridH: number;
-  readonly gridW: number;
-  readonly trainPatches: number;
-  readonly imageSize: readonly [number, number];
-}
 
 /**
  * PatchCore (Roth et al., CVPR 2022) behind the shared {@link AnomalyModel} interface.
@@ -58,19 +49,8 @@ export class PatchcoreModel implements AnomalyModel {
 
   /** Loads a model written by `save(dir)`; `extractor` must be the backbone it was fitted with. */
   static async load(dir: string, extractor: FeatureExtractor, options: PatchcoreOptions = {}): Promise<PatchcoreModel> {
-    const meta = JSON.parse(await fs.readFile(path.join(dir, 'patchcore.json'), 'utf8')) as SavedMeta;
-    if (meta.format !== SAVE_FORMAT) throw new Error(`PatchcoreModel.load: unknown format ${meta.format}`);
-    if (meta.backbone.sha256 !== extractor.sha256) {
-      throw new Error(`PatchcoreModel.load: saved with backbone ${meta.backbone.name} (${meta.backbone.sha256}), got ${extractor.name} (${extractor.sha256})`);
-    }
-    const bank = await readMemoryBank(dir, meta.bank.dim, meta.bank.size);
-    const model = new PatchcoreModel(extractor, resolvePatchcoreConfig({ ...meta.config, layers: [...meta.config.layers] }), {
-      bank,
-      gridH: meta.gridH,
-      gridW: meta.gridW,
-      trainPatches: meta.trainPatches,
-      imageSize: meta.imageSize,
-    }, options);
+    const saved = await readFitted(dir, extractor);
+    const model = new PatchcoreModel(extractor, saved.config, saved.state, options);
     await model.features();
     return model;
   }
@@ -84,50 +64,12 @@ export class PatchcoreModel implements AnomalyModel {
     const started = Date.now();
     const { onProgress, signal } = options;
     if (trainImages.length === 0) throw new Error('PatchcoreModel.fit: no training images');
-    const [w0, h0] = [trainImages[0].width, trainImages[0].height];
     const cfg = this.config;
     const pipeline = await this.features();
     await this.knn?.dispose();
     this.knn = null;
 
-    // 1. patch features of every training image into one preallocated [patches, D] buffer
-    let rows: Float32Array | null = null;
-    let grid = { h: 0, w: 0 };
-    for (let start = 0; start < trainImages.length; start += cfg.batchSize) {
-      signal?.throwIfAborted();
-      const batch = trainImages.slice(start, start + cfg.batchSize);
-      const f = await pipeline.run(batch);
-      if (!rows) {
-        grid = { h: f.gridH, w: f.gridW };
-        rows = new Float32Array(trainImages.length * f.gridH * f.gridW * f.dim);
-      }
-      rows.set(f.rows, start * grid.h * grid.w * f.dim);
-      const done = start + batch.length;
-      const elapsed = (Date.now() - started) / 1000;
-      onProgress?.({ phase: 'features', step: done, steps: trainImages.length, throughput: done / elapsed, etaSeconds: (elapsed / done) * (trainImages.length - done) });
-    }
-    const all = { data: rows as Float32Array, dim: pipeline.dim };
-    const nPatches = all.data.length / all.dim;
-
-    // 2. approximate greedy coreset -> memory bank
-    const count = Math.max(1, Math.min(nPatches, Math.floor(nPatches * cfg.coresetRatio)));
-    const coresetStarted = Date.now();
-    const indices = await approximateGreedyCoreset(all, {
-      count,
-      projectionDim: cfg.coresetProjectionDim,
-      startPoints: cfg.coresetStartPoints,
-      engine: cfg.coresetEngine,
-      seed: cfg.seed,
-      threads: cfg.threads,
-      signal,
-      onProgress: (done, total) => {
-        const elapsed = (Date.now() - coresetStarted) / 1000;
-        onProgress?.({ phase: 'coreset', step: done, steps: total, etaSeconds: done > 0 ? (elapsed / done) * (total - done) : undefined });
-      },
-    });
-    const bank = gatherRows(all, indices);
-    onProgress?.({ phase: 'memory-bank', message: `memory bank ${bank.size} x ${bank.dim} (${(memoryBankBytes(bank) / 1e6).toFixed(1)} MB) from ${nPatches} patches` });
-    this.state = { bank, gridH: grid.h, gridW: grid.w, trainPatches: nPatches, imageSize: [w0, h0] };
+    this.state = await fitMemoryBank(pipeline, trainImages, cfg, { onProgress, signal });
 
     return {
       resolvedConfig: this.resolvedConfig(),
@@ -180,21 +122,7 @@ export class PatchcoreModel implements AnomalyModel {
   }
 
   async save(dir: string): Promise<void> {
-    const state = this.requireFitted();
-    await fs.mkdir(dir, { recursive: true });
-    const meta: SavedMeta = {
-      format: SAVE_FORMAT,
-      config: this.config,
-      backbone: { name: this.extractor.name, sha256: this.extractor.sha256 },
-      bank: { size: state.bank.size, dim: state.bank.dim },
-      gridH: state.gridH,
-      gridW: state.gridW,
-      trainPatches: state.trainPatches,
-      imageSize: state.imageSize,
-      deviations: PATCHCORE_DEVIATIONS,
-    };
-    await writeMemoryBank(dir, state.bank);
-    await fs.writeFile(path.join(dir, 'patchcore.json'), JSON.stringify(meta, null, 2));
+    await saveFitted(dir, this.config, this.extractor, this.requireFitted(), PATCHCORE_DEVIATIONS);
   }
 
   async exportOnnx(file: string): Promise<number> {
@@ -252,8 +180,6 @@ export class PatchcoreModel implements AnomalyModel {
   }
 }
 
-const SAVE_FORMAT = 'defectlab-patchcore-v1';
-
 /** Non-config options of the factory. */
 export interface PatchcoreOptions {
   /**
@@ -261,18 +187,6 @@ export interface PatchcoreOptions {
    * `modelPath`. Must be the graph the extractor runs (same input, outputs named after its layers).
    */
   readonly backboneOnnx?: string | Uint8Array;
-}
-
-interface SavedMeta {
-  readonly format: string;
-  readonly config: ResolvedPatchcoreConfig;
-  readonly backbone: { readonly name: string; readonly sha256: string };
-  readonly bank: { readonly size: number; readonly dim: number };
-  readonly gridH: number;
-  readonly gridW: number;
-  readonly trainPatches: number;
-  readonly imageSize: readonly [number, number];
-  readonly deviations: readonly string[];
 }
 
 /** Async factory for the shared interface: `const model = await createPatchcore(backbone, { preset: 'small' })`. */

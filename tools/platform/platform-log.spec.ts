@@ -1,4 +1,4 @@
-import { adminTokenOf, banner, consoleText, parseLine, showOnConsole } from '../../../tools/platform/platform-log';
+import { adminTokenOf, banner, consoleText, parseLine, showOnConsole } from './platform-log';
 
 const json = (level: number, msg: string) => JSON.stringify({ level, time: '2026-01-01T00:00:00.000Z', service: 'defectlab-api', msg });
 

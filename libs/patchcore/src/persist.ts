@@ -1,0 +1,56 @@
+/** Saving and loading a fitted PatchCore: the memory bank (binary) and `patchcore.json` (config, grid, backbone). */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { FeatureExtractor } from '@defectlab/ml-core';
+import { resolvePatchcoreConfig, type ResolvedPatchcoreConfig } from './config';
+import { readMemoryBank, writeMemoryBank } from './memory-bank';
+import type { FittedState } from './train';
+
+const SAVE_FORMAT = 'defectlab-patchcore-v1';
+
+interface SavedMeta {
+  readonly format: string;
+  readonly config: ResolvedPatchcoreConfig;
+  readonly backbone: { readonly name: string; readonly sha256: string };
+  readonly bank: { readonly size: number; readonly dim: number };
+  readonly gridH: number;
+  readonly gridW: number;
+  readonly trainPatches: number;
+  readonly imageSize: readonly [number, number];
+  readonly deviations: readonly string[];
+}
+
+/** Writes a fitted model into `dir` (created). */
+export async function saveFitted(dir: string, config: ResolvedPatchcoreConfig, extractor: FeatureExtractor, state: FittedState, deviations: readonly string[]): Promise<void> {
+  await fs.mkdir(dir, { recursive: true });
+  const meta: SavedMeta = {
+    format: SAVE_FORMAT,
+    config,
+    backbone: { name: extractor.name, sha256: extractor.sha256 },
+    bank: { size: state.bank.size, dim: state.bank.dim },
+    gridH: state.gridH,
+    gridW: state.gridW,
+    trainPatches: state.trainPatches,
+    imageSize: state.imageSize,
+    deviations,
+  };
+  await writeMemoryBank(dir, state.bank);
+  await fs.writeFile(path.join(dir, 'patchcore.json'), JSON.stringify(meta, null, 2));
+}
+
+/**
+ * Reads what `saveFitted` wrote; `extractor` must be the backbone it was fitted with.
+ * @throws Error for an unknown format or another backbone
+ */
+export async function readFitted(dir: string, extractor: FeatureExtractor): Promise<{ config: ResolvedPatchcoreConfig; state: FittedState }> {
+  const meta = JSON.parse(await fs.readFile(path.join(dir, 'patchcore.json'), 'utf8')) as SavedMeta;
+  if (meta.format !== SAVE_FORMAT) throw new Error(`PatchcoreModel.load: unknown format ${meta.format}`);
+  if (meta.backbone.sha256 !== extractor.sha256) {
+    throw new Error(`PatchcoreModel.load: saved with backbone ${meta.backbone.name} (${meta.backbone.sha256}), got ${extractor.name} (${extractor.sha256})`);
+  }
+  const bank = await readMemoryBank(dir, meta.bank.dim, meta.bank.size);
+  return {
+    config: resolvePatchcoreConfig({ ...meta.config, layers: [...meta.config.layers] }),
+    state: { bank, gridH: meta.gridH, gridW: meta.gridW, trainPatches: meta.trainPatches, imageSize: meta.imageSize },
+  };
+}
