@@ -7,3 +7,4 @@ export { convertNsfwjsModel } from './nsfwjs/convert-cached';
 export * from './feature-cache';
 export * from './extract-features';
 export * from './stage-features';
+export * from './stage-model';

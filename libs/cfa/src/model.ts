@@ -13,6 +13,7 @@ import {
   type OnnxSession,
   type ScoreResult,
 } from '@defectlab/ml-core';
+import { assertSameBackbone, backboneRecordOf } from '@defectlab/backbones';
 import { toNormalizedBatch } from '@defectlab/datasets';
 import { cfaAnomalyMaps } from './anomaly-map';
 import { kMeans, meanDescriptors, PositionMean } from './centroids';
@@ -72,9 +73,7 @@ export class CfaModel implements AnomalyModel {
   static async load(dir: string, extractor: FeatureExtractor, options: CfaOptions = {}): Promise<CfaModel> {
     const meta = JSON.parse(await fs.readFile(path.join(dir, 'cfa.json'), 'utf8')) as SavedMeta;
     if (meta.format !== SAVE_FORMAT) throw new Error(`CfaModel.load: unknown format ${meta.format}`);
-    if (meta.backbone.sha256 !== extractor.sha256) {
-      throw new Error(`CfaModel.load: saved with backbone ${meta.backbone.name} (${meta.backbone.sha256}), got ${extractor.name} (${extractor.sha256})`);
-    }
+    assertSameBackbone('CfaModel', meta.backbone, extractor);
     const { inChannels: C, outChannels: D } = meta.descriptor;
     const weightsBuf = await readFloats(path.join(dir, 'descriptor.f32'), C * D + 2 * D + D);
     const centres = await readFloats(path.join(dir, 'centres.f32'), meta.centres * D);
@@ -214,7 +213,7 @@ export class CfaModel implements AnomalyModel {
     return {
       model: 'cfa',
       ...this.config,
-      backbone: { name: this.extractor.name, sha256: this.extractor.sha256 },
+      backbone: backboneRecordOf(this.extractor),
       descriptor: s ? { inChannels: s.weights.inChannels, outChannels: s.weights.outChannels } : null,
       memoryBank: s ? { size: s.centres.length / s.weights.outChannels, dim: s.weights.outChannels } : null,
       featureGrid: s ? [s.gridH, s.gridW] : null,
@@ -269,7 +268,7 @@ export class CfaModel implements AnomalyModel {
     const meta: SavedMeta = {
       format: SAVE_FORMAT,
       config: this.config,
-      backbone: { name: this.extractor.name, sha256: this.extractor.sha256 },
+      backbone: backboneRecordOf(this.extractor),
       descriptor: { inChannels: s.weights.inChannels, outChannels: s.weights.outChannels },
       centres: s.centres.length / s.weights.outChannels,
       gridH: s.gridH,

@@ -3,10 +3,9 @@
  * decoder per stage trained on fiber batches with the ONNX training graph, scoring through onnxruntime
  * with the same declared decoders.
  */
-import { stageLayers, StageFeatureSource, stageMaps } from '@defectlab/backbones';
+import { assertSameBackbone, backboneRecordOf, scoreThroughStageHead, stageLayers, StageFeatureSource, trainingGraphBackend } from '@defectlab/backbones';
 import {
   createSession,
-  imageScoresOf,
   type AnomalyModel,
   type DecodedImage,
   type FeatureExtractor,
@@ -55,9 +54,7 @@ export class CflowModel implements AnomalyModel {
 
   static async load(dir: string, extractor: FeatureExtractor, options: CflowOptions = {}): Promise<CflowModel> {
     const { meta, weights } = await loadCflow<ResolvedCflowConfig>(dir);
-    if (meta.backbone.sha256 !== extractor.sha256) {
-      throw new Error(`CflowModel.load: saved with backbone ${meta.backbone.name} (${meta.backbone.sha256}), got ${extractor.name} (${extractor.sha256})`);
-    }
+    assertSameBackbone('CflowModel', meta.backbone, extractor);
     const config = resolveCflowConfig({ ...meta.config, layers: [...meta.config.layers] });
     return new CflowModel(extractor, config, { weights, grids: meta.grids, references: meta.references, imageSize: meta.imageSize }, options);
   }
@@ -112,7 +109,7 @@ export class CflowModel implements AnomalyModel {
     this.training = { epochLosses: result.epochLosses, steps: result.steps, featureCache: source.cached, resumedFromEpoch: checkpoint?.epoch ?? null, likelihoodReferences: references };
     return {
       resolvedConfig: this.resolvedConfig(),
-      backend: `onnxruntime-node training graph (cpu, ${cfg.threads} thread${cfg.threads === 1 ? '' : 's'})`,
+      backend: trainingGraphBackend(cfg.threads),
       seed: cfg.seed,
       wallSeconds: (Date.now() - started) / 1000,
       epochsRun: epochs,
@@ -145,7 +142,7 @@ export class CflowModel implements AnomalyModel {
     return {
       model: 'cflow',
       ...this.config,
-      backbone: { name: this.extractor.name, sha256: this.extractor.sha256 },
+      backbone: backboneRecordOf(this.extractor),
       stages: t ? t.weights.shape.channels.map((c, s) => ({ channels: c, ...t.grids[s] })) : null,
       parameters: t ? parameterCountOf(t.weights.shape) : null,
       training: this.training,
@@ -155,28 +152,15 @@ export class CflowModel implements AnomalyModel {
 
   async score(images: readonly DecodedImage[]): Promise<ScoreResult> {
     const t = this.requireTrained();
-    if (images.length === 0) return { imageScores: new Float32Array(0), anomalyMaps: { data: new Float32Array(0), dims: [0, 1, 0, 0] } };
-    const [w, h] = t.imageSize;
-    for (const im of images) {
-      if (im.width !== w || im.height !== h) throw new RangeError(`cflow: images must be ${w}x${h} (the training size), got ${im.width}x${im.height}`);
-    }
-    const head = await this.scoringSession();
-    const maps = new Float32Array(images.length * w * h);
-    for (let start = 0; start < images.length; start += this.config.batchSize) {
-      const chunk = images.slice(start, start + this.config.batchSize);
-      const stage = await stageMaps(this.extractor, chunk, this.config.layers);
-      const out = await head.run(Object.fromEntries(stage.map((m, i) => [this.config.layers[i], m])), ['anomaly_maps']);
-      maps.set(out.anomaly_maps.data, start * w * h);
-    }
-    const anomalyMaps = { data: maps, dims: [images.length, 1, h, w] };
-    return { imageScores: imageScoresOf(anomalyMaps, this.config.scoreMode, this.config.topKFraction), anomalyMaps };
+    const { layers, batchSize, scoreMode, topKFraction } = this.config;
+    return scoreThroughStageHead(images, () => this.scoringSession(), { kind: 'cflow', extractor: this.extractor, layers, imageSize: t.imageSize, batchSize, scoreMode, topKFraction });
   }
 
   async save(dir: string): Promise<void> {
     const t = this.requireTrained();
     await saveCflow(dir, t.weights, {
       config: this.config,
-      backbone: { name: this.extractor.name, sha256: this.extractor.sha256 },
+      backbone: backboneRecordOf(this.extractor),
       imageSize: t.imageSize,
       grids: t.grids,
       references: t.references,

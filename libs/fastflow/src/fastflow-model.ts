@@ -10,10 +10,9 @@ import {
   type FitOptions,
   type FitReport,
   type OnnxSession,
-  imageScoresOf,
   type ScoreResult,
 } from '@defectlab/ml-core';
-import { stageLayers, StageFeatureSource, stageMaps } from '@defectlab/backbones';
+import { assertSameBackbone, backboneRecordOf, scoreThroughStageHead, stageLayers, StageFeatureSource, trainingGraphBackend } from '@defectlab/backbones';
 import { configDeviations, FASTFLOW_DEVIATIONS, resolveFastflowConfig, type ResolvedFastflowConfig, type TFastflowConfigInput } from './config';
 import { exportFastflowOnnx } from './export-onnx';
 import { initFastflowWeights, parameterCount, type FastflowWeights } from './network';
@@ -52,9 +51,7 @@ export class FastflowModel implements AnomalyModel {
   /** Loads a model written by `save(dir)`; `extractor` must be the backbone it was trained with. */
   static async load(dir: string, extractor: FeatureExtractor, options: FastflowOptions = {}): Promise<FastflowModel> {
     const { meta, weights } = await loadModel<ResolvedFastflowConfig>(dir);
-    if (meta.backbone.sha256 !== extractor.sha256) {
-      throw new Error(`FastflowModel.load: saved with backbone ${meta.backbone.name} (${meta.backbone.sha256}), got ${extractor.name} (${extractor.sha256})`);
-    }
+    assertSameBackbone('FastflowModel', meta.backbone, extractor);
     return new FastflowModel(extractor, resolveFastflowConfig({ ...meta.config, layers: [...meta.config.layers] }), { weights, imageSize: meta.imageSize }, options);
   }
 
@@ -109,7 +106,7 @@ export class FastflowModel implements AnomalyModel {
     this.training = { epochLosses: result.epochLosses, steps: result.steps, batchSize: batch, featureCache: source.cached, resumedFromEpoch: checkpoint?.epoch ?? null };
     return {
       resolvedConfig: this.resolvedConfig(),
-      backend: `onnxruntime-node training graph (cpu, ${cfg.threads} thread${cfg.threads === 1 ? '' : 's'})`,
+      backend: trainingGraphBackend(cfg.threads),
       seed: cfg.seed,
       wallSeconds: (Date.now() - started) / 1000,
       epochsRun: cfg.epochs,
@@ -124,7 +121,7 @@ export class FastflowModel implements AnomalyModel {
     return {
       model: 'fastflow',
       ...this.config,
-      backbone: { name: this.extractor.name, sha256: this.extractor.sha256 },
+      backbone: backboneRecordOf(this.extractor),
       stages: t ? t.weights.shape.stages : null,
       parameters: t ? parameterCount(t.weights) : null,
       training: this.training,
@@ -134,28 +131,15 @@ export class FastflowModel implements AnomalyModel {
 
   async score(images: readonly DecodedImage[]): Promise<ScoreResult> {
     const t = this.requireTrained();
-    if (images.length === 0) return { imageScores: new Float32Array(0), anomalyMaps: { data: new Float32Array(0), dims: [0, 1, 0, 0] } };
-    const [w, h] = t.imageSize;
-    for (const im of images) {
-      if (im.width !== w || im.height !== h) throw new RangeError(`fastflow: images must be ${w}x${h} (the training size), got ${im.width}x${im.height}`);
-    }
-    const head = await this.scoringSession();
-    const maps = new Float32Array(images.length * w * h);
-    for (let start = 0; start < images.length; start += this.config.batchSize) {
-      const chunk = images.slice(start, start + this.config.batchSize);
-      const stage = await stageMaps(this.extractor, chunk, this.config.layers);
-      const out = await head.run(Object.fromEntries(stage.map((m, i) => [this.config.layers[i], m])));
-      maps.set(out.anomaly_maps.data, start * w * h);
-    }
-    const anomalyMaps = { data: maps, dims: [images.length, 1, h, w] };
-    return { imageScores: imageScoresOf(anomalyMaps, this.config.scoreMode, this.config.topKFraction), anomalyMaps };
+    const { layers, batchSize, scoreMode, topKFraction } = this.config;
+    return scoreThroughStageHead(images, () => this.scoringSession(), { kind: 'fastflow', extractor: this.extractor, layers, imageSize: t.imageSize, batchSize, scoreMode, topKFraction });
   }
 
   async save(dir: string): Promise<void> {
     const t = this.requireTrained();
     await saveModel(dir, t.weights, {
       config: this.config,
-      backbone: { name: this.extractor.name, sha256: this.extractor.sha256 },
+      backbone: backboneRecordOf(this.extractor),
       imageSize: t.imageSize,
       deviations: this.deviations(),
     });

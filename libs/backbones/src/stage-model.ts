@@ -1,0 +1,60 @@
+/**
+ * What the stage-feature models (FastFlow, CFlow-AD) share behind the {@link AnomalyModel} interface:
+ * the backbone check on load, the backbone record, and scoring same-size images through one ONNX head
+ * that takes the stage maps (inputs named as the layers) and returns `anomaly_maps` [N, 1, H, W].
+ */
+import { imageScoresOf, type DecodedImage, type FeatureExtractor, type OnnxSession, type ScoreMode, type ScoreResult } from '@defectlab/ml-core';
+import { stageMaps } from './stage-features';
+
+/** The backbone a model was trained with, as saved and recorded with a run. */
+export interface BackboneRecord {
+  readonly name: string;
+  readonly sha256: string;
+}
+
+export function backboneRecordOf(extractor: FeatureExtractor): BackboneRecord {
+  return { name: extractor.name, sha256: extractor.sha256 };
+}
+
+/** Throws unless `extractor` is the backbone the saved model was trained with. */
+export function assertSameBackbone(modelName: string, saved: BackboneRecord, extractor: FeatureExtractor): void {
+  if (saved.sha256 !== extractor.sha256) {
+    throw new Error(`${modelName}.load: saved with backbone ${saved.name} (${saved.sha256}), got ${extractor.name} (${extractor.sha256})`);
+  }
+}
+
+/** The `backend` line of a FitReport for a model trained on the ONNX training graph. */
+export function trainingGraphBackend(threads: number): string {
+  return `onnxruntime-node training graph (cpu, ${threads} thread${threads === 1 ? '' : 's'})`;
+}
+
+export interface StageHeadScoring {
+  /** The model's kind, for error messages. */
+  readonly kind: string;
+  readonly extractor: FeatureExtractor;
+  readonly layers: readonly string[];
+  /** [width, height] of the training images; every scored image must have it. */
+  readonly imageSize: readonly [number, number];
+  readonly batchSize: number;
+  readonly scoreMode: ScoreMode;
+  readonly topKFraction: number;
+}
+
+/** Scores images in batches: backbone stage maps -> `head` -> anomaly maps, then the image scores. */
+export async function scoreThroughStageHead(images: readonly DecodedImage[], head: () => Promise<OnnxSession>, s: StageHeadScoring): Promise<ScoreResult> {
+  if (images.length === 0) return { imageScores: new Float32Array(0), anomalyMaps: { data: new Float32Array(0), dims: [0, 1, 0, 0] } };
+  const [w, h] = s.imageSize;
+  for (const im of images) {
+    if (im.width !== w || im.height !== h) throw new RangeError(`${s.kind}: images must be ${w}x${h} (the training size), got ${im.width}x${im.height}`);
+  }
+  const session = await head();
+  const maps = new Float32Array(images.length * w * h);
+  for (let start = 0; start < images.length; start += s.batchSize) {
+    const chunk = images.slice(start, start + s.batchSize);
+    const stage = await stageMaps(s.extractor, chunk, s.layers);
+    const out = await session.run(Object.fromEntries(stage.map((m, i) => [s.layers[i], m])), ['anomaly_maps']);
+    maps.set(out.anomaly_maps.data, start * w * h);
+  }
+  const anomalyMaps = { data: maps, dims: [images.length, 1, h, w] };
+  return { imageScores: imageScoresOf(anomalyMaps, s.scoreMode, s.topKFraction), anomalyMaps };
+}
