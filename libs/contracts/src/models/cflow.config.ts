@@ -5,18 +5,15 @@
  * (issue 18 item 2): `layers` (feature scales), `couplingBlocks`, `hiddenRatio` (subnet width).
  */
 import { z } from 'zod';
-import { PAPER_CROPS, cropFields, cropFieldsWithDefaults } from './training-crops';
-import { SCORE_MODES } from './csflow.config';
+import { PAPER_CROPS, cropFieldsWithDefaults } from './training-crops';
+import { stageFlowInputFields, stageFlowRunFields } from './stage-flow.fields';
 
 export const CFLOW_PRESET_NAMES = ['paper', 'seed', 'small'] as const;
 export type CflowPreset = (typeof CFLOW_PRESET_NAMES)[number];
 
 const fields = {
   preset: z.enum(CFLOW_PRESET_NAMES),
-  /** Square side, in pixels, images are resized to before the backbone (reference: 256). */
-  inputSize: z.number().int().min(16).max(2048),
-  /** Backbone stages with one conditional flow each, fine to coarse (reference: layer1-3 of WideResNet-50-2, L = 3). */
-  layers: z.array(z.string().min(1).max(200)).min(1).max(4),
+  ...stageFlowInputFields,
   /** Dimension of the 2D sinusoidal positional encoding that conditions every coupling (reference: 128); even, a multiple of 4. */
   conditionDim: z.number().int().min(4).max(1024).multipleOf(4),
   /** Coupling blocks per stage (reference: 8). */
@@ -39,20 +36,7 @@ const fields = {
   learningRate: z.number().gt(0).max(1),
   /** Meta-epochs of linear warm-up (reference: 2; 0 = none). */
   warmupMetaEpochs: z.number().int().min(0).max(10000),
-  /** Clip the global gradient norm (0 = off; the reference does not clip). */
-  gradClipNorm: z.number().min(0).max(1e6),
-  /** Image score from the anomaly map (reference: max). */
-  scoreMode: z.enum(SCORE_MODES),
-  /** Fraction of the map's pixels averaged by scoreMode 'topk' (ceil, at least 1 pixel). */
-  topKFraction: z.number().gt(0).max(1),
-  /** Keep the training features in memory when they take at most this many bytes (else re-extract per batch). */
-  featureCacheBytes: z.number().int().min(0).max(2 ** 40),
-  /** onnxruntime intra-op threads. */
-  threads: z.number().int().min(1).max(256),
-  /** The run's seed (a run takes it from its own `seed`, not from the model config). */
-  seed: z.number().int(),
-  /** Crop augmentation of the training images (libs/contracts training-crops.ts; paper: none). */
-  ...cropFields,
+  ...stageFlowRunFields,
 };
 
 /** Crop fields default to the paper's (none), so models saved before they existed still load. */

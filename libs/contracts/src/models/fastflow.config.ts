@@ -6,18 +6,15 @@
  * (feature scales).
  */
 import { z } from 'zod';
-import { PAPER_CROPS, cropFields, cropFieldsWithDefaults } from './training-crops';
-import { SCORE_MODES } from './csflow.config';
+import { PAPER_CROPS, cropFieldsWithDefaults } from './training-crops';
+import { stageFlowInputFields, stageFlowRunFields } from './stage-flow.fields';
 
 export const FASTFLOW_PRESET_NAMES = ['paper', 'seed', 'small'] as const;
 export type FastflowPreset = (typeof FASTFLOW_PRESET_NAMES)[number];
 
 const fields = {
   preset: z.enum(FASTFLOW_PRESET_NAMES),
-  /** Square side, in pixels, images are resized to before the backbone (paper: 256). */
-  inputSize: z.number().int().min(16).max(2048),
-  /** Backbone stages with one flow each, fine to coarse (paper, ResNet: layer1-3; shared ResNet-50 v2: stage1, stage2_act, stage3_act). */
-  layers: z.array(z.string().min(1).max(200)).min(1).max(4),
+  ...stageFlowInputFields,
   /** Coupling blocks per stage (paper: 8 for ResNet backbones). */
   flowSteps: z.number().int().min(1).max(64),
   /** Subnet hidden channels = hiddenRatio x the subnet's input channels (paper: 1.0 for ResNet-18/WRN-50). */
@@ -32,20 +29,7 @@ const fields = {
   learningRate: z.number().gt(0).max(1),
   /** L2 weight decay added to the gradient (torch Adam; reference: 1e-5). */
   weightDecay: z.number().min(0).max(1),
-  /** Clip the global gradient norm (0 = off; the reference does not clip). */
-  gradClipNorm: z.number().min(0).max(1e6),
-  /** Image score from the anomaly map (reference: max). */
-  scoreMode: z.enum(SCORE_MODES),
-  /** Fraction of the map's pixels averaged by scoreMode 'topk' (ceil, at least 1 pixel). */
-  topKFraction: z.number().gt(0).max(1),
-  /** Keep the training features in memory when they take at most this many bytes (else re-extract per batch). */
-  featureCacheBytes: z.number().int().min(0).max(2 ** 40),
-  /** onnxruntime intra-op threads for training and scoring sessions. */
-  threads: z.number().int().min(1).max(256),
-  /** The run's seed (a run takes it from its own `seed`, not from the model config). */
-  seed: z.number().int(),
-  /** Crop augmentation of the training images (libs/contracts training-crops.ts; paper: none). */
-  ...cropFields,
+  ...stageFlowRunFields,
 };
 
 /** Crop fields default to the paper's (none), so models saved before they existed still load. */
