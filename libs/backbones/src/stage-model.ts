@@ -3,7 +3,8 @@
  * the backbone check on load, the backbone record, and scoring same-size images through one ONNX head
  * that takes the stage maps (inputs named as the layers) and returns `anomaly_maps` [N, 1, H, W].
  */
-import { imageScoresOf, type DecodedImage, type FeatureExtractor, type OnnxSession, type ScoreMode, type ScoreResult } from '@defectlab/ml-core';
+import { promises as fs } from 'node:fs';
+import { declareImageScore, imageScoresOf, OnnxGraphBuilder, type DecodedImage, type FeatureExtractor, type OnnxSession, type ScoreMode, type ScoreResult } from '@defectlab/ml-core';
 import { stageMaps } from './stage-features';
 
 /** The backbone a model was trained with, as saved and recorded with a run. */
@@ -57,4 +58,41 @@ export async function scoreThroughStageHead(images: readonly DecodedImage[], hea
   }
   const anomalyMaps = { data: maps, dims: [images.length, 1, h, w] };
   return { imageScores: imageScoresOf(anomalyMaps, s.scoreMode, s.topKFraction), anomalyMaps };
+}
+
+/** What exporting a stage-feature model as one ONNX graph needs besides its own head. */
+export interface StageHeadExport {
+  readonly extractor: FeatureExtractor;
+  /** The backbone graph (path or bytes); default `extractor.modelPath`. */
+  readonly backboneOnnx?: string | Uint8Array;
+  readonly imageSize: readonly [number, number];
+  readonly scoreMode: ScoreMode;
+  readonly topKFraction: number;
+  readonly docString: string;
+}
+
+/**
+ * One ONNX graph: the backbone, then the model's head declared by `declareMap` (given the builder and the
+ * [N, 1, H, W] size tensor of the input image, it returns the anomaly map). Input: the backbone's input, a
+ * normalised batch [N, 3, H, W] of the training size. Outputs: `image_scores` [N], `anomaly_maps` [N, 1, H, W].
+ */
+export async function buildStageHeadOnnx(kind: string, input: StageHeadExport, declareMap: (g: OnnxGraphBuilder, sizes: string) => string): Promise<Uint8Array> {
+  const source = input.backboneOnnx ?? input.extractor.modelPath;
+  if (!source) throw new Error(`${kind} export: backbone "${input.extractor.name}" exposes no ONNX modelPath and no backboneOnnx was given`);
+  const backbone = typeof source === 'string' ? await fs.readFile(source) : source;
+  const g = OnnxGraphBuilder.fromModel(backbone, { name: kind, docString: input.docString });
+  const image = g.inputNames()[0];
+  const sizes = g.concat([g.shape(image, 0, 1), g.constInt64([1]), g.shape(image, 2, 4)], 0);
+  const map = declareMap(g, sizes);
+  const [w, h] = input.imageSize;
+  g.output(map, 'anomaly_maps', ['N', 1, 'H', 'W']);
+  g.output(declareImageScore(g, map, input.scoreMode, input.topKFraction, w * h), 'image_scores', ['N']);
+  return g.toBytes();
+}
+
+/** Writes an ONNX graph to `file`; returns its byte size. */
+export async function writeOnnx(file: string, bytes: Promise<Uint8Array>): Promise<number> {
+  const b = await bytes;
+  await fs.writeFile(file, b);
+  return b.byteLength;
 }
