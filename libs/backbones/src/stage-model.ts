@@ -4,6 +4,7 @@
  * that takes the stage maps (inputs named as the layers) and returns `anomaly_maps` [N, 1, H, W].
  */
 import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { declareImageScore, imageScoresOf, OnnxGraphBuilder, type DecodedImage, type FeatureExtractor, type OnnxSession, type ScoreMode, type ScoreResult } from '@defectlab/ml-core';
 import { stageMaps } from './stage-features';
 
@@ -95,4 +96,20 @@ export async function writeOnnx(file: string, bytes: Promise<Uint8Array>): Promi
   const b = await bytes;
   await fs.writeFile(file, b);
   return b.byteLength;
+}
+
+/** The fields every saved stage-feature model's JSON description starts with. */
+export interface SavedStageModelMeta<C> {
+  readonly format: string;
+  readonly config: C;
+  readonly backbone: BackboneRecord;
+  readonly imageSize: readonly [number, number];
+  readonly deviations: readonly string[];
+}
+
+/** Reads a saved model's JSON description and checks its format. */
+export async function readSavedMeta<M extends { readonly format: string }>(kind: string, dir: string, file: string, format: string): Promise<M> {
+  const meta = JSON.parse(await fs.readFile(path.join(dir, file), 'utf8')) as M;
+  if (meta.format !== format) throw new Error(`${kind}: ${dir} holds format ${String(meta.format)}, expected ${format}`);
+  return meta;
 }

@@ -1,6 +1,7 @@
 /** Saved models (a JSON description + the float32 tensors in recorded order) and per-stage training checkpoints. */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { readSavedMeta, type SavedStageModelMeta } from '@defectlab/backbones';
 import { readFloatTensors, readTrainingCheckpoint, writeFloatTensors, writeTrainingCheckpoint, type TrainingState } from '@defectlab/ml-core';
 import type { CflowShape, CflowWeights, NamedTensor } from './network';
 import type { StageGrid } from './train';
@@ -9,17 +10,12 @@ export const SAVE_FORMAT = 'defectlab-cflow-v1';
 const MODEL_JSON = 'cflow.json';
 const WEIGHTS = 'weights.f32';
 
-export interface SavedCflow<C> {
-  readonly format: string;
-  readonly config: C;
-  readonly backbone: { readonly name: string; readonly sha256: string };
-  readonly imageSize: readonly [number, number];
+export interface SavedCflow<C> extends SavedStageModelMeta<C> {
   readonly grids: readonly StageGrid[];
   readonly references: readonly number[];
   readonly shape: CflowShape;
   /** Per stage: trainable tensors then rotations, names and dims in file order. */
   readonly tensors: readonly (readonly { readonly name: string; readonly dims: readonly number[]; readonly rotation: boolean }[])[];
-  readonly deviations: readonly string[];
 }
 
 export async function saveCflow<C>(dir: string, weights: CflowWeights, meta: Omit<SavedCflow<C>, 'format' | 'shape' | 'tensors'>): Promise<void> {
@@ -36,8 +32,7 @@ export async function saveCflow<C>(dir: string, weights: CflowWeights, meta: Omi
 }
 
 export async function loadCflow<C>(dir: string): Promise<{ meta: SavedCflow<C>; weights: CflowWeights }> {
-  const meta = JSON.parse(await fs.readFile(path.join(dir, MODEL_JSON), 'utf8')) as SavedCflow<C>;
-  if (meta.format !== SAVE_FORMAT) throw new Error(`cflow: ${dir} holds format ${String(meta.format)}, expected ${SAVE_FORMAT}`);
+  const meta = await readSavedMeta<SavedCflow<C>>('cflow', dir, MODEL_JSON, SAVE_FORMAT);
   const flat = meta.tensors.flat();
   const arrays = await readFloatTensors(path.join(dir, WEIGHTS), flat.map((t) => t.dims.reduce((a, b) => a * b, 1)));
   let at = 0;

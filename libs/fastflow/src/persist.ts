@@ -1,6 +1,7 @@
 /** Saved models (a JSON description + the float32 parameters in recorded order) and training checkpoints. */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { readSavedMeta, type SavedStageModelMeta } from '@defectlab/backbones';
 import { readFloatTensors, readTrainingCheckpoint, writeFloatTensors, writeTrainingCheckpoint, type TrainingState } from '@defectlab/ml-core';
 import type { FastflowShape, FastflowWeights } from './network';
 
@@ -9,15 +10,10 @@ const MODEL_JSON = 'fastflow.json';
 const WEIGHTS = 'weights.f32';
 const CHECKPOINT_FORMAT = 'defectlab-fastflow-checkpoint/1';
 
-export interface SavedModel<C> {
-  readonly format: string;
-  readonly config: C;
-  readonly backbone: { readonly name: string; readonly sha256: string };
-  readonly imageSize: readonly [number, number];
+export interface SavedModel<C> extends SavedStageModelMeta<C> {
   readonly shape: FastflowShape;
   readonly params: readonly { readonly name: string; readonly dims: readonly number[] }[];
   readonly perms: readonly (readonly number[])[][];
-  readonly deviations: readonly string[];
 }
 
 export async function saveModel<C>(dir: string, weights: FastflowWeights, meta: Omit<SavedModel<C>, 'format' | 'shape' | 'params' | 'perms'>): Promise<void> {
@@ -34,8 +30,7 @@ export async function saveModel<C>(dir: string, weights: FastflowWeights, meta: 
 }
 
 export async function loadModel<C>(dir: string): Promise<{ meta: SavedModel<C>; weights: FastflowWeights }> {
-  const meta = JSON.parse(await fs.readFile(path.join(dir, MODEL_JSON), 'utf8')) as SavedModel<C>;
-  if (meta.format !== SAVE_FORMAT) throw new Error(`fastflow: ${dir} holds format ${String(meta.format)}, expected ${SAVE_FORMAT}`);
+  const meta = await readSavedMeta<SavedModel<C>>('fastflow', dir, MODEL_JSON, SAVE_FORMAT);
   const arrays = await readFloatTensors(path.join(dir, WEIGHTS), meta.params.map((p) => p.dims.reduce((a, b) => a * b, 1)));
   const params = meta.params.map((p, i) => ({ name: p.name, dims: p.dims, data: arrays[i] }));
   return { meta, weights: { shape: meta.shape, params, perms: meta.perms.map((stage) => stage.map((p) => Int32Array.from(p))) } };
