@@ -3,7 +3,7 @@
  * scale 0 finest). Weights are TensorFlow.js variables created deterministically from a seed.
  */
 import type * as tfType from '@tensorflow/tfjs';
-import { createRng, type Rng } from '@defectlab/datasets';
+import { createRng, randomPermutation, type Rng } from '@defectlab/datasets';
 import { couplingForward, couplingInverse, type CouplingParams } from './coupling';
 import type { ConvParams, CrossConvParams } from './cross-conv';
 import { toOnnxFilter, type ConvWeights, type FlowShape, type FlowWeights, type SubnetWeights } from './network';
@@ -45,15 +45,6 @@ function initCrossConv(tf: Tf, rng: Rng, name: string, k: number, cin: number, h
   };
 }
 
-function permutation(rng: Rng, n: number): Int32Array {
-  const p = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(0, i);
-    [p[i], p[j]] = [p[j], p[i]];
-  }
-  return p;
-}
-
 /** TensorFlow.js variable names are global: each network instance gets its own prefix. */
 let instanceCounter = 0;
 
@@ -72,7 +63,7 @@ export class CsFlowNet {
     const c1 = Math.floor(c / 2);
     const c2 = c - c1;
     this.blocks = shape.kernelSizes.map((k, i) => ({
-      perm: permutation(rng, c),
+      perm: randomPermutation(rng, c),
       subnetA: initCrossConv(tf, rng, `${prefix}/block${i}.a`, k, c2, shape.hiddenChannels, 2 * c1),
       subnetB: initCrossConv(tf, rng, `${prefix}/block${i}.b`, k, c1, shape.hiddenChannels, 2 * c2),
     }));

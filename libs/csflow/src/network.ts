@@ -10,7 +10,7 @@
  * conv back at the same scale + conv of the bilinearly upsampled (x2, half-pixel) coarser hidden
  * map + stride-2 conv of the finer hidden map; the sums are multiplied by a learnable gamma per scale.
  */
-import { createRng, type Rng } from '@defectlab/datasets';
+import { createRng, randomPermutation, type Rng } from '@defectlab/datasets';
 import type { OnnxGraphBuilder } from '@defectlab/ml-core';
 import { SOFT_CLAMP_FACTOR } from './soft-clamp';
 
@@ -101,15 +101,6 @@ function initSubnet(rng: Rng, k: number, cin: number, hidden: number, cout: numb
   };
 }
 
-function permutation(rng: Rng, n: number): Int32Array {
-  const p = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(0, i);
-    [p[i], p[j]] = [p[j], p[i]];
-  }
-  return p;
-}
-
 /** Seeded initial weights: same seed and shape -> same network (and the same as the former TF.js CsFlowNet). */
 export function initFlowWeights(shape: FlowShape, seed: number): FlowWeights {
   const rng = createRng(seed);
@@ -117,7 +108,7 @@ export function initFlowWeights(shape: FlowShape, seed: number): FlowWeights {
   const c1 = Math.floor(c / 2);
   const c2 = c - c1;
   const blocks = shape.kernelSizes.map((k) => ({
-    perm: permutation(rng, c),
+    perm: randomPermutation(rng, c),
     subnetA: initSubnet(rng, k, c2, shape.hiddenChannels, 2 * c1),
     subnetB: initSubnet(rng, k, c1, shape.hiddenChannels, 2 * c2),
   }));

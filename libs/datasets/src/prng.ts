@@ -59,3 +59,13 @@ function hashSeed(seed: number): number {
   const frac = math.floor((seed - math.floor(seed)) * 4294967296);
   return (h ^ frac) | 0;
 }
+
+/** A seeded Fisher-Yates permutation of 0..n-1 (draws n - 1 integers from `rng`). */
+export function randomPermutation(rng: Rng, n: number): Int32Array {
+  const p = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    [p[i], p[j]] = [p[j], p[i]];
+  }
+  return p;
+}

@@ -10,7 +10,7 @@
  * subnet = conv(k) -> ReLU -> conv(k), k = 3 on even steps and 1 on odd ones (3 everywhere with conv3x3Only),
  * hidden = floor(hiddenRatio * (C - C//2)). log|det J| = sum(s) + h * w * sum(log(scale)).
  */
-import { createRng, type Rng } from '@defectlab/datasets';
+import { createRng, randomPermutation, type Rng } from '@defectlab/datasets';
 import type { OnnxGraphBuilder } from '@defectlab/ml-core';
 import type { StageShape } from '@defectlab/backbones';
 
@@ -67,15 +67,6 @@ function uniform(rng: Rng, n: number, bound: number): Float32Array {
   return a;
 }
 
-function permutation(rng: Rng, n: number): Int32Array {
-  const p = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(0, i);
-    [p[i], p[j]] = [p[j], p[i]];
-  }
-  return p;
-}
-
 /** Seeded initial weights: same seed and shape, same network. */
 export function initFastflowWeights(shape: FastflowShape, seed: number): FastflowWeights {
   const rng = createRng(seed);
@@ -98,7 +89,7 @@ export function initFastflowWeights(shape: FastflowShape, seed: number): Fastflo
       params.push({ name: `s${si}.f${k}.conv2.b`, data: uniform(rng, 2 * c2, b2), dims: [2 * c2] });
       params.push({ name: `s${si}.f${k}.scale`, data: new Float32Array(c).fill(GLOBAL_SCALE_INIT), dims: [1, c, 1, 1] });
       params.push({ name: `s${si}.f${k}.offset`, data: new Float32Array(c), dims: [1, c, 1, 1] });
-      stagePerms.push(permutation(rng, c));
+      stagePerms.push(randomPermutation(rng, c));
     }
     perms.push(stagePerms);
   });
