@@ -1,10 +1,9 @@
 'use client';
 
-import { MODEL_KINDS, type TModelKind } from '@defectlab/contracts';
 import { useRouter } from 'next/navigation';
 import { useMemo, useState, type FormEvent } from 'react';
-import { useDatasets } from '../../datasets/hooks/useDatasets';
 import { useCreateRun } from '../hooks/useRun';
+import { DatasetVersionSelect, fieldErrors, ModelKindSelect } from './RunFormParts';
 import { formFields, initialRunForm, presetsOf, toSubmission, type FormField, type RunFormState } from '../lib/run-form';
 
 /**
@@ -13,7 +12,6 @@ import { formFields, initialRunForm, presetsOf, toSubmission, type FormField, ty
  * ZCreateRunInput, the same schema the API validates with.
  */
 export function NewRunForm() {
-  const datasets = useDatasets();
   const create = useCreateRun();
   const router = useRouter();
   const [form, setForm] = useState<RunFormState>(() => initialRunForm());
@@ -32,33 +30,14 @@ export function NewRunForm() {
     create.mutate(r.body, { onSuccess: (run) => router.push(`/runs/${run.id}`) });
   };
 
-  const err = (f: string) =>
-    errors[f] ? (
-      <span id={`${f}-error`} role="alert" className="status-bad small">
-        {errors[f]}
-      </span>
-    ) : null;
+  const err = fieldErrors(errors);
 
   return (
     <form className="card form-grid" onSubmit={submit} aria-label="New run" noValidate>
       <label htmlFor="kind">Model</label>
-      <select id="kind" value={form.kind} onChange={(e) => setForm({ ...initialRunForm(e.target.value as TModelKind), datasetVersionId: form.datasetVersionId, backbone: form.backbone, seed: form.seed })}>
-        {MODEL_KINDS.map((k) => (
-          <option key={k}>{k}</option>
-        ))}
-      </select>
+      <ModelKindSelect id="kind" value={form.kind} onChange={(kind) => setForm({ ...initialRunForm(kind), datasetVersionId: form.datasetVersionId, backbone: form.backbone, seed: form.seed })} />
       <label htmlFor="version">Dataset version</label>
-      <div>
-        <select id="version" value={form.datasetVersionId} onChange={(e) => set({ datasetVersionId: e.target.value })} aria-describedby="datasetVersionId-error">
-          <option value="">choose…</option>
-          {datasets.data?.map((d) => (
-            <option key={d.id} value={d.headVersion.id}>
-              {d.name} ({d.productLine}) v{d.headVersion.number}
-            </option>
-          ))}
-        </select>{' '}
-        {err('datasetVersionId')}
-      </div>
+      <DatasetVersionSelect id="version" value={form.datasetVersionId} onChange={(datasetVersionId) => set({ datasetVersionId })} describedBy="datasetVersionId-error" error={err('datasetVersionId')} />
       <label htmlFor="preset">Preset</label>
       <div>
         <select id="preset" value={form.preset} onChange={(e) => set({ preset: e.target.value })} aria-describedby="preset-error">

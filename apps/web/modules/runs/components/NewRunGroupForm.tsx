@@ -1,10 +1,10 @@
 'use client';
 
-import { ApiRequestError, MODEL_KINDS, type TCreateRunGroupInput, type TModelKind } from '@defectlab/contracts';
+import { ApiRequestError, type TCreateRunGroupInput } from '@defectlab/contracts';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import { useDatasets } from '../../datasets/hooks/useDatasets';
 import { useCreateRunGroup } from '../hooks/useRunGroups';
+import { DatasetVersionSelect, fieldErrors, ModelKindSelect } from './RunFormParts';
 import { initialRunGroupForm, toGroupSubmission, type RunGroupFormState } from '../lib/run-group-form';
 
 /**
@@ -14,7 +14,6 @@ import { initialRunGroupForm, toGroupSubmission, type RunGroupFormState } from '
  * only then sends `confirm: true`.
  */
 export function NewRunGroupForm() {
-  const datasets = useDatasets();
   const create = useCreateRunGroup();
   const router = useRouter();
   const [form, setForm] = useState<RunGroupFormState>(() => initialRunGroupForm());
@@ -44,33 +43,14 @@ export function NewRunGroupForm() {
     send(r.body);
   };
 
-  const err = (f: string) =>
-    errors[f] ? (
-      <span id={`group-${f}-error`} role="alert" className="status-bad small">
-        {errors[f]}
-      </span>
-    ) : null;
+  const err = fieldErrors(errors, 'group-');
 
   return (
     <form className="card form-grid" onSubmit={submit} aria-label="New sweep" noValidate>
       <label htmlFor="group-kind">Model</label>
-      <select id="group-kind" value={form.kind} onChange={(e) => set({ kind: e.target.value as TModelKind })}>
-        {MODEL_KINDS.map((k) => (
-          <option key={k}>{k}</option>
-        ))}
-      </select>
+      <ModelKindSelect id="group-kind" value={form.kind} onChange={(kind) => set({ kind })} />
       <label htmlFor="group-version">Dataset version</label>
-      <div>
-        <select id="group-version" value={form.datasetVersionId} onChange={(e) => set({ datasetVersionId: e.target.value })} aria-describedby="group-datasetVersionId-error">
-          <option value="">choose…</option>
-          {datasets.data?.map((d) => (
-            <option key={d.id} value={d.headVersion.id}>
-              {d.name} ({d.productLine}) v{d.headVersion.number}
-            </option>
-          ))}
-        </select>{' '}
-        {err('datasetVersionId')}
-      </div>
+      <DatasetVersionSelect id="group-version" value={form.datasetVersionId} onChange={(datasetVersionId) => set({ datasetVersionId })} describedBy="group-datasetVersionId-error" error={err('datasetVersionId')} />
       <label htmlFor="group-name">Name</label>
       <div>
         <input id="group-name" value={form.name} onChange={(e) => set({ name: e.target.value })} aria-describedby="group-name-error" /> {err('name')}
