@@ -31,6 +31,14 @@ interface Loaded {
 }
 
 /** Several evaluations side by side: operating curves, ROC, size and speed, figures with intervals. */
+/** One cost of a model (size, latency): how to read it, its target, and how its bar chart and scatter show it. */
+interface CostFigures {
+  readonly value: (l: Loaded) => number | null | undefined;
+  readonly limit: number | null;
+  readonly bars: { readonly label: string; readonly title: string; readonly format: (v: number) => string; readonly tick: (v: number) => string; readonly testId: string };
+  readonly scatter: { readonly label: string; readonly title: string; readonly xLabel: string; readonly format: (v: number) => string; readonly testId: string };
+}
+
 export function CompareView({ evaluationIds }: { evaluationIds: readonly string[] }) {
   const api = useApi();
   const evaluations = useQueries({
@@ -88,8 +96,22 @@ export function CompareView({ evaluationIds }: { evaluationIds: readonly string[
       return { index: i + 1, label: name(l, i), cost: cost(l) ?? null, overkillRate: p?.overkillRate ?? null, missRate: p?.missRate ?? null };
     });
   const rateTargets = target ? { maxMissRate: target.maxMissRate, maxOverkillRate: target.maxOverkillRate } : null;
-  const bySize = tradeoff(tradeoffInputs((l) => l.evaluation.sizeBytes), rateTargets && { ...rateTargets, maxCost: target?.maxSizeBytes ?? null });
-  const byLatency = tradeoff(tradeoffInputs((l) => l.evaluation.latency?.p50), rateTargets && { ...rateTargets, maxCost: target?.maxLatencyMs ?? null });
+  const trimBytes = (v: number) => formatBytes(v).replace(/\.0+ /, ' ');
+  /** The two costs set against the rates: exported size and p50 latency, each with its bars and its trade-off scatter. */
+  const costs: readonly CostFigures[] = [
+    {
+      value: (l) => l.evaluation.sizeBytes,
+      limit: target?.maxSizeBytes ?? null,
+      bars: { label: 'Size', title: 'exported model size (backbone separate)', format: (v) => formatBytes(v), tick: trimBytes, testId: 'size-bars' },
+      scatter: { label: 'Size vs overkill', title: 'exported model size vs overkill at the operating point', xLabel: 'size', format: trimBytes, testId: 'size-overkill-scatter' },
+    },
+    {
+      value: (l) => l.evaluation.latency?.p50,
+      limit: target?.maxLatencyMs ?? null,
+      bars: { label: 'Speed', title: 'ms per image, p50 at batch 1', format: (v) => formatMs(v), tick: (v) => `${v} ms`, testId: 'speed-bars' },
+      scatter: { label: 'Latency vs overkill', title: 'ms per image (p50, batch 1) vs overkill at the operating point', xLabel: 'latency', format: (v) => `${Number(v.toPrecision(3))} ms`, testId: 'latency-overkill-scatter' },
+    },
+  ];
 
   return (
     <div className="stack">
@@ -175,50 +197,36 @@ export function CompareView({ evaluationIds }: { evaluationIds: readonly string[
         </section>
       </div>
       <div className="two-col">
-        <section className="card" aria-label="Size">
-          <BarChart
-            title="exported model size (backbone separate)"
-            bars={loaded.map((l, i) => ({ label: `#${i + 1} ${l.run.kind}`, value: l.evaluation.sizeBytes, color: style(i).color }))}
-            format={(v) => formatBytes(v)}
-            tickFormat={(v) => formatBytes(v).replace(/\.0+ /, ' ')}
-            limit={target?.maxSizeBytes ?? null}
-            testId="size-bars"
-          />
-        </section>
-        <section className="card" aria-label="Speed">
-          <BarChart
-            title="ms per image, p50 at batch 1"
-            bars={loaded.map((l, i) => ({ label: `#${i + 1} ${l.run.kind}`, value: l.evaluation.latency?.p50 ?? null, color: style(i).color }))}
-            format={(v) => formatMs(v)}
-            tickFormat={(v) => `${v} ms`}
-            limit={target?.maxLatencyMs ?? null}
-            testId="speed-bars"
-          />
-        </section>
+        {costs.map((c) => (
+          <section key={c.bars.testId} className="card" aria-label={c.bars.label}>
+            <BarChart
+              title={c.bars.title}
+              bars={loaded.map((l, i) => ({ label: `#${i + 1} ${l.run.kind}`, value: c.value(l) ?? null, color: style(i).color }))}
+              format={c.bars.format}
+              tickFormat={c.bars.tick}
+              limit={c.limit}
+              testId={c.bars.testId}
+            />
+          </section>
+        ))}
       </div>
       <div className="two-col">
-        <section className="card" aria-label="Size vs overkill">
-          <TradeoffScatter
-            title="exported model size vs overkill at the operating point"
-            xLabel="size"
-            data={bySize}
-            colors={colors}
-            targets={rateTargets && { ...rateTargets, maxCost: target?.maxSizeBytes ?? null }}
-            formatCost={(v) => formatBytes(v).replace(/\.0+ /, ' ')}
-            testId="size-overkill-scatter"
-          />
-        </section>
-        <section className="card" aria-label="Latency vs overkill">
-          <TradeoffScatter
-            title="ms per image (p50, batch 1) vs overkill at the operating point"
-            xLabel="latency"
-            data={byLatency}
-            colors={colors}
-            targets={rateTargets && { ...rateTargets, maxCost: target?.maxLatencyMs ?? null }}
-            formatCost={(v) => `${Number(v.toPrecision(3))} ms`}
-            testId="latency-overkill-scatter"
-          />
-        </section>
+        {costs.map((c) => {
+          const targetsWithCost = rateTargets && { ...rateTargets, maxCost: c.limit };
+          return (
+            <section key={c.scatter.testId} className="card" aria-label={c.scatter.label}>
+              <TradeoffScatter
+                title={c.scatter.title}
+                xLabel={c.scatter.xLabel}
+                data={tradeoff(tradeoffInputs(c.value), targetsWithCost)}
+                colors={colors}
+                targets={targetsWithCost}
+                formatCost={c.scatter.format}
+                testId={c.scatter.testId}
+              />
+            </section>
+          );
+        })}
       </div>
       <section className="card table-wrap" aria-label="Figures" data-testid="compare-table-wrap">
         <table className="data-table" data-testid="compare-table">
