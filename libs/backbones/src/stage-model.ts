@@ -5,8 +5,8 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { declareImageScore, imageScoresOf, OnnxGraphBuilder, type DecodedImage, type FeatureExtractor, type OnnxSession, type ScoreMode, type ScoreResult } from '@defectlab/ml-core';
-import { stageMaps } from './stage-features';
+import { createSession, declareImageScore, imageScoresOf, OnnxGraphBuilder, type DecodedImage, type FeatureExtractor, type OnnxSession, type ScoreMode, type ScoreResult } from '@defectlab/ml-core';
+import { stageLayers, stageMaps } from './stage-features';
 
 /** The backbone a model was trained with, as saved and recorded with a run. */
 export interface BackboneRecord {
@@ -112,4 +112,68 @@ export async function readSavedMeta<M extends { readonly format: string }>(kind:
   const meta = JSON.parse(await fs.readFile(path.join(dir, file), 'utf8')) as M;
   if (meta.format !== format) throw new Error(`${kind}: ${dir} holds format ${String(meta.format)}, expected ${format}`);
   return meta;
+}
+
+/** Non-config options of the models' factories. */
+export interface BackboneExportOptions {
+  /** The backbone's ONNX graph (path or bytes) for `exportOnnx` when the extractor exposes no `modelPath`. */
+  readonly backboneOnnx?: string | Uint8Array;
+}
+
+/** The config fields {@link StageHeadModel} reads. */
+export interface StageHeadModelConfig {
+  readonly layers: readonly string[];
+  readonly batchSize: number;
+  readonly scoreMode: ScoreMode;
+  readonly topKFraction: number;
+  readonly threads: number;
+}
+
+/**
+ * The shared half of a stage-feature model: holds the backbone, config and trained state, scores through
+ * one onnxruntime head session built lazily from the trained state, and releases it on refit or dispose.
+ */
+export abstract class StageHeadModel<C extends StageHeadModelConfig, T extends { readonly imageSize: readonly [number, number] }> {
+  private head: OnnxSession | null = null;
+
+  protected constructor(
+    private readonly modelKind: string,
+    private readonly className: string,
+    protected readonly extractor: FeatureExtractor,
+    readonly config: C,
+    protected trained: T | null,
+    protected readonly options: BackboneExportOptions,
+  ) {
+    stageLayers(extractor, config.layers, modelKind);
+  }
+
+  /** The scoring head's ONNX graph for the trained state. */
+  protected abstract headGraph(t: T): Uint8Array;
+
+  async score(images: readonly DecodedImage[]): Promise<ScoreResult> {
+    const t = this.requireTrained();
+    const { layers, batchSize, scoreMode, topKFraction } = this.config;
+    return scoreThroughStageHead(images, () => this.scoringSession(), { kind: this.modelKind, extractor: this.extractor, layers, imageSize: t.imageSize, batchSize, scoreMode, topKFraction });
+  }
+
+  async dispose(): Promise<void> {
+    await this.releaseHead();
+  }
+
+  /** Drops the scoring session (before a refit changes the trained state). */
+  protected async releaseHead(): Promise<void> {
+    const head = this.head;
+    this.head = null;
+    await head?.release();
+  }
+
+  protected requireTrained(): T {
+    if (!this.trained) throw new Error(`${this.className}: not trained (call fit or load first)`);
+    return this.trained;
+  }
+
+  private async scoringSession(): Promise<OnnxSession> {
+    if (!this.head) this.head = await createSession(this.headGraph(this.requireTrained()), { threads: this.config.threads });
+    return this.head;
+  }
 }

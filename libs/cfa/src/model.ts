@@ -13,7 +13,7 @@ import {
   type OnnxSession,
   type ScoreResult,
 } from '@defectlab/ml-core';
-import { assertSameBackbone, backboneRecordOf } from '@defectlab/backbones';
+import { assertSameBackbone, backboneRecordOf, type BackboneExportOptions } from '@defectlab/backbones';
 import { toNormalizedBatch } from '@defectlab/datasets';
 import { cfaAnomalyMaps } from './anomaly-map';
 import { kMeans, meanDescriptors, PositionMean } from './centroids';
@@ -42,10 +42,7 @@ interface TrainedState extends CfaInferenceState {
 }
 
 /** Non-config options of the factory. */
-export interface CfaOptions {
-  /** The backbone's ONNX graph (path or bytes) for `exportOnnx` when the extractor exposes no `modelPath`. */
-  readonly backboneOnnx?: string | Uint8Array;
-}
+export type CfaOptions = BackboneExportOptions;
 
 /**
  * CFA (Lee et al., IEEE Access 2022) behind the shared {@link AnomalyModel} interface: trained on

@@ -3,7 +3,7 @@
  * decoder per stage trained on fiber batches with the ONNX training graph, scoring through onnxruntime
  * with the same declared decoders.
  */
-import { assertSameBackbone, backboneRecordOf, scoreThroughStageHead, stageLayers, StageFeatureSource, trainingGraphBackend } from '@defectlab/backbones';
+import { assertSameBackbone, backboneRecordOf, StageFeatureSource, StageHeadModel, trainingGraphBackend, type BackboneExportOptions } from '@defectlab/backbones';
 import {
   createSession,
   type AnomalyModel,
@@ -11,8 +11,6 @@ import {
   type FeatureExtractor,
   type FitOptions,
   type FitReport,
-  type OnnxSession,
-  type ScoreResult,
 } from '@defectlab/ml-core';
 import { CFLOW_DEVIATIONS, configDeviations, resolveCflowConfig, type ResolvedCflowConfig, type TCflowConfigInput } from './config';
 import { exportCflowOnnx } from './export-onnx';
@@ -29,23 +27,14 @@ interface Trained {
   readonly imageSize: readonly [number, number];
 }
 
-export interface CflowOptions {
-  /** The backbone's ONNX graph (path or bytes) for `exportOnnx` when the extractor exposes no `modelPath`. */
-  readonly backboneOnnx?: string | Uint8Array;
-}
+export type CflowOptions = BackboneExportOptions;
 
-export class CflowModel implements AnomalyModel {
+export class CflowModel extends StageHeadModel<ResolvedCflowConfig, Trained> implements AnomalyModel {
   readonly kind = 'cflow' as const;
-  private head: OnnxSession | null = null;
   private training: Record<string, unknown> | null = null;
 
-  private constructor(
-    private readonly extractor: FeatureExtractor,
-    readonly config: ResolvedCflowConfig,
-    private trained: Trained | null,
-    private readonly options: CflowOptions,
-  ) {
-    stageLayers(extractor, config.layers, 'cflow');
+  private constructor(extractor: FeatureExtractor, config: ResolvedCflowConfig, trained: Trained | null, options: CflowOptions) {
+    super('cflow', 'CflowModel', extractor, config, trained, options);
   }
 
   static create(extractor: FeatureExtractor, config: TCflowConfigInput = {}, options: CflowOptions = {}): CflowModel {
@@ -69,8 +58,7 @@ export class CflowModel implements AnomalyModel {
     const cfg = this.config;
     const { onProgress, signal } = options;
     signal?.throwIfAborted();
-    await this.head?.release();
-    this.head = null;
+    await this.releaseHead();
     const source = await StageFeatureSource.create(this.extractor, trainImages, cfg.layers, { cacheBytes: cfg.featureCacheBytes, batchSize: cfg.batchSize, onProgress, signal });
     const grids = source.shapes.map((s) => ({ height: s.height, width: s.width }));
     const shape = { channels: source.shapes.map((s) => s.channels), conditionDim: cfg.conditionDim, couplingBlocks: cfg.couplingBlocks, hiddenRatio: cfg.hiddenRatio, clamp: cfg.clamp };
@@ -150,12 +138,6 @@ export class CflowModel implements AnomalyModel {
     };
   }
 
-  async score(images: readonly DecodedImage[]): Promise<ScoreResult> {
-    const t = this.requireTrained();
-    const { layers, batchSize, scoreMode, topKFraction } = this.config;
-    return scoreThroughStageHead(images, () => this.scoringSession(), { kind: 'cflow', extractor: this.extractor, layers, imageSize: t.imageSize, batchSize, scoreMode, topKFraction });
-  }
-
   async save(dir: string): Promise<void> {
     const t = this.requireTrained();
     await saveCflow(dir, t.weights, {
@@ -191,23 +173,8 @@ export class CflowModel implements AnomalyModel {
     return (n.trainable + n.fixed) * 4;
   }
 
-  async dispose(): Promise<void> {
-    const head = this.head;
-    this.head = null;
-    await head?.release();
-  }
-
-  private requireTrained(): Trained {
-    if (!this.trained) throw new Error('CflowModel: not trained (call fit or load first)');
-    return this.trained;
-  }
-
-  private async scoringSession(): Promise<OnnxSession> {
-    if (!this.head) {
-      const t = this.requireTrained();
-      this.head = await createSession(buildHeadGraph(t.weights, t.grids, t.references, this.config.layers, t.imageSize), { threads: this.config.threads });
-    }
-    return this.head;
+  protected headGraph(t: Trained): Uint8Array {
+    return buildHeadGraph(t.weights, t.grids, t.references, this.config.layers, t.imageSize);
   }
 }
 

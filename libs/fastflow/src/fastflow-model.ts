@@ -3,16 +3,13 @@
  * trained on the ONNX training graph, scoring through onnxruntime with the same declared network.
  */
 import {
-  createSession,
   type AnomalyModel,
   type DecodedImage,
   type FeatureExtractor,
   type FitOptions,
   type FitReport,
-  type OnnxSession,
-  type ScoreResult,
 } from '@defectlab/ml-core';
-import { assertSameBackbone, backboneRecordOf, scoreThroughStageHead, stageLayers, StageFeatureSource, trainingGraphBackend } from '@defectlab/backbones';
+import { assertSameBackbone, backboneRecordOf, StageFeatureSource, StageHeadModel, trainingGraphBackend, type BackboneExportOptions } from '@defectlab/backbones';
 import { configDeviations, FASTFLOW_DEVIATIONS, resolveFastflowConfig, type ResolvedFastflowConfig, type TFastflowConfigInput } from './config';
 import { exportFastflowOnnx } from './export-onnx';
 import { initFastflowWeights, parameterCount, type FastflowWeights } from './network';
@@ -25,23 +22,14 @@ interface Trained {
   readonly imageSize: readonly [number, number];
 }
 
-export interface FastflowOptions {
-  /** The backbone's ONNX graph (path or bytes) for `exportOnnx` when the extractor exposes no `modelPath`. */
-  readonly backboneOnnx?: string | Uint8Array;
-}
+export type FastflowOptions = BackboneExportOptions;
 
-export class FastflowModel implements AnomalyModel {
+export class FastflowModel extends StageHeadModel<ResolvedFastflowConfig, Trained> implements AnomalyModel {
   readonly kind = 'fastflow' as const;
-  private head: OnnxSession | null = null;
   private training: Record<string, unknown> | null = null;
 
-  private constructor(
-    private readonly extractor: FeatureExtractor,
-    readonly config: ResolvedFastflowConfig,
-    private trained: Trained | null,
-    private readonly options: FastflowOptions,
-  ) {
-    stageLayers(extractor, config.layers, 'fastflow');
+  private constructor(extractor: FeatureExtractor, config: ResolvedFastflowConfig, trained: Trained | null, options: FastflowOptions) {
+    super('fastflow', 'FastflowModel', extractor, config, trained, options);
   }
 
   static create(extractor: FeatureExtractor, config: TFastflowConfigInput = {}, options: FastflowOptions = {}): FastflowModel {
@@ -65,8 +53,7 @@ export class FastflowModel implements AnomalyModel {
     const cfg = this.config;
     const { onProgress, signal } = options;
     signal?.throwIfAborted();
-    await this.head?.release();
-    this.head = null;
+    await this.releaseHead();
     const source = await StageFeatureSource.create(this.extractor, trainImages, cfg.layers, { cacheBytes: cfg.featureCacheBytes, batchSize: cfg.batchSize, onProgress, signal });
     const shape = { stages: source.shapes, flowSteps: cfg.flowSteps, hiddenRatio: cfg.hiddenRatio, conv3x3Only: cfg.conv3x3Only, clamp: cfg.clamp };
     const initial = initFastflowWeights(shape, cfg.seed);
@@ -129,12 +116,6 @@ export class FastflowModel implements AnomalyModel {
     };
   }
 
-  async score(images: readonly DecodedImage[]): Promise<ScoreResult> {
-    const t = this.requireTrained();
-    const { layers, batchSize, scoreMode, topKFraction } = this.config;
-    return scoreThroughStageHead(images, () => this.scoringSession(), { kind: 'fastflow', extractor: this.extractor, layers, imageSize: t.imageSize, batchSize, scoreMode, topKFraction });
-  }
-
   async save(dir: string): Promise<void> {
     const t = this.requireTrained();
     await saveModel(dir, t.weights, {
@@ -164,23 +145,8 @@ export class FastflowModel implements AnomalyModel {
     return this.trained ? parameterCount(this.trained.weights) * 4 : 0;
   }
 
-  async dispose(): Promise<void> {
-    const head = this.head;
-    this.head = null;
-    await head?.release();
-  }
-
-  private requireTrained(): Trained {
-    if (!this.trained) throw new Error('FastflowModel: not trained (call fit or load first)');
-    return this.trained;
-  }
-
-  private async scoringSession(): Promise<OnnxSession> {
-    if (!this.head) {
-      const t = this.requireTrained();
-      this.head = await createSession(buildHeadGraph(t.weights, this.config.layers, t.imageSize), { threads: this.config.threads });
-    }
-    return this.head;
+  protected headGraph(t: Trained): Uint8Array {
+    return buildHeadGraph(t.weights, this.config.layers, t.imageSize);
   }
 }
 
