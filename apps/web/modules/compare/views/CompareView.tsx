@@ -6,6 +6,7 @@ import { useMemo } from 'react';
 import { useQueries } from '@tanstack/react-query';
 import { useApi } from '../../auth/hooks/useAuth';
 import { percentTick } from '../../charts/axis';
+import { HatchPattern } from '../../charts/HatchPattern';
 import { LineChart, SERIES_STYLES } from '../../charts/LineChart';
 import { assess } from '../../compliance/lib/compliance';
 import { VerdictBadge } from '../../compliance/components/VerdictBadge';
@@ -141,12 +142,7 @@ export function CompareView({ evaluationIds }: { evaluationIds: readonly string[
             series={loaded.map((l, i) => ({ name: name(l, i), points: curves[i]?.missVsOverkill ?? [], ...style(i) }))}
             overlay={(sx, sy) => (
               <>
-                <defs>
-                  <pattern id="target-hatch" patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)">
-                    <rect width="6" height="6" fill="rgba(87,96,106,0.08)" />
-                    <line x1="0" y1="0" x2="0" y2="6" stroke="rgba(87,96,106,0.35)" strokeWidth="1.5" />
-                  </pattern>
-                </defs>
+                <HatchPattern id="target-hatch" fill="rgba(87,96,106,0.08)" stroke="rgba(87,96,106,0.35)" strokeWidth={1.5} />
                 {target && (
                   <rect
                     x={sx(0)}

@@ -4,6 +4,7 @@ import { useCallback, useRef, type KeyboardEvent, type PointerEvent } from 'reac
 import { fractionOfRange, pointInRange, type ScoreHistogram as THistogram } from '@defectlab/metrics';
 import { formatThreshold } from '../../ui/format';
 import { axis, type Tick } from '../../charts/axis';
+import { HatchPattern } from '../../charts/HatchPattern';
 
 export interface ScoreHistogramProps {
   readonly histogram: THistogram;
@@ -112,12 +113,7 @@ export function ScoreHistogram({ histogram, threshold, reference, onChange, onSt
         style={{ touchAction: 'none', cursor: 'ew-resize' }}
         aria-labelledby="histogram-caption"
       >
-        <defs>
-          <pattern id="hatch" patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)">
-            <rect width="6" height="6" fill="var(--defective-fill)" />
-            <line x1="0" y1="0" x2="0" y2="6" stroke="var(--defective)" strokeWidth="3" />
-          </pattern>
-        </defs>
+        <HatchPattern id="hatch" fill="var(--defective-fill)" stroke="var(--defective)" strokeWidth={3} />
         <rect x={tx} y={M.top} width={Math.max(0, M.left + innerW - tx)} height={innerH} className="flag-zone" />
         {Array.from({ length: bins }, (_, i) => (
           <g key={i}>
