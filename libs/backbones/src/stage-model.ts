@@ -98,7 +98,7 @@ export async function writeOnnx(file: string, bytes: Promise<Uint8Array>): Promi
   return b.byteLength;
 }
 
-/** The fields every saved stage-feature model's JSON description starts with. */
+/** The fields every saved backbone-feature model's JSON description holds (cflow, fastflow, cfa, patchcore). */
 export interface SavedStageModelMeta<C> {
   readonly format: string;
   readonly config: C;

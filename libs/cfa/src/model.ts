@@ -13,7 +13,7 @@ import {
   type OnnxSession,
   type ScoreResult,
 } from '@defectlab/ml-core';
-import { assertSameBackbone, backboneRecordOf, type BackboneExportOptions } from '@defectlab/backbones';
+import { assertSameBackbone, backboneRecordOf, type BackboneExportOptions, type SavedStageModelMeta } from '@defectlab/backbones';
 import { toNormalizedBatch } from '@defectlab/datasets';
 import { cfaAnomalyMaps } from './anomaly-map';
 import { kMeans, meanDescriptors, PositionMean } from './centroids';
@@ -330,17 +330,12 @@ export class CfaModel implements AnomalyModel {
 
 const SAVE_FORMAT = 'defectlab-cfa-v1';
 
-interface SavedMeta {
-  readonly format: string;
-  readonly config: ResolvedCfaConfig;
-  readonly backbone: { readonly name: string; readonly sha256: string };
+interface SavedMeta extends SavedStageModelMeta<ResolvedCfaConfig> {
   readonly descriptor: { readonly inChannels: number; readonly outChannels: number };
   readonly centres: number;
   readonly gridH: number;
   readonly gridW: number;
   readonly radius: number;
-  readonly imageSize: readonly [number, number];
-  readonly deviations: readonly string[];
 }
 
 function bytesOf(a: Float32Array): Uint8Array {

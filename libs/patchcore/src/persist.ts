@@ -1,6 +1,7 @@
 /** Saving and loading a fitted PatchCore: the memory bank (binary) and `patchcore.json` (config, grid, backbone). */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import type { SavedStageModelMeta } from '@defectlab/backbones';
 import type { FeatureExtractor } from '@defectlab/ml-core';
 import { resolvePatchcoreConfig, type ResolvedPatchcoreConfig } from './config';
 import { readMemoryBank, writeMemoryBank } from './memory-bank';
@@ -8,16 +9,11 @@ import type { FittedState } from './train';
 
 const SAVE_FORMAT = 'defectlab-patchcore-v1';
 
-interface SavedMeta {
-  readonly format: string;
-  readonly config: ResolvedPatchcoreConfig;
-  readonly backbone: { readonly name: string; readonly sha256: string };
+interface SavedMeta extends SavedStageModelMeta<ResolvedPatchcoreConfig> {
   readonly bank: { readonly size: number; readonly dim: number };
   readonly gridH: number;
   readonly gridW: number;
   readonly trainPatches: number;
-  readonly imageSize: readonly [number, number];
-  readonly deviations: readonly string[];
 }
 
 /** Writes a fitted model into `dir` (created). */
