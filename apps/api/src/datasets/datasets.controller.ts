@@ -21,7 +21,7 @@ import type { Response } from 'express';
 import { Caller, type AuthContext } from '../auth/auth-context';
 import { Route, ValidBody, ValidParams, ValidQuery } from '../auth/route.decorator';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
-import { AppError } from '../errors/app-error';
+import { DatasetsError } from './datasets.errors';
 import { DatasetsService } from './datasets.service';
 import type { ImportOutcome } from './import/import-dataset';
 import { ImportsService } from './imports.service';
@@ -68,7 +68,7 @@ export class DatasetsController {
     @Caller() caller: AuthContext,
     @Res({ passthrough: true }) res: Response,
   ): Promise<TImportResult> {
-    if (!file) throw new AppError('MISSING_ARCHIVE', 'send multipart/form-data with the archive (.tar or .tar.gz) in the file field "archive"');
+    if (!file) throw new DatasetsError('MISSING_ARCHIVE', 'send multipart/form-data with the archive (.tar or .tar.gz) in the file field "archive"');
     let fields;
     try {
       fields = new ZodValidationPipe(ZUploadDatasetFields, 'body').transform(rawFields);

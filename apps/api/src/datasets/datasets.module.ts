@@ -4,6 +4,7 @@ import { MulterModule } from '@nestjs/platform-express';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { DatasetsController } from './datasets.controller';
+import { DatasetsRepository } from './datasets.repository';
 import { DatasetsService } from './datasets.service';
 import { ImportsService } from './imports.service';
 
@@ -19,7 +20,7 @@ import { ImportsService } from './imports.service';
     }),
   ],
   controllers: [DatasetsController],
-  providers: [DatasetsService, ImportsService],
+  providers: [DatasetsRepository, DatasetsService, ImportsService],
   exports: [DatasetsService],
 })
 export class DatasetsModule {}

@@ -8,8 +8,8 @@ import { APP_CONFIG, LOGGER } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { DATABASE } from '../database/database.module';
 import type { Database } from '../database/database';
-import { AppError } from '../errors/app-error';
 import { ARTIFACT_STORE, type ArtifactStore } from '../storage/artifact-store';
+import { DatasetsError } from './datasets.errors';
 import { importMvtecDataset, type ImportOutcome, type ImportProgressEvent } from './import/import-dataset';
 import { resolveImportFolder } from './import/import-roots';
 import { ArchiveError, extractTarArchive } from './import/tar-extract';
@@ -47,7 +47,7 @@ export class ImportsService {
 
   get(importId: string): TImportProgress {
     const p = this.progress.get(importId);
-    if (!p) throw new AppError('IMPORT_NOT_FOUND', `no import ${importId} on this API process`);
+    if (!p) throw new DatasetsError('IMPORT_NOT_FOUND', `no import ${importId} on this API process`);
     return p;
   }
 
@@ -69,7 +69,7 @@ export class ImportsService {
             maxEntries: this.config.storage.uploadMaxEntries,
           });
         } catch (err) {
-          if (err instanceof ArchiveError) throw new AppError(err.code, err.message, err.entry ? [{ path: err.entry, message: err.message }] : undefined);
+          if (err instanceof ArchiveError) throw new DatasetsError(err.code, err.message, err.entry ? [{ path: err.entry, message: err.message }] : undefined);
           throw err;
         }
         return { root: await datasetRootIn(workDir), source: `upload:${originalName}` };
@@ -87,8 +87,8 @@ export class ImportsService {
   ): Promise<ImportOutcome & { importId: string }> {
     const importId = cmd.importId ?? randomUUID();
     const running = this.progress.get(importId);
-    if (running && !running.finishedAt) throw new AppError('IMPORT_IN_PROGRESS', `import ${importId} is running`);
-    if (this.runningNames.has(cmd.name)) throw new AppError('IMPORT_IN_PROGRESS', `an import of "${cmd.name}" is running on this API process`);
+    if (running && !running.finishedAt) throw new DatasetsError('IMPORT_IN_PROGRESS', `import ${importId} is running`);
+    if (this.runningNames.has(cmd.name)) throw new DatasetsError('IMPORT_IN_PROGRESS', `an import of "${cmd.name}" is running on this API process`);
     this.runningNames.add(cmd.name);
     const entry: TImportProgress = {
       importId,
@@ -151,5 +151,5 @@ async function datasetRootIn(dir: string): Promise<string> {
     const inner = path.join(dir, folders[0].name);
     if ((await fs.readdir(inner)).includes('train')) return inner;
   }
-  throw new AppError('INVALID_DATASET_LAYOUT', 'the archive must hold train/good (and test/, ground_truth/) at its top level or inside one top-level folder');
+  throw new DatasetsError('INVALID_DATASET_LAYOUT', 'the archive must hold train/good (and test/, ground_truth/) at its top level or inside one top-level folder');
 }

@@ -60,6 +60,8 @@ export type AppErrorCode =
   | 'IMAGE_NOT_IN_VERSION'
   | 'NO_CHANGE'
   | 'VERSIONS_OF_DIFFERENT_DATASETS'
+  | 'RUN_GROUP_NOT_FOUND'
+  | 'CONFIRMATION_REQUIRED'
   | RunsErrorCode;
 
 /** The HTTP status of each code (exhaustive: a new code does not compile until it is mapped here). */
@@ -85,6 +87,7 @@ export function httpStatusOf(code: AppErrorCode): number {
     case 'DATASET_VERSION_NOT_FOUND':
     case 'ARTIFACT_NOT_FOUND':
     case 'EVALUATION_NOT_FOUND':
+    case 'RUN_GROUP_NOT_FOUND':
       return 404;
     case 'EMAIL_TAKEN':
     case 'LAST_ADMIN':
@@ -121,6 +124,7 @@ export function httpStatusOf(code: AppErrorCode): number {
     case 'EMPTY_ARTIFACT':
     case 'NOTHING_TO_RECOMPUTE':
     case 'ARTIFACT_OF_ANOTHER_RUN':
+    case 'CONFIRMATION_REQUIRED':
       return 400;
   }
 }

@@ -35,13 +35,77 @@ export function toRunGroupSummary(g: RunGroupRow): TRunGroupSummary {
   };
 }
 
-/** Prisma queries of run groups. */
+/** A run group as created (its runs follow in `NewGroupRun`). */
+export interface NewRunGroup {
+  name: string | null;
+  kind: Prisma.RunGroupCreateInput['kind'];
+  datasetVersionId: string;
+  baseConfig: unknown;
+  grid: unknown;
+  createdById: string;
+}
+
+/** One run of a new group: a grid point with its config already resolved. */
+export interface NewGroupRun {
+  preset: Prisma.RunCreateInput['preset'];
+  config: unknown;
+  resolvedConfig: unknown;
+  seed: Prisma.RunCreateInput['seed'];
+  maxAttempts: Prisma.RunCreateInput['maxAttempts'];
+  gridPoint: unknown;
+  gridIndex: number;
+}
+
+/** Every Prisma call of run groups. */
 @Injectable()
 export class RunGroupsRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
-  get prisma() {
-    return this.db.prisma;
+  async versionExists(datasetVersionId: string): Promise<boolean> {
+    return (await this.db.prisma.datasetVersion.findUnique({ where: { id: datasetVersionId }, select: { id: true } })) !== null;
+  }
+
+  /** Creates the group and its runs (queued, in grid order) in one transaction; the runs' ids in grid order. */
+  async createWithRuns(group: NewRunGroup, runs: NewGroupRun[]): Promise<{ groupId: string; ids: string[] }> {
+    return this.db.prisma.$transaction(async (tx) => {
+      const { id: groupId } = await tx.runGroup.create({
+        data: {
+          name: group.name,
+          kind: group.kind,
+          datasetVersionId: group.datasetVersionId,
+          baseConfig: group.baseConfig as Prisma.InputJsonValue,
+          grid: group.grid as Prisma.InputJsonValue,
+          createdById: group.createdById,
+        },
+        select: { id: true },
+      });
+      const ids: string[] = [];
+      for (const r of runs) {
+        const run = await tx.run.create({
+          data: {
+            kind: group.kind,
+            preset: r.preset,
+            config: r.config as Prisma.InputJsonValue,
+            resolvedConfig: r.resolvedConfig as Prisma.InputJsonValue,
+            datasetVersionId: group.datasetVersionId,
+            seed: r.seed,
+            maxAttempts: r.maxAttempts,
+            createdById: group.createdById,
+            runGroupId: groupId,
+            gridPoint: r.gridPoint as Prisma.InputJsonValue,
+            gridIndex: r.gridIndex,
+          },
+          select: { id: true },
+        });
+        ids.push(run.id);
+      }
+      return { groupId, ids };
+    });
+  }
+
+  /** Marks the runs among `runIds` still queued as failed with `error`. */
+  async failQueued(runIds: string[], error: string): Promise<void> {
+    await this.db.prisma.run.updateMany({ where: { id: { in: runIds }, status: 'queued' }, data: { status: 'failed', finishedAt: new Date(), error } });
   }
 
   async findGroup(id: string): Promise<TRunGroup> {

@@ -3,7 +3,6 @@ import { ZCreateRunGroupInput, expandGrid, pointConfig, resolveModelConfig, type
 import type { z } from 'zod';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
-import type { Prisma } from '../generated/prisma/client';
 import { JobQueue } from '../queue/job-queue.service';
 import { RunGroupsError } from './run-groups.errors';
 import { RunGroupsRepository } from './run-groups.repository';
@@ -31,58 +30,34 @@ export class RunGroupsService {
         { path: 'body.confirm', message: `${points.length} runs > ${limit} need confirm: true` },
       ]);
     }
-    const version = await this.repo.prisma.datasetVersion.findUnique({ where: { id: input.datasetVersionId }, select: { id: true } });
-    if (!version) {
+    if (!(await this.repo.versionExists(input.datasetVersionId))) {
       throw new RunGroupsError('DATASET_VERSION_NOT_FOUND', `no dataset version ${input.datasetVersionId}`, [
         { path: 'body.datasetVersionId', message: 'no such dataset version' },
       ]);
     }
-    const runIds = await this.repo.prisma.$transaction(async (tx) => {
-      const group = await tx.runGroup.create({
-        data: {
-          name: input.name ?? null,
-          kind: input.kind,
-          datasetVersionId: input.datasetVersionId,
-          baseConfig: input.baseConfig as Prisma.InputJsonValue,
-          grid: input.grid as Prisma.InputJsonValue,
-          createdById,
-        },
-        select: { id: true },
-      });
-      const ids: string[] = [];
-      for (const [gridIndex, point] of points.entries()) {
-        const modelConfig = pointConfig(input.baseConfig, point);
-        const resolvedConfig = resolveModelConfig(input.kind, modelConfig, input.seed);
-        const run = await tx.run.create({
-          data: {
-            kind: input.kind,
-            preset: resolvedConfig.preset,
-            config: { backbone: input.backbone, config: modelConfig, splitRule: input.splitRule ?? null } as Prisma.InputJsonValue,
-            resolvedConfig: resolvedConfig as Prisma.InputJsonValue,
-            datasetVersionId: input.datasetVersionId,
-            seed: input.seed,
-            maxAttempts: input.maxAttempts,
-            createdById,
-            runGroupId: group.id,
-            gridPoint: point as Prisma.InputJsonValue,
-            gridIndex,
-          },
-          select: { id: true },
-        });
-        ids.push(run.id);
-      }
-      return { groupId: group.id, ids };
+    const runs = points.map((point, gridIndex) => {
+      const modelConfig = pointConfig(input.baseConfig, point);
+      const resolvedConfig = resolveModelConfig(input.kind, modelConfig, input.seed);
+      return {
+        preset: resolvedConfig.preset,
+        config: { backbone: input.backbone, config: modelConfig, splitRule: input.splitRule ?? null },
+        resolvedConfig,
+        seed: input.seed,
+        maxAttempts: input.maxAttempts,
+        gridPoint: point,
+        gridIndex,
+      };
     });
+    const runIds = await this.repo.createWithRuns(
+      { name: input.name ?? null, kind: input.kind, datasetVersionId: input.datasetVersionId, baseConfig: input.baseConfig, grid: input.grid, createdById },
+      runs,
+    );
     for (const [i, id] of runIds.ids.entries()) {
       try {
         await this.queue.enqueue(id);
       } catch (err) {
         // the runs already enqueued go on; the others are recorded as failed with the reason, then the error surfaces
-        const rest = runIds.ids.slice(i);
-        await this.repo.prisma.run.updateMany({
-          where: { id: { in: rest }, status: 'queued' },
-          data: { status: 'failed', finishedAt: new Date(), error: `could not be queued: ${(err as Error).message}` },
-        });
+        await this.repo.failQueued(runIds.ids.slice(i), `could not be queued: ${(err as Error).message}`);
         throw err;
       }
     }

@@ -6,11 +6,10 @@ import type { TExportResult } from '@defectlab/contracts';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG, LOGGER } from '../config/config.module';
-import { DATABASE } from '../database/database.module';
-import type { Database } from '../database/database';
 import { isInside } from '../datasets/import/import-roots';
-import { AppError } from '../errors/app-error';
 import { ARTIFACT_STORE, type ArtifactStore } from '../storage/artifact-store';
+import { VersionsError } from './versions.errors';
+import { VersionsRepository } from './versions.repository';
 
 const EXTENSIONS: Record<string, string> = { png: '.png', jpeg: '.jpg', tiff: '.tif', bmp: '.bmp' };
 
@@ -23,31 +22,18 @@ const EXTENSIONS: Record<string, string> = { png: '.png', jpeg: '.jpg', tiff: '.
 @Injectable()
 export class ExportService {
   constructor(
-    @Inject(DATABASE) private readonly db: Database,
+    private readonly repo: VersionsRepository,
     @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async export(versionId: string, requested: string): Promise<TExportResult> {
-    const version = await this.db.prisma.datasetVersion.findUnique({
-      where: { id: versionId },
-      select: { id: true, number: true, dataset: { select: { id: true, name: true, productLine: true } } },
-    });
-    if (!version) throw new AppError('VERSION_NOT_FOUND', `no dataset version ${versionId}`);
+    const version = await this.repo.findForExport(versionId);
+    if (!version) throw new VersionsError('VERSION_NOT_FOUND', `no dataset version ${versionId}`);
     const dest = await this.destination(requested);
 
-    const labels = await this.db.prisma.label.findMany({
-      where: { versionId },
-      orderBy: { image: { relPath: 'asc' } },
-      select: {
-        value: true,
-        defectType: true,
-        uncertain: true,
-        image: { select: { relPath: true, split: true, blob: { select: { sha256: true, storageKey: true, format: true } } } },
-        mask: { select: { sha256: true, storageKey: true, format: true } },
-      },
-    });
+    const labels = await this.repo.labelsForExport(versionId);
 
     const staging = `${dest}.partial-${randomBytes(6).toString('hex')}`;
     const taken = new Set<string>();
@@ -104,7 +90,7 @@ export class ExportService {
     } catch (err) {
       await fs.rm(staging, { recursive: true, force: true });
       if ((err as NodeJS.ErrnoException).code === 'ENOTEMPTY' || (err as NodeJS.ErrnoException).code === 'EEXIST') {
-        throw new AppError('EXPORT_EXISTS', `"${requested}" already exists under the export root`);
+        throw new VersionsError('EXPORT_EXISTS', `"${requested}" already exists under the export root`);
       }
       throw err;
     }
@@ -115,19 +101,19 @@ export class ExportService {
   /** The export folder: relative to the export root, no "..", not existing yet, parents not escaping by symlink. */
   private async destination(requested: string): Promise<string> {
     if (requested.includes('\0') || path.isAbsolute(requested) || requested.split(/[\\/]+/).includes('..')) {
-      throw new AppError('PATH_NOT_ALLOWED', `"${requested}": give a folder relative to the export root, without ".."`);
+      throw new VersionsError('PATH_NOT_ALLOWED', `"${requested}": give a folder relative to the export root, without ".."`);
     }
     const root = this.config.storage.exportRoot;
     await fs.mkdir(root, { recursive: true });
     const dest = path.resolve(root, requested);
-    if (dest === path.resolve(root) || !isInside(root, dest)) throw new AppError('PATH_NOT_ALLOWED', `"${requested}" is not a folder below the export root`);
+    if (dest === path.resolve(root) || !isInside(root, dest)) throw new VersionsError('PATH_NOT_ALLOWED', `"${requested}" is not a folder below the export root`);
     await fs.mkdir(path.dirname(dest), { recursive: true });
     const realParent = await fs.realpath(path.dirname(dest));
     if (!isInside(await fs.realpath(root), realParent)) {
-      throw new AppError('PATH_NOT_ALLOWED', `"${requested}" leads through a symbolic link out of the export root`);
+      throw new VersionsError('PATH_NOT_ALLOWED', `"${requested}" leads through a symbolic link out of the export root`);
     }
     const exists = await fs.lstat(dest).then(() => true, () => false);
-    if (exists) throw new AppError('EXPORT_EXISTS', `"${requested}" already exists under the export root`);
+    if (exists) throw new VersionsError('EXPORT_EXISTS', `"${requested}" already exists under the export root`);
     return dest;
   }
 }
