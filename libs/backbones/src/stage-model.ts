@@ -72,16 +72,23 @@ export interface StageHeadExport {
   readonly docString: string;
 }
 
+/** A graph builder that starts from the backbone's ONNX graph (`backboneOnnx`, else `extractor.modelPath`), for exporting backbone + head as one graph. */
+export async function backboneGraphBuilder(kind: string, input: { readonly extractor: FeatureExtractor; readonly backboneOnnx?: string | Uint8Array }, docString: string): Promise<OnnxGraphBuilder> {
+  const source = input.backboneOnnx ?? input.extractor.modelPath;
+  if (!source) {
+    throw new Error(`${kind} export: backbone "${input.extractor.name}" exposes no ONNX modelPath and no backboneOnnx was given, so backbone + head cannot be written as one graph`);
+  }
+  const backbone = typeof source === 'string' ? await fs.readFile(source) : source;
+  return OnnxGraphBuilder.fromModel(backbone, { name: kind, docString });
+}
+
 /**
  * One ONNX graph: the backbone, then the model's head declared by `declareMap` (given the builder and the
  * [N, 1, H, W] size tensor of the input image, it returns the anomaly map). Input: the backbone's input, a
  * normalised batch [N, 3, H, W] of the training size. Outputs: `image_scores` [N], `anomaly_maps` [N, 1, H, W].
  */
 export async function buildStageHeadOnnx(kind: string, input: StageHeadExport, declareMap: (g: OnnxGraphBuilder, sizes: string) => string): Promise<Uint8Array> {
-  const source = input.backboneOnnx ?? input.extractor.modelPath;
-  if (!source) throw new Error(`${kind} export: backbone "${input.extractor.name}" exposes no ONNX modelPath and no backboneOnnx was given`);
-  const backbone = typeof source === 'string' ? await fs.readFile(source) : source;
-  const g = OnnxGraphBuilder.fromModel(backbone, { name: kind, docString: input.docString });
+  const g = await backboneGraphBuilder(kind, input, input.docString);
   const image = g.inputNames()[0];
   const sizes = g.concat([g.shape(image, 0, 1), g.constInt64([1]), g.shape(image, 2, 4)], 0);
   const map = declareMap(g, sizes);

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
-import { addGaussianBlurToGraph, OnnxGraphBuilder, type FeatureExtractor } from '@defectlab/ml-core';
+import { backboneGraphBuilder } from '@defectlab/backbones';
+import { addGaussianBlurToGraph, type FeatureExtractor } from '@defectlab/ml-core';
 import { addFeatureAggregation, type AggregatedLayer } from './feature-aggregation';
 import { addCfaScore, type CfaInferenceState } from './score-graph';
 
@@ -22,12 +23,7 @@ export interface CfaExportInput {
  * `patch_scores` [N, 1, h, w].
  */
 export async function buildCfaOnnx(input: CfaExportInput): Promise<Uint8Array> {
-  const source = input.backboneOnnx ?? input.extractor.modelPath;
-  if (!source) {
-    throw new Error(`cfa export: backbone "${input.extractor.name}" exposes no ONNX modelPath and no backboneOnnx was given, so backbone + head cannot be written as one graph`);
-  }
-  const backbone = typeof source === 'string' ? await fs.readFile(source) : source;
-  const g = OnnxGraphBuilder.fromModel(backbone, { name: 'cfa', docString: input.docString });
+  const g = await backboneGraphBuilder('cfa', input, input.docString);
   const image = g.inputNames()[0];
   const patch = addCfaScore(g, addFeatureAggregation(g, input.layers.map((l) => l.name)), input.state);
   const up = g.resize(patch, { mode: 'linear', sizes: g.concat([g.shape(patch, 0, 2), g.shape(image, 2, 4)], 0) });

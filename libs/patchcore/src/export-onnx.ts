@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
-import { addGaussianBlurToGraph, attr, OnnxGraphBuilder, type FeatureExtractor } from '@defectlab/ml-core';
+import { backboneGraphBuilder } from '@defectlab/backbones';
+import { addGaussianBlurToGraph, attr, type FeatureExtractor } from '@defectlab/ml-core';
 import type { ResolvedPatchcoreConfig } from './config';
 import { addFeatureHead, type HeadLayer } from './feature-head';
 import type { MemoryBank } from './memory-bank';
@@ -23,13 +24,8 @@ export interface PatchcoreExportInput {
  * Outputs: `image_scores` [N], `anomaly_maps` [N, 1, H, W], `patch_scores` [N, 1, h, w].
  */
 export async function buildPatchcoreOnnx(input: PatchcoreExportInput): Promise<Uint8Array> {
-  const { extractor, layers, config, bank } = input;
-  const source = input.backboneOnnx ?? extractor.modelPath;
-  if (!source) {
-    throw new Error(`patchcore export: backbone "${extractor.name}" exposes no ONNX modelPath and no backboneOnnx was given, so backbone + head cannot be written as one graph`);
-  }
-  const backbone = typeof source === 'string' ? await fs.readFile(source) : source;
-  const g = OnnxGraphBuilder.fromModel(backbone, { name: 'patchcore', docString: JSON.stringify({ model: 'patchcore', config }) });
+  const { layers, config, bank } = input;
+  const g = await backboneGraphBuilder('patchcore', input, JSON.stringify({ model: 'patchcore', config }));
   const image = g.inputNames()[0];
   const D = bank.dim;
   const b = Math.max(1, config.numNeighbors);
