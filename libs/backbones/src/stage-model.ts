@@ -62,18 +62,22 @@ export async function scoreThroughStageHead(images: readonly DecodedImage[], hea
 }
 
 /** What exporting a stage-feature model as one ONNX graph needs besides its own head. */
-export interface StageHeadExport {
-  readonly extractor: FeatureExtractor;
-  /** The backbone graph (path or bytes); default `extractor.modelPath`. */
-  readonly backboneOnnx?: string | Uint8Array;
+export interface StageHeadExport extends BackboneGraphSource {
   readonly imageSize: readonly [number, number];
   readonly scoreMode: ScoreMode;
   readonly topKFraction: number;
   readonly docString: string;
 }
 
-/** A graph builder that starts from the backbone's ONNX graph (`backboneOnnx`, else `extractor.modelPath`), for exporting backbone + head as one graph. */
-export async function backboneGraphBuilder(kind: string, input: { readonly extractor: FeatureExtractor; readonly backboneOnnx?: string | Uint8Array }, docString: string): Promise<OnnxGraphBuilder> {
+/** Where an export finds the backbone graph: `backboneOnnx` (path or bytes), else `extractor.modelPath`. */
+export interface BackboneGraphSource {
+  readonly extractor: FeatureExtractor;
+  /** The backbone graph (path or bytes); default `extractor.modelPath`. */
+  readonly backboneOnnx?: string | Uint8Array;
+}
+
+/** A graph builder that starts from the backbone's ONNX graph, for exporting backbone + head as one graph. */
+export async function backboneGraphBuilder(kind: string, input: BackboneGraphSource, docString: string): Promise<OnnxGraphBuilder> {
   const source = input.backboneOnnx ?? input.extractor.modelPath;
   if (!source) {
     throw new Error(`${kind} export: backbone "${input.extractor.name}" exposes no ONNX modelPath and no backboneOnnx was given, so backbone + head cannot be written as one graph`);

@@ -1,13 +1,10 @@
 import { promises as fs } from 'node:fs';
-import { backboneGraphBuilder } from '@defectlab/backbones';
-import { addGaussianBlurToGraph, type FeatureExtractor } from '@defectlab/ml-core';
+import { backboneGraphBuilder, type BackboneGraphSource } from '@defectlab/backbones';
+import { addGaussianBlurToGraph } from '@defectlab/ml-core';
 import { addFeatureAggregation, type AggregatedLayer } from './feature-aggregation';
 import { addCfaScore, type CfaInferenceState } from './score-graph';
 
-export interface CfaExportInput {
-  readonly extractor: FeatureExtractor;
-  /** The backbone graph (path or bytes); default `extractor.modelPath`. */
-  readonly backboneOnnx?: string | Uint8Array;
+export interface CfaExportInput extends BackboneGraphSource {
   readonly layers: readonly AggregatedLayer[];
   readonly state: CfaInferenceState;
   readonly blurSigma: number;

@@ -1,15 +1,12 @@
 import { promises as fs } from 'node:fs';
-import { backboneGraphBuilder } from '@defectlab/backbones';
-import { addGaussianBlurToGraph, attr, type FeatureExtractor } from '@defectlab/ml-core';
+import { backboneGraphBuilder, type BackboneGraphSource } from '@defectlab/backbones';
+import { addGaussianBlurToGraph, attr } from '@defectlab/ml-core';
 import type { ResolvedPatchcoreConfig } from './config';
 import { addFeatureHead, type HeadLayer } from './feature-head';
 import type { MemoryBank } from './memory-bank';
 import { addKnnToGraph, addMemoryBank } from './nearest-neighbours';
 
-export interface PatchcoreExportInput {
-  readonly extractor: FeatureExtractor;
-  /** The backbone graph (path or bytes); default `extractor.modelPath`. */
-  readonly backboneOnnx?: string | Uint8Array;
+export interface PatchcoreExportInput extends BackboneGraphSource {
   readonly layers: readonly HeadLayer[];
   readonly config: ResolvedPatchcoreConfig;
   readonly bank: MemoryBank;
