@@ -8,16 +8,10 @@
  * model (94 M parameters) would not fit. The update itself is a short elementwise loop.
  */
 import type * as tfType from '@tensorflow/tfjs';
+import type { FlowOptimizer } from './train';
 
-export interface AdamSettings {
-  readonly lr: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly eps: number;
-  readonly weightDecay: number;
-  /** 0 disables clipping. */
-  readonly gradClipNorm: number;
-}
+/** The same settings the ONNX engine's training graph takes (one definition, in train.ts). */
+export type AdamSettings = FlowOptimizer;
 
 export class ClippedAdam {
   /** Steps taken so far (bias correction uses it). */
