@@ -6,7 +6,7 @@
  * cancellation through an AbortSignal, checkpoints (format v2, persist.ts) and resume. A NaN/Inf loss
  * stops the run with an error; the last checkpoint written before it is kept.
  */
-import { createRng } from '@defectlab/datasets';
+import { createRng, randomPermutation } from '@defectlab/datasets';
 import {
   buildTrainingGraph,
   NonFiniteLossError,
@@ -79,13 +79,7 @@ export function buildFlowTrainingGraph(weights: FlowWeights, batch: number, side
 }
 
 export function shuffled(n: number, seed: number): Int32Array {
-  const rng = createRng(seed);
-  const p = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(0, i);
-    [p[i], p[j]] = [p[j], p[i]];
-  }
-  return p;
+  return randomPermutation(createRng(seed), n);
 }
 
 /** Copies the samples `idx` of an NCHW tensor into a batch tensor. */
