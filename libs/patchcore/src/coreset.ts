@@ -97,8 +97,59 @@ function foldDistances(points: RowMatrix, c: number, minDist: Float32Array): num
 }
 
 /**
- * Greedy k-center selection on (already projected) points [n, dim]. Pure apart from yielding to the
- * event loop every few steps so that an AbortSignal can fire.
+ * One greedy step: folds the distances of every point to point `c` into the running minima `minDist`
+ * [n] (in place or as a new array) and returns the updated minima with their argmax (the next pick).
+ */
+type GreedyStep = (c: number, minDist: Float32Array) => Promise<{ readonly minDist: Float32Array; readonly farthest: number }>;
+
+/**
+ * The k-center greedy loop shared by both engines: initialise the running minima from the start
+ * points, then pick the farthest point `count` times. Reports progress and yields to the event loop
+ * every 200 ms; checks `signal` after every step.
+ */
+async function selectGreedily(
+  n: number,
+  step: GreedyStep,
+  count: number,
+  startPoints: number,
+  seed: number,
+  onProgress?: (done: number, total: number) => void,
+  signal?: AbortSignal,
+): Promise<Int32Array> {
+  const starts = new SeededRandom(seed).sample(n, Math.min(startPoints, n));
+  // minDist starts as the mean distance to the start points (reference: approximate anchor distances)
+  const sum = new Float32Array(n);
+  for (const s of starts) {
+    const { minDist } = await step(s, new Float32Array(n).fill(Infinity));
+    for (let i = 0; i < n; i++) sum[i] += minDist[i];
+  }
+  let minDist: Float32Array = sum.map((v) => v / starts.length);
+  let next = 0;
+  for (let i = 1; i < n; i++) if (minDist[i] > minDist[next]) next = i;
+
+  const selected = new Int32Array(count);
+  let lastYield = Date.now();
+  for (let k = 0; k < count; k++) {
+    selected[k] = next;
+    ({ minDist, farthest: next } = await step(next, minDist));
+    signal?.throwIfAborted();
+    if (Date.now() - lastYield > 200) {
+      onProgress?.(k + 1, count);
+      await new Promise((r) => setImmediate(r));
+      lastYield = Date.now();
+    }
+  }
+  onProgress?.(count, count);
+  return selected;
+}
+
+function checkCount(count: number, n: number): void {
+  if (count > n || count < 1) throw new RangeError(`greedyCoreset: count ${count} outside 1..${n}`);
+}
+
+/**
+ * Greedy k-center selection on (already projected) points [n, dim], each step a plain JS loop. Pure
+ * apart from yielding to the event loop every few steps so that an AbortSignal can fire.
  * @returns `count` distinct row indices in selection order.
  */
 export async function greedyCoreset(
@@ -111,35 +162,9 @@ export async function greedyCoreset(
   _threads?: number,
 ): Promise<Int32Array> {
   const n = points.data.length / points.dim;
-  if (count > n || count < 1) throw new RangeError(`greedyCoreset: count ${count} outside 1..${n}`);
-  const rng = new SeededRandom(seed);
-  const starts = rng.sample(n, Math.min(startPoints, n));
-  // minDist starts as the mean distance to the start points (reference: approximate anchor distances)
-  const sum = new Float32Array(n);
-  const tmp = new Float32Array(n);
-  for (const s of starts) {
-    tmp.fill(Infinity);
-    foldDistances(points, s, tmp);
-    for (let i = 0; i < n; i++) sum[i] += tmp[i];
-  }
-  const minDist = sum.map((v) => v / starts.length);
-  let next = 0;
-  for (let i = 1; i < n; i++) if (minDist[i] > minDist[next]) next = i;
-
-  const selected = new Int32Array(count);
-  let lastYield = Date.now();
-  for (let k = 0; k < count; k++) {
-    selected[k] = next;
-    next = foldDistances(points, next, minDist);
-    if (Date.now() - lastYield > 200) {
-      onProgress?.(k + 1, count);
-      await new Promise((r) => setImmediate(r));
-      signal?.throwIfAborted();
-      lastYield = Date.now();
-    }
-  }
-  onProgress?.(count, count);
-  return selected;
+  checkCount(count, n);
+  const step: GreedyStep = async (c, minDist) => ({ minDist, farthest: foldDistances(points, c, minDist) });
+  return selectGreedily(n, step, count, startPoints, seed, onProgress, signal);
 }
 
 /**
@@ -180,36 +205,14 @@ export async function greedyCoresetOrt(
   threads = 1,
 ): Promise<Int32Array> {
   const n = points.data.length / points.dim;
-  if (count > n || count < 1) throw new RangeError(`greedyCoreset: count ${count} outside 1..${n}`);
+  checkCount(count, n);
   const session = await createGreedyStepSession(points, threads);
   try {
-    const row = (i: number) => ({ data: points.data.subarray(i * points.dim, (i + 1) * points.dim), dims: [1, points.dim] });
-    const rng = new SeededRandom(seed);
-    const starts = rng.sample(n, Math.min(startPoints, n));
-    const infinite = new Float32Array(n).fill(Infinity);
-    const sum = new Float32Array(n);
-    for (const s of starts) {
-      const { updated } = await session.run({ c: row(s), min_dist: { data: infinite, dims: [n] } });
-      for (let i = 0; i < n; i++) sum[i] += updated.data[i];
-    }
-    let minDist: Float32Array = sum.map((v) => v / starts.length);
-    let next = 0;
-    for (let i = 1; i < n; i++) if (minDist[i] > minDist[next]) next = i;
-    const selected = new Int32Array(count);
-    let lastReport = Date.now();
-    for (let k = 0; k < count; k++) {
-      selected[k] = next;
-      const out = await session.run({ c: row(next), min_dist: { data: minDist, dims: [n] } });
-      minDist = out.updated.data;
-      next = out.argmax.data[0];
-      signal?.throwIfAborted();
-      if (Date.now() - lastReport > 200) {
-        onProgress?.(k + 1, count);
-        lastReport = Date.now();
-      }
-    }
-    onProgress?.(count, count);
-    return selected;
+    const step: GreedyStep = async (c, minDist) => {
+      const out = await session.run({ c: { data: points.data.subarray(c * points.dim, (c + 1) * points.dim), dims: [1, points.dim] }, min_dist: { data: minDist, dims: [n] } });
+      return { minDist: out.updated.data, farthest: out.argmax.data[0] };
+    };
+    return await selectGreedily(n, step, count, startPoints, seed, onProgress, signal);
   } finally {
     await session.release();
   }
