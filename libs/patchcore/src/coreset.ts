@@ -102,21 +102,17 @@ function foldDistances(points: RowMatrix, c: number, minDist: Float32Array): num
  */
 type GreedyStep = (c: number, minDist: Float32Array) => Promise<{ readonly minDist: Float32Array; readonly farthest: number }>;
 
+/** The greedy selection's settings: {@link CoresetOptions} without the projection. */
+export type GreedyOptions = Omit<CoresetOptions, 'projectionDim'>;
+
 /**
- * The k-center greedy loop shared by both engines: initialise the running minima from the start
- * points, then pick the farthest point `count` times. Reports progress and yields to the event loop
- * every 200 ms; checks `signal` after every step.
+ * The k-center greedy loop: initialise the running minima from the start points, then pick the
+ * farthest point `count` times. Reports progress and yields to the event loop every 200 ms (so an
+ * AbortSignal can fire); checks `signal` after every step.
  */
-async function selectGreedily(
-  n: number,
-  step: GreedyStep,
-  count: number,
-  startPoints: number,
-  seed: number,
-  onProgress?: (done: number, total: number) => void,
-  signal?: AbortSignal,
-): Promise<Int32Array> {
-  const starts = new SeededRandom(seed).sample(n, Math.min(startPoints, n));
+async function selectGreedily(n: number, step: GreedyStep, options: GreedyOptions): Promise<Int32Array> {
+  const { count, onProgress, signal } = options;
+  const starts = new SeededRandom(options.seed).sample(n, Math.min(options.startPoints, n));
   // minDist starts as the mean distance to the start points (reference: approximate anchor distances)
   const sum = new Float32Array(n);
   for (const s of starts) {
@@ -141,30 +137,6 @@ async function selectGreedily(
   }
   onProgress?.(count, count);
   return selected;
-}
-
-function checkCount(count: number, n: number): void {
-  if (count > n || count < 1) throw new RangeError(`greedyCoreset: count ${count} outside 1..${n}`);
-}
-
-/**
- * Greedy k-center selection on (already projected) points [n, dim], each step a plain JS loop. Pure
- * apart from yielding to the event loop every few steps so that an AbortSignal can fire.
- * @returns `count` distinct row indices in selection order.
- */
-export async function greedyCoreset(
-  points: RowMatrix,
-  count: number,
-  startPoints: number,
-  seed: number,
-  onProgress?: (done: number, total: number) => void,
-  signal?: AbortSignal,
-  _threads?: number,
-): Promise<Int32Array> {
-  const n = points.data.length / points.dim;
-  checkCount(count, n);
-  const step: GreedyStep = async (c, minDist) => ({ minDist, farthest: foldDistances(points, c, minDist) });
-  return selectGreedily(n, step, count, startPoints, seed, onProgress, signal);
 }
 
 /**
@@ -194,25 +166,29 @@ async function createGreedyStepSession(points: RowMatrix, threads: number): Prom
   return createSession(g.toBytes(), { threads });
 }
 
-/** {@link greedyCoreset} with each step run by onnxruntime (same selection up to float rounding ties). */
-export async function greedyCoresetOrt(
-  points: RowMatrix,
-  count: number,
-  startPoints: number,
-  seed: number,
-  onProgress?: (done: number, total: number) => void,
-  signal?: AbortSignal,
-  threads = 1,
-): Promise<Int32Array> {
+/**
+ * Greedy k-center selection on (already projected) points [n, dim]. Each step runs in onnxruntime
+ * ({@link createGreedyStepSession}) or, with `engine: 'js'`, as a plain loop; both select the same
+ * points up to float rounding ties.
+ * @returns `options.count` distinct row indices in selection order.
+ */
+export async function greedyCoreset(points: RowMatrix, options: GreedyOptions): Promise<Int32Array> {
   const n = points.data.length / points.dim;
-  checkCount(count, n);
-  const session = await createGreedyStepSession(points, threads);
+  if (options.count > n || options.count < 1) throw new RangeError(`greedyCoreset: count ${options.count} outside 1..${n}`);
+  if (options.engine === 'js') {
+    return selectGreedily(n, async (c, minDist) => ({ minDist, farthest: foldDistances(points, c, minDist) }), options);
+  }
+  const session = await createGreedyStepSession(points, options.threads ?? 1);
   try {
-    const step: GreedyStep = async (c, minDist) => {
-      const out = await session.run({ c: { data: points.data.subarray(c * points.dim, (c + 1) * points.dim), dims: [1, points.dim] }, min_dist: { data: minDist, dims: [n] } });
-      return { minDist: out.updated.data, farthest: out.argmax.data[0] };
-    };
-    return await selectGreedily(n, step, count, startPoints, seed, onProgress, signal);
+    const row = (i: number) => ({ data: points.data.subarray(i * points.dim, (i + 1) * points.dim), dims: [1, points.dim] });
+    return await selectGreedily(
+      n,
+      async (c, minDist) => {
+        const out = await session.run({ c: row(c), min_dist: { data: minDist, dims: [n] } });
+        return { minDist: out.updated.data, farthest: out.argmax.data[0] };
+      },
+      options,
+    );
   } finally {
     await session.release();
   }
@@ -229,8 +205,7 @@ export async function approximateGreedyCoreset(rows: RowMatrix, options: Coreset
       ? await projectRows(rows, jlProjectionMatrix(rows.dim, options.projectionDim, options.seed), options.projectionDim, options.threads)
       : rows;
   options.signal?.throwIfAborted();
-  const select = (options.engine ?? 'onnxruntime') === 'onnxruntime' ? greedyCoresetOrt : greedyCoreset;
-  return select(projected, options.count, options.startPoints, options.seed + 1, options.onProgress, options.signal, options.threads);
+  return greedyCoreset(projected, { ...options, seed: options.seed + 1 });
 }
 
 /** Covering radius: the largest distance from any row of `rows` to its nearest row among `selected`. O(n * |selected| * D). */
