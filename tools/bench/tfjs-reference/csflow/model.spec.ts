@@ -1,8 +1,8 @@
 import type * as tfType from '@tensorflow/tfjs';
-import { initTrainingBackend } from '@defectlab/ml-core';
-import { flowParameterCount } from './config';
+import { flowParameterCount } from '@defectlab/csflow';
+import { initTfjsWasm } from '../backend';
 import { CsFlowNet } from './model';
-import { seededScales, tinyNet, TINY_SHAPE } from './testing/tiny-flow';
+import { seededScales, tinyNet, TINY_SHAPE } from './tiny-flow';
 
 /** log|det| of a dense square matrix (row-major, float64) by LU with partial pivoting. */
 function logAbsDet(a: Float64Array, n: number): number {
@@ -25,7 +25,7 @@ function logAbsDet(a: Float64Array, n: number): number {
 describe('CsFlowNet', () => {
   let tf: typeof tfType;
   beforeAll(async () => {
-    tf = (await initTrainingBackend()).tf;
+    tf = (await initTfjsWasm()).tf;
   });
 
   it('is exactly invertible: inverse(forward(x)) = x', () => {

@@ -1,9 +1,10 @@
 import * as ort from 'onnxruntime-node';
 import type * as tfType from '@tensorflow/tfjs';
 import { createRng } from '@defectlab/datasets';
-import { appendGradients, initTrainingBackend, OnnxGraphBuilder } from '@defectlab/ml-core';
+import { declareFlow, declareFlowLoss, flowParameters, initFlowWeights, toOnnxFilter, withParameters, type FlowShape } from '@defectlab/csflow/parts';
+import { appendGradients, OnnxGraphBuilder } from '@defectlab/ml-core';
+import { initTfjsWasm } from '../backend';
 import { flowNll } from './loss';
-import { declareFlow, declareFlowLoss, flowParameters, initFlowWeights, toOnnxFilter, withParameters, type FlowShape } from './network';
 import { CsFlowNet } from './model';
 import { upsample2x } from './cross-conv';
 
@@ -34,7 +35,7 @@ function tfParameters(net: CsFlowNet): Float32Array[] {
 describe('CS-Flow declared as ONNX ops vs the TensorFlow.js implementation', () => {
   let tf: typeof tfType;
   beforeAll(async () => {
-    tf = (await initTrainingBackend()).tf;
+    tf = (await initTfjsWasm()).tf;
   });
 
   it("the TF.js reference's upsample2x gradient equals central differences of its forward (half-pixel centres)", () => {
