@@ -4,7 +4,8 @@
  * libs/<model>/bench/train-step.bench.ts; the TensorFlow.js reference: tfjs-reference/csflow-train-step.ts),
  * next to `referenceConvGflops`, a plain onnxruntime 3x3 Conv forward measured in the same run with the same
  * threads (tools/bench/reference-conv.ts). Written into bench.json as `trainSteps`. `--quick` cuts the timed
- * steps of the seed preset (never the preset or the batch).
+ * steps of the seed preset (never the preset or the batch) and leaves out the CS-Flow paper preset (768 px,
+ * batch 1 and 2: issue 15's "paper preset trains at batch 1-2 within 16 GB"), which runs in the full mode only.
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -28,6 +29,8 @@ function stepScript(s: StepSpec): string {
 }
 const REFERENCE_SCRIPT = path.join(REPO_ROOT, 'tools', 'bench', 'reference-conv.ts');
 const THREADS = [1, 2];
+/** CS-Flow paper preset batches (issue 15: "must at least train at batch 1-2 within 16 GB"). */
+const PAPER_BATCHES = [1, 2];
 /** What `--only` matches to select this section. */
 export const TRAIN_STEP_ID = 'train-step';
 
@@ -37,12 +40,22 @@ interface StepSpec {
   readonly engine: 'onnx' | 'tfjs';
   readonly threads: number;
   readonly steps: number;
+  /** Images per step; the preset's own batch size when absent. */
+  readonly batch?: number;
+}
+
+/** Batch and image side recorded for an entry whose child failed (a successful child reports its own). */
+function plannedShape(s: StepSpec): { batch: number; imageSize: number } {
+  if (s.model === 'cfa') return { batch: 4, imageSize: 224 };
+  return { batch: s.batch ?? 16, imageSize: { small: 128, seed: 256, paper: 768 }[s.preset] };
 }
 
 /**
  * The entries of a mode: CS-Flow small and seed on the ONNX engine with 1 and 2 threads and on the
  * tfjs-wasm reference (one thread); CFA at its paper setting on the ONNX engine with 1 and 2 threads (its
- * TF.js reference is a loss only, tfjs-reference/cfa/loss.ts, not a training step).
+ * TF.js reference is a loss only, tfjs-reference/cfa/loss.ts, not a training step); in the full mode only,
+ * CS-Flow's paper preset (275 M parameters, 768 px) at batch 1 and 2 on the ONNX engine with one thread:
+ * its state alone is 3.3 GB and a step takes minutes, too much for `--quick`, which may not cut its batch.
  */
 export function trainStepPlan(quick: boolean): StepSpec[] {
   const specs: StepSpec[] = [];
@@ -52,6 +65,7 @@ export function trainStepPlan(quick: boolean): StepSpec[] {
     specs.push({ model: 'csflow', preset, engine: 'tfjs', threads: 1, steps });
   }
   for (const threads of THREADS) specs.push({ model: 'cfa', preset: 'paper', engine: 'onnx', threads, steps: 3 });
+  if (!quick) for (const batch of PAPER_BATCHES) specs.push({ model: 'csflow', preset: 'paper', engine: 'onnx', threads: 1, steps: 3, batch });
   return specs;
 }
 
@@ -66,7 +80,8 @@ export async function trainStepSection(quick: boolean, log: (l: string) => void)
     'gflopPerStep: counted from the ONNX training graph (2 per multiply-add of Conv/ConvTranspose/MatMul/Gemm, 1 per output element of other float ops); the tfjs entries do the same computation and use the same count',
     'CFA paper setting: 1792-d descriptor, 3136 centres (56 x 56 grid at 224 px), batch 4, synthetic N(0,1) features and centres; ONNX engine only (no TF.js reference step for CFA)',
   ];
-  if (quick) notes.push('--quick: the seed preset is timed over 1 step after a warm-up instead of 3');
+  if (quick) notes.push('--quick: the seed preset is timed over 1 step after a warm-up instead of 3; the CS-Flow paper preset (full mode only) is left out');
+  else notes.push('CS-Flow paper preset: 768 px, sides 24/12/6 (the paper\'s 24 x 24 finest map), 304 channels, 1024 hidden, batch 1 and 2, one thread (issue 15: trains at batch 1-2 within 16 GB)');
   const byThreads: Record<string, number | null> = {};
   const perCpu: Record<string, number | null> = {};
   for (const threads of THREADS) {
@@ -78,11 +93,11 @@ export async function trainStepSection(quick: boolean, log: (l: string) => void)
   }
   const entries: TTrainStepEntry[] = [];
   for (const s of trainStepPlan(quick)) {
-    log(`train-step: ${s.model} ${s.preset} on ${s.engine}, ${s.threads} thread(s), ${s.steps} timed step(s)`);
-    const args = ['--preset', s.preset, '--threads', String(s.threads), '--steps', String(s.steps)];
+    log(`train-step: ${s.model} ${s.preset}${s.batch ? ` batch ${s.batch}` : ''} on ${s.engine}, ${s.threads} thread(s), ${s.steps} timed step(s)`);
+    const args = ['--preset', s.preset, '--threads', String(s.threads), '--steps', String(s.steps), ...(s.batch ? ['--batch', String(s.batch)] : [])];
     const timeoutMs = ENTRY_TIMEOUT_MS[s.preset];
     const r = await runChild(stepScript(s), args, { timeoutMs, onLine: (l) => log(`  ${l}`) });
-    const base = { model: s.model, preset: s.preset, threads: s.threads, batch: s.model === 'cfa' ? 4 : 16, imageSize: s.model === 'cfa' ? 224 : s.preset === 'seed' ? 256 : 128, timedSteps: 0 };
+    const base = { model: s.model, preset: s.preset, threads: s.threads, ...plannedShape(s), timedSteps: 0 };
     if (r.process.exitCode !== 0) {
       entries.push({ ...base, engine: s.engine, status: 'failed', error: failureReason(r, timeoutMs), secondsPerStep: null, cpuSecondsPerStep: null, imagesPerSecond: null, gflopPerStep: null, gflops: null, gflopsPerCpuSecond: null, peakRssBytes: r.process.peakRssBytes, stateBytes: null, stateCopySeconds: null });
       continue;

@@ -3,13 +3,15 @@
  * train-step`, one process per entry so its peak RSS is its own; the tfjs-wasm entries it is compared with
  * come from tools/bench/tfjs-reference/csflow-train-step.ts, same protocol and inputs):
  *
- *   node -r ./tools/scripts/register.cjs libs/csflow/bench/train-step.bench.ts --preset small|seed --threads 1 --steps 3
+ *   node -r ./tools/scripts/register.cjs libs/csflow/bench/train-step.bench.ts --preset small|seed|paper --threads 1 --steps 3 [--batch 2]
  *
  * Inputs are synthetic N(0, 1) feature maps of the preset's training shape (the reduced backbone
  * features have unit variance by construction; a step's cost does not depend on their values): batch
- * = the preset's, sides 16/8/4 (small: 128 px at ResNet-50 v2 stage2, stride 8; seed: 256 px at stage3,
- * stride 16, the benchmark's size for the seed preset). One warm-up step, then `--steps` timed steps;
- * prints one JSON object (median seconds per step, FLOPs counted from the ONNX training graph).
+ * = the preset's unless `--batch` is given; sides 16/8/4 for small (128 px at ResNet-50 v2 stage2,
+ * stride 8) and seed (256 px at stage3, stride 16, the benchmark's size for the seed preset), 24/12/6 for
+ * paper (768 px at stride 32: the paper's 24 x 24 finest map, and the layer the model picks at 768 px).
+ * One warm-up step, then `--steps` timed steps; prints one JSON object (median seconds per step, FLOPs
+ * counted from the ONNX training graph).
  */
 import { createRng } from '@defectlab/datasets';
 import { runtimeVersions, TrainingSession, type Tensor } from '@defectlab/ml-core';
@@ -17,8 +19,13 @@ import { resolveConfig } from '../src/config';
 import { initFlowWeights, type FlowShape } from '../src/network';
 import { buildFlowTrainingGraph } from '../src/train';
 
-const IMAGE_SIZE: Record<string, number> = { small: 128, seed: 256 };
-const SIDES = [16, 8, 4];
+const IMAGE_SIZE: Record<string, number> = { small: 128, seed: 256, paper: 768 };
+const SIDES: Record<string, readonly number[]> = { small: [16, 8, 4], seed: [16, 8, 4], paper: [24, 12, 6] };
+/**
+ * The state copy is timed on at most this many bytes and scaled linearly (a copy is memory-bandwidth
+ * bound): a full copy of the paper preset's 3.3 GB state would add 6.6 GB to the entry's peak RSS.
+ */
+const MAX_COPY_BYTES = 2 ** 30;
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -51,14 +58,16 @@ async function main(): Promise<void> {
   const threads = Number(arg('threads', '1'));
   const steps = Number(arg('steps', '3'));
   const cfg = resolveConfig({ preset });
+  const sides = SIDES[preset];
+  if (!sides) throw new Error(`unknown preset "${preset}" (small, seed or paper)`);
   const shape: FlowShape = { channels: cfg.featureChannels, hiddenChannels: cfg.hiddenChannels, kernelSizes: cfg.kernelSizes, clamp: cfg.clamp, leakySlope: cfg.leakySlope };
-  const batch = cfg.batchSize;
+  const batch = Number(arg('batch', String(cfg.batchSize)));
   const rng = createRng(1);
-  const feats: Tensor[] = SIDES.map((s) => ({ data: Float32Array.from({ length: batch * shape.channels * s * s }, () => rng.normal()), dims: [batch, shape.channels, s, s] }));
-  const graph = buildFlowTrainingGraph(initFlowWeights(shape, 0), batch, SIDES, cfg.optimizer);
+  const feats: Tensor[] = sides.map((s) => ({ data: Float32Array.from({ length: batch * shape.channels * s * s }, () => rng.normal()), dims: [batch, shape.channels, s, s] }));
+  const graph = buildFlowTrainingGraph(initFlowWeights(shape, 0), batch, sides, cfg.optimizer);
   const gflop = graph.flops.total / 1e9;
   const stateBytes = 4 * graph.stateInputs.reduce((n, s) => n + s.dims.reduce((a, b) => a * b, 1), 0);
-  process.stderr.write(`onnx ${preset}: ${(gflop).toFixed(1)} GFLOP per step, state ${(stateBytes / 2 ** 20).toFixed(0)} MiB, ${threads} thread(s)\n`);
+  process.stderr.write(`onnx ${preset}: batch ${batch}, sides ${sides.join('/')}, ${gflop.toFixed(1)} GFLOP per step, state ${(stateBytes / 2 ** 20).toFixed(0)} MiB, ${threads} thread(s)\n`);
   const engineName = `onnxruntime-node ${runtimeVersions(['onnxruntime-node'])['onnxruntime-node']} (cpu)`;
   let measured: { wall: number[]; cpu: number[] };
   const session = await TrainingSession.create(graph, { threads });
@@ -66,13 +75,14 @@ async function main(): Promise<void> {
     const batchFeeds = Object.fromEntries(feats.map((f, i) => [`feat${i}`, f]));
     measured = await timeSteps(steps, async () => {
       const r = await session.trainStep(batchFeeds, cfg.optimizer.lr);
-      process.stderr.write(`  step: loss ${r.loss.toFixed(4)}\n`);
+      process.stderr.write(`  step: loss ${r.loss.toFixed(4)}, peak RSS so far ${(process.resourceUsage().maxRSS / 2 ** 20).toFixed(2)} GiB\n`);
     });
   } finally {
     await session.release();
   }
   // the state round trip: onnxruntime-node copies every output into a new JS buffer each step
-  const src = new Float32Array(stateBytes / 4).fill(1);
+  const copyBytes = Math.min(stateBytes, MAX_COPY_BYTES);
+  const src = new Float32Array(copyBytes / 4).fill(1);
   const copies: number[] = [];
   for (let i = 0; i < 3; i++) {
     const t0 = performance.now();
@@ -80,7 +90,7 @@ async function main(): Promise<void> {
     dst.set(src);
     copies.push((performance.now() - t0) / 1000);
   }
-  const stateCopySeconds = median(copies);
+  const stateCopySeconds = median(copies) * (stateBytes / copyBytes);
   const times = measured.wall;
   const secondsPerStep = median(times);
   const out = {
