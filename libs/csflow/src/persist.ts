@@ -5,6 +5,10 @@
  * the blob's byte size, so a torn pair is detected instead of resumed. A format-1 checkpoint (the
  * TF.js engine: arrays by position in TF.js layout) is refused with a clear message; so is a
  * checkpoint of another preset or shape, naming both.
+ *
+ * The blob is written tensor by tensor and read back in chunks of at most {@link IO_CHUNK_BYTES}: the
+ * paper preset's state (275 M parameters + two Adam moments) is 3.3 GB, past Node's 2 GiB limit on one
+ * `readFile`, and concatenating it first would hold a second 3.3 GB copy in memory.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -12,6 +16,8 @@ import * as path from 'node:path';
 export const CHECKPOINT_JSON = 'checkpoint.json';
 export const CHECKPOINT_BIN = 'checkpoint.bin';
 export const CHECKPOINT_FORMAT = 'defectlab-csflow-checkpoint/2';
+/** Largest single read or write of the blob (Node's fs refuses more than 2 GiB at once). */
+export const IO_CHUNK_BYTES = 256 * 2 ** 20;
 
 /** What a checkpoint must match to be resumed: the preset and every dimension of the training graph. */
 export interface CheckpointIdentity {
@@ -43,27 +49,32 @@ export class CheckpointMismatchError extends Error {
   }
 }
 
-/** Writes the state tensors (by name, in order) and the metadata into `dir`. */
+/**
+ * Writes the state tensors (by name, in order) and the metadata into `dir`.
+ * @param chunkBytes largest single write (tests use a small one to cross chunk boundaries)
+ */
 export async function writeCheckpoint(
   dir: string,
   tensors: ReadonlyMap<string, Float32Array>,
   meta: Omit<CheckpointV2, 'format' | 'tensors' | 'blobBytes'>,
+  chunkBytes = IO_CHUNK_BYTES,
 ): Promise<void> {
   await fs.promises.mkdir(dir, { recursive: true });
-  let total = 0;
-  for (const t of tensors.values()) total += t.length;
-  const blob = new Float32Array(total);
   const index: Array<{ name: string; offset: number; length: number }> = [];
   let off = 0;
   for (const [name, t] of tensors) {
-    blob.set(t, off);
     index.push({ name, offset: off, length: t.length });
     off += t.length;
   }
   const bin = path.join(dir, CHECKPOINT_BIN);
   const json = path.join(dir, CHECKPOINT_JSON);
-  const body: CheckpointV2 = { format: CHECKPOINT_FORMAT, ...meta, blobBytes: blob.byteLength, tensors: index };
-  await fs.promises.writeFile(`${bin}.tmp`, Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength));
+  const body: CheckpointV2 = { format: CHECKPOINT_FORMAT, ...meta, blobBytes: off * 4, tensors: index };
+  const out = await fs.promises.open(`${bin}.tmp`, 'w');
+  try {
+    for (const t of tensors.values()) await writeChunked(out, new Uint8Array(t.buffer, t.byteOffset, t.byteLength), chunkBytes);
+  } finally {
+    await out.close();
+  }
   await fs.promises.writeFile(`${json}.tmp`, JSON.stringify(body));
   await fs.promises.rename(`${bin}.tmp`, bin);
   await fs.promises.rename(`${json}.tmp`, json);
@@ -71,9 +82,10 @@ export async function writeCheckpoint(
 
 /**
  * Reads the checkpoint in `dir` for a run with `expected` identity, or null when there is none.
+ * @param chunkBytes largest single read (tests use a small one to cross chunk boundaries)
  * @throws CheckpointMismatchError for an old format, another preset or shape, or other config/data
  */
-export async function readCheckpoint(dir: string, expected: CheckpointIdentity): Promise<{ meta: CheckpointV2; tensors: Map<string, Float32Array> } | null> {
+export async function readCheckpoint(dir: string, expected: CheckpointIdentity, chunkBytes = IO_CHUNK_BYTES): Promise<{ meta: CheckpointV2; tensors: Map<string, Float32Array> } | null> {
   const json = path.join(dir, CHECKPOINT_JSON);
   if (!fs.existsSync(json)) return null;
   const meta = JSON.parse(await fs.promises.readFile(json, 'utf8')) as Partial<CheckpointV2> & { adamStep?: number };
@@ -92,11 +104,37 @@ export async function readCheckpoint(dir: string, expected: CheckpointIdentity):
   if (id.fingerprint !== expected.fingerprint) {
     throw new CheckpointMismatchError(`csflow: the checkpoint in ${dir} belongs to another config or dataset (same preset and shape); refusing to resume`);
   }
-  const buf = await fs.promises.readFile(path.join(dir, CHECKPOINT_BIN));
-  if (buf.byteLength !== meta.blobBytes) {
-    throw new CheckpointMismatchError(`csflow: ${path.join(dir, CHECKPOINT_BIN)} has ${buf.byteLength} bytes, its index expects ${meta.blobBytes} (torn checkpoint)`);
+  const bin = path.join(dir, CHECKPOINT_BIN);
+  const size = (await fs.promises.stat(bin)).size;
+  if (size !== meta.blobBytes) {
+    throw new CheckpointMismatchError(`csflow: ${bin} has ${size} bytes, its index expects ${meta.blobBytes} (torn checkpoint)`);
   }
-  const all = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+  const all = new Float32Array(size / 4);
+  const input = await fs.promises.open(bin, 'r');
+  try {
+    await readChunked(input, new Uint8Array(all.buffer), chunkBytes);
+  } finally {
+    await input.close();
+  }
   const tensors = new Map((meta.tensors ?? []).map((t) => [t.name, all.subarray(t.offset, t.offset + t.length)] as const));
   return { meta: meta as CheckpointV2, tensors };
+}
+
+/** Appends all of `bytes` to the file, at most `chunkBytes` per write. */
+async function writeChunked(file: fs.promises.FileHandle, bytes: Uint8Array, chunkBytes: number): Promise<void> {
+  let done = 0;
+  while (done < bytes.byteLength) {
+    const { bytesWritten } = await file.write(bytes, done, Math.min(chunkBytes, bytes.byteLength - done));
+    done += bytesWritten;
+  }
+}
+
+/** Fills `into` from the start of the file, at most `chunkBytes` per read. */
+async function readChunked(file: fs.promises.FileHandle, into: Uint8Array, chunkBytes: number): Promise<void> {
+  let done = 0;
+  while (done < into.byteLength) {
+    const { bytesRead } = await file.read(into, done, Math.min(chunkBytes, into.byteLength - done), done);
+    if (bytesRead === 0) throw new CheckpointMismatchError(`csflow: checkpoint blob ended after ${done} of ${into.byteLength} bytes (torn checkpoint)`);
+    done += bytesRead;
+  }
 }

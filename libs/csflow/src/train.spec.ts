@@ -87,6 +87,38 @@ describe('trainFlow on the ONNX engine', () => {
     }
   });
 
+  it('a paper-preset checkpoint (scaled down: hidden 8) is written and resumed where an uninterrupted run ends', async () => {
+    // The paper preset's architecture (304 channels, 4 blocks with kernels 3,3,3,5, clamp, slope, Adam
+    // settings) at its training shape (batch 1, sides 24/12/6 of 768 px), only the hidden width cut from
+    // 1024 to 8 so the test stays fast; the full preset is measured by the bench (train-step section).
+    const cfg = resolveConfig({ preset: 'paper', hiddenChannels: 8, batchSize: 1 });
+    const shape: FlowShape = { channels: cfg.featureChannels, hiddenChannels: cfg.hiddenChannels, kernelSizes: cfg.kernelSizes, clamp: cfg.clamp, leakySlope: cfg.leakySlope };
+    const rng = createRng(4);
+    const paperFeats = [24, 12, 6].map((s) => ({ data: Float32Array.from({ length: 2 * shape.channels * s * s }, () => rng.normal() + 1), dims: [2, shape.channels, s, s] }));
+    const paperOpts = (over: Partial<TrainOptions>): TrainOptions => ({ epochs: 2, batchSize: cfg.batchSize, optimizer: cfg.optimizer, seed: 7, preset: cfg.preset, threads: 1, fingerprint: 'p', ...over });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'csflow-ck-'));
+    const afterEpoch1 = path.join(dir, 'after-epoch-1');
+    try {
+      // two sessions, not three (each paper-shaped graph takes seconds to compile): the uninterrupted run
+      // checkpoints every epoch, and its epoch-1 checkpoint is copied aside once epoch 2 has started
+      const whole = await trainFlow(initFlowWeights(shape, 5), paperFeats, paperOpts({
+        checkpointDir: path.join(dir, 'run'),
+        onProgress: (p) => {
+          if (p.epoch === 2 && p.step === 1) fs.cpSync(path.join(dir, 'run'), afterEpoch1, { recursive: true });
+        },
+      }));
+      const meta = JSON.parse(fs.readFileSync(path.join(afterEpoch1, CHECKPOINT_JSON), 'utf8'));
+      expect(meta.identity).toEqual({ preset: 'paper', shape: 'channels 304, hidden 8, kernels 3,3,3,5, batch 1, sides 24/12/6', fingerprint: 'p' });
+      expect(meta).toMatchObject({ epoch: 1, step: 2 });
+      const resumed = await trainFlow(initFlowWeights(shape, 5), paperFeats, paperOpts({ checkpointDir: afterEpoch1 }));
+      expect(resumed.resumedFromEpoch).toBe(1);
+      expect(maxParameterDiff(resumed.weights, whole.weights)).toBe(0);
+      expect(resumed.lossCurve).toEqual(whole.lossCurve);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a checkpoint of another preset or shape, naming both', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'csflow-ck-'));
     try {
