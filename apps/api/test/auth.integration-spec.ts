@@ -94,4 +94,37 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('token
       await api.http.get('/api/users').set(await api.auth('engineer')).expect(403);
     });
   });
+  describe('with DEFECTLAB_EMBEDDED_WORKER_TOKEN (a fresh token on each platform start)', () => {
+    const database = testDb.fresh();
+    const KEY = 'DEFECTLAB_EMBEDDED_WORKER_TOKEN';
+    const saved = process.env[KEY];
+    afterAll(() => {
+      if (saved === undefined) delete process.env[KEY];
+      else process.env[KEY] = saved;
+    });
+    const startWith = async (token: string) => {
+      process.env[KEY] = token;
+      const api = await startTestApi(database);
+      apis.push(api);
+      return api;
+    };
+    const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+    it('registers the token for the embedded worker (role worker) and revokes the one of the start before', async () => {
+      const firstToken = 'dl_embedded-first-start-0123456789abcdefghijklmnopq';
+      const secondToken = 'dl_embedded-second-start-0123456789abcdefghijklmnop';
+      const first = await startWith(firstToken);
+      const me = ZMe.parse((await first.http.get('/api/auth/me').set(bearer(firstToken)).expect(200)).body);
+      expect(me.user).toMatchObject({ email: 'embedded-worker@localhost', role: 'worker' });
+      expect(me.token.name).toBe('embedded worker');
+      await first.close();
+      apis.pop();
+
+      const second = await startWith(secondToken);
+      await second.http.get('/api/auth/me').set(bearer(secondToken)).expect(200);
+      expect((await second.http.get('/api/auth/me').set(bearer(firstToken)).expect(401)).body.code).toBe('INVALID_TOKEN');
+      const tokens = await second.created.db.prisma.apiToken.findMany({ where: { user: { email: 'embedded-worker@localhost' } }, select: { revokedAt: true } });
+      expect(tokens.map((t) => t.revokedAt === null).sort()).toEqual([false, true]);
+    });
+  });
 });
