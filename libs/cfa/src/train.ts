@@ -17,9 +17,8 @@ import {
   type TrainingEngineInfo,
   type TrainingGraph,
 } from '@defectlab/ml-core';
-import type { CfaLossParams } from './loss';
 import { gridCoordinates, type DescriptorWeights } from './descriptor';
-import { declareCfaLoss } from './network';
+import { declareCfaLoss, type CfaLossParams } from './network';
 
 /** A batch of aggregated features: rows [images * P, Cin]. */
 export interface FeatureBatch {
