@@ -1,9 +1,10 @@
 /**
  * The train-step section of `npm run bench` (`--only train-step` runs it alone): training steps timed side
- * by side in one run, each entry in its own child process (libs/csflow/bench/train-step.bench.ts) so its
- * peak RSS is its own, next to `referenceConvGflops`, a plain onnxruntime 3x3 Conv forward measured in
- * the same run with the same threads (tools/bench/reference-conv.ts). Written into bench.json as
- * `trainSteps`. `--quick` cuts the timed steps of the seed preset (never the preset or the batch).
+ * by side in one run, each entry in its own child process so its peak RSS is its own (the ONNX engine:
+ * libs/<model>/bench/train-step.bench.ts; the TensorFlow.js reference: tfjs-reference/csflow-train-step.ts),
+ * next to `referenceConvGflops`, a plain onnxruntime 3x3 Conv forward measured in the same run with the same
+ * threads (tools/bench/reference-conv.ts). Written into bench.json as `trainSteps`. `--quick` cuts the timed
+ * steps of the seed preset (never the preset or the batch).
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,9 +13,19 @@ import { lastJsonObject } from './blocks';
 import { failureReason, REPO_ROOT, runChild } from './child';
 
 const STEP_SCRIPTS = {
-  csflow: path.join(REPO_ROOT, 'libs', 'csflow', 'bench', 'train-step.bench.ts'),
-  cfa: path.join(REPO_ROOT, 'libs', 'cfa', 'bench', 'train-step.bench.ts'),
+  onnx: {
+    csflow: path.join(REPO_ROOT, 'libs', 'csflow', 'bench', 'train-step.bench.ts'),
+    cfa: path.join(REPO_ROOT, 'libs', 'cfa', 'bench', 'train-step.bench.ts'),
+  },
+  tfjs: { csflow: path.join(REPO_ROOT, 'tools', 'bench', 'tfjs-reference', 'csflow-train-step.ts') },
 };
+
+/** The child script timing `s`: the model's ONNX engine script, or the TensorFlow.js reference. */
+function stepScript(s: StepSpec): string {
+  if (s.engine === 'onnx') return STEP_SCRIPTS.onnx[s.model];
+  if (s.model === 'csflow') return STEP_SCRIPTS.tfjs.csflow;
+  throw new Error(`train-step: no TensorFlow.js reference step for ${s.model}`);
+}
 const REFERENCE_SCRIPT = path.join(REPO_ROOT, 'tools', 'bench', 'reference-conv.ts');
 const THREADS = [1, 2];
 /** What `--only` matches to select this section. */
@@ -29,8 +40,9 @@ interface StepSpec {
 }
 
 /**
- * The entries of a mode: CS-Flow small and seed on the ONNX engine with 1 and 2 threads and on tfjs-wasm;
- * CFA at its paper setting on the ONNX engine with 1 and 2 threads (its TF.js training path is gone).
+ * The entries of a mode: CS-Flow small and seed on the ONNX engine with 1 and 2 threads and on the
+ * tfjs-wasm reference (one thread); CFA at its paper setting on the ONNX engine with 1 and 2 threads (its
+ * TF.js reference is a loss only, tfjs-reference/cfa/loss.ts, not a training step).
  */
 export function trainStepPlan(quick: boolean): StepSpec[] {
   const specs: StepSpec[] = [];
@@ -52,7 +64,7 @@ export async function trainStepSection(quick: boolean, log: (l: string) => void)
   const notes: string[] = [
     'CS-Flow inputs: synthetic N(0,1) feature maps of the preset\'s training shape (batch 16, sides 16/8/4); seed preset at 256 px as in the rest of the benchmark',
     'gflopPerStep: counted from the ONNX training graph (2 per multiply-add of Conv/ConvTranspose/MatMul/Gemm, 1 per output element of other float ops); the tfjs entries do the same computation and use the same count',
-    'CFA paper setting: 1792-d descriptor, 3136 centres (56 x 56 grid at 224 px), batch 4, synthetic N(0,1) features and centres; ONNX engine only (its TF.js training path is gone)',
+    'CFA paper setting: 1792-d descriptor, 3136 centres (56 x 56 grid at 224 px), batch 4, synthetic N(0,1) features and centres; ONNX engine only (no TF.js reference step for CFA)',
   ];
   if (quick) notes.push('--quick: the seed preset is timed over 1 step after a warm-up instead of 3');
   const byThreads: Record<string, number | null> = {};
@@ -67,9 +79,9 @@ export async function trainStepSection(quick: boolean, log: (l: string) => void)
   const entries: TTrainStepEntry[] = [];
   for (const s of trainStepPlan(quick)) {
     log(`train-step: ${s.model} ${s.preset} on ${s.engine}, ${s.threads} thread(s), ${s.steps} timed step(s)`);
-    const args = [...(s.model === 'csflow' ? ['--engine', s.engine] : []), '--preset', s.preset, '--threads', String(s.threads), '--steps', String(s.steps)];
+    const args = ['--preset', s.preset, '--threads', String(s.threads), '--steps', String(s.steps)];
     const timeoutMs = ENTRY_TIMEOUT_MS[s.preset];
-    const r = await runChild(STEP_SCRIPTS[s.model], args, { timeoutMs, onLine: (l) => log(`  ${l}`) });
+    const r = await runChild(stepScript(s), args, { timeoutMs, onLine: (l) => log(`  ${l}`) });
     const base = { model: s.model, preset: s.preset, threads: s.threads, batch: s.model === 'cfa' ? 4 : 16, imageSize: s.model === 'cfa' ? 224 : s.preset === 'seed' ? 256 : 128, timedSteps: 0 };
     if (r.process.exitCode !== 0) {
       entries.push({ ...base, engine: s.engine, status: 'failed', error: failureReason(r, timeoutMs), secondsPerStep: null, cpuSecondsPerStep: null, imagesPerSecond: null, gflopPerStep: null, gflops: null, gflopsPerCpuSecond: null, peakRssBytes: r.process.peakRssBytes, stateBytes: null, stateCopySeconds: null });

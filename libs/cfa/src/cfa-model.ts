@@ -6,7 +6,7 @@ import { BackboneFeatureModel, backboneRecordOf, type BackboneExportOptions } fr
 import { createSession, type AnomalyModel, type DecodedImage, type FeatureExtractor, type FitOptions, type FitReport, type OnnxSession, type ScoreResult } from '@defectlab/ml-core';
 import { CFA_DEVIATIONS, resolveCfaConfig, type ResolvedCfaConfig, type TCfaConfigInput } from './config';
 import { exportCfaOnnx } from './export-onnx';
-import { FeatureAggregator } from './feature-aggregation';
+import { createFeatureAggregator, type FeatureAggregator } from './feature-aggregation';
 import { loadCfa, saveCfa } from './persist';
 import { scoreCfa } from './score';
 import { buildCfaHeadGraph } from './score-graph';
@@ -131,7 +131,7 @@ export class CfaModel extends BackboneFeatureModel<ResolvedCfaConfig, CfaTrained
   }
 
   private async features(): Promise<FeatureAggregator> {
-    if (!this.aggregator) this.aggregator = await FeatureAggregator.create(this.extractor, this.config.layers, this.config.threads);
+    if (!this.aggregator) this.aggregator = await createFeatureAggregator(this.extractor, this.config.layers, this.config.threads);
     return this.aggregator;
   }
 

@@ -24,10 +24,9 @@ import {
 } from '@defectlab/ml-core';
 import { kMeans, meanDescriptors, PositionMean } from './centroids';
 import type { ResolvedCfaConfig } from './config';
-import type { CfaLossParams } from './loss';
 import { gridCoordinates, initDescriptor, type DescriptorWeights } from './descriptor';
 import type { FeatureAggregator } from './feature-aggregation';
-import { declareCfaLoss } from './network';
+import { declareCfaLoss, type CfaLossParams } from './network';
 import type { CfaInferenceState } from './score-graph';
 
 /** A batch of aggregated features: rows [images * P, Cin]. */
@@ -257,7 +256,7 @@ export async function fitCfa(
     onProgress?.({ phase: 'features', step: start + batch.length, steps: trainImages.length });
   }
   const cached = cacheOk && cache.length > 0;
-  const C = aggregator.channels;
+  const C = aggregator.dim;
   const D = Math.max(1, Math.floor(C / cfg.gammaD));
 
   // 2. memory bank: mean descriptors of the untrained CoordConv (reference _init_centroid), optionally k-means

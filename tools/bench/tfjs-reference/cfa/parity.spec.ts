@@ -1,8 +1,8 @@
 import * as ort from 'onnxruntime-node';
-import { appendGradients, initTrainingBackend, OnnxGraphBuilder, SeededRandom } from '@defectlab/ml-core';
-import { gridCoordinates } from './descriptor';
+import { declareCfaLoss, gridCoordinates } from '@defectlab/cfa/parts';
+import { appendGradients, OnnxGraphBuilder, SeededRandom } from '@defectlab/ml-core';
+import { initTfjsWasm } from '../backend';
 import { cfaLoss } from './loss';
-import { declareCfaLoss } from './network';
 
 function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let num = 0;
@@ -16,7 +16,7 @@ function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 describe('CFA loss declared as ONNX ops vs the TensorFlow.js implementation', () => {
   it('loss and the gradients of Wf, Wc, b and r on one fixed batch agree to 1e-4 relative', async () => {
-    const { tf } = await initTrainingBackend();
+    const { tf } = await initTfjsWasm();
     const rng = new SeededRandom(3);
     const [C, D, M, gh, gw, images] = [6, 5, 12, 3, 4, 2];
     const n = images * gh * gw;
