@@ -132,6 +132,16 @@ export interface SavedStageModelMeta<C> {
   readonly deviations: readonly string[];
 }
 
+/**
+ * The config of a saved backbone-feature model, resolved again (the saved layer list copied), after checking
+ * that `extractor` is the backbone it was trained with.
+ * @throws Error naming both backbones when they differ
+ */
+export function savedConfigFor<C extends { readonly layers: readonly string[] }>(className: string, meta: SavedStageModelMeta<C>, extractor: FeatureExtractor, resolve: (saved: C) => C): C {
+  assertSameBackbone(className, meta.backbone, extractor);
+  return resolve({ ...meta.config, layers: [...meta.config.layers] });
+}
+
 /** Reads a saved model's JSON description and checks its format. */
 export async function readSavedMeta<M extends { readonly format: string }>(kind: string, dir: string, file: string, format: string): Promise<M> {
   const meta = JSON.parse(await fs.readFile(path.join(dir, file), 'utf8')) as M;

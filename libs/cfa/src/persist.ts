@@ -5,7 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { assertSameBackbone, backboneRecordOf, readSavedMeta, type SavedStageModelMeta } from '@defectlab/backbones';
+import { backboneRecordOf, readSavedMeta, savedConfigFor, type SavedStageModelMeta } from '@defectlab/backbones';
 import { readFloatTensors, writeFloatTensors, type FeatureExtractor } from '@defectlab/ml-core';
 import { resolveCfaConfig, type ResolvedCfaConfig } from './config';
 import type { CfaTrainedState } from './train';
@@ -15,13 +15,11 @@ const MODEL_JSON = 'cfa.json';
 const DESCRIPTOR = 'descriptor.f32';
 const CENTRES = 'centres.f32';
 
-interface SavedMeta extends SavedStageModelMeta<ResolvedCfaConfig> {
-  readonly descriptor: { readonly inChannels: number; readonly outChannels: number };
+/** `cfa.json`: the common description, the grid and radius as fitted, the descriptor's and the bank's sizes. */
+interface SavedMeta extends SavedStageModelMeta<ResolvedCfaConfig>, Pick<CfaTrainedState, 'gridH' | 'gridW' | 'radius'> {
+  readonly descriptor: Pick<CfaTrainedState['weights'], 'inChannels' | 'outChannels'>;
   /** Memory bank rows. */
   readonly centres: number;
-  readonly gridH: number;
-  readonly gridW: number;
-  readonly radius: number;
 }
 
 /** Writes a trained model into `dir` (created). */
@@ -51,11 +49,10 @@ export async function saveCfa(dir: string, config: ResolvedCfaConfig, extractor:
  */
 export async function loadCfa(dir: string, extractor: FeatureExtractor): Promise<{ config: ResolvedCfaConfig; state: CfaTrainedState }> {
   const meta = await readSavedMeta<SavedMeta>('CfaModel.load', dir, MODEL_JSON, SAVE_FORMAT);
-  assertSameBackbone('CfaModel', meta.backbone, extractor);
+  const config = savedConfigFor('CfaModel', meta, extractor, resolveCfaConfig);
   const { inChannels: C, outChannels: D } = meta.descriptor;
   const [wf, wc, b] = await readFloatTensors(path.join(dir, DESCRIPTOR), [C * D, 2 * D, D]);
   const [centres] = await readFloatTensors(path.join(dir, CENTRES), [meta.centres * D]);
-  const config = resolveCfaConfig({ ...meta.config, layers: [...meta.config.layers] });
   return {
     config,
     state: { weights: { inChannels: C, outChannels: D, wf, wc, b }, centres, gridH: meta.gridH, gridW: meta.gridW, K: config.K, radius: meta.radius, imageSize: meta.imageSize },

@@ -211,18 +211,8 @@ export interface CfaTrainedState extends CfaInferenceState {
   readonly imageSize: readonly [number, number];
 }
 
-/** How a fit went, as recorded with the run. */
-export interface CfaTrainingRecord {
-  readonly epochsRun: number;
-  readonly keptEpoch: number;
-  readonly trainLosses: readonly number[];
-  readonly validationLosses: readonly number[];
-  /** e.g. "onnxruntime-node 1.30.0 (cpu, 2 threads)". */
-  readonly backend: string;
-  readonly engine: TrainingEngineInfo;
-  /** Whether the training features were kept in memory between epochs. */
-  readonly featureCache: boolean;
-}
+/** How a fit went, as recorded with the run: the descriptor training's result but the weights, plus the backend line and whether the features were cached. */
+export type CfaTrainingRecord = Omit<TrainDescriptorResult, 'weights' | 'radius'> & { readonly backend: string; readonly featureCache: boolean };
 
 /**
  * CFA's whole fit on `trainImages` (one size): one feature pass (per-position means, and a feature cache
@@ -333,8 +323,8 @@ export async function fitCfa(
       keptEpoch: result.keptEpoch,
       trainLosses: result.trainLosses,
       validationLosses: result.validationLosses,
-      backend: `${e.engine} (${e.executionProvider}, ${e.threads} thread${e.threads === 1 ? '' : 's'})`,
       engine: e,
+      backend: `${e.engine} (${e.executionProvider}, ${e.threads} thread${e.threads === 1 ? '' : 's'})`,
       featureCache: cached,
     },
   };

@@ -3,7 +3,7 @@
  * decoder per stage trained on fiber batches with the ONNX training graph, scoring through onnxruntime
  * with the same declared decoders.
  */
-import { assertSameBackbone, StageHeadModel, type BackboneExportOptions, type StageFeatureSource } from '@defectlab/backbones';
+import { savedConfigFor, StageHeadModel, type BackboneExportOptions, type StageFeatureSource } from '@defectlab/backbones';
 import {
   createSession,
   type AnomalyModel,
@@ -42,8 +42,7 @@ export class CflowModel extends StageHeadModel<ResolvedCflowConfig, Trained> imp
 
   static async load(dir: string, extractor: FeatureExtractor, options: CflowOptions = {}): Promise<CflowModel> {
     const { meta, weights } = await loadCflow<ResolvedCflowConfig>(dir);
-    assertSameBackbone('CflowModel', meta.backbone, extractor);
-    const config = resolveCflowConfig({ ...meta.config, layers: [...meta.config.layers] });
+    const config = savedConfigFor('CflowModel', meta, extractor, resolveCflowConfig);
     return new CflowModel(extractor, config, { weights, grids: meta.grids, references: meta.references, imageSize: meta.imageSize }, options);
   }
 

@@ -9,7 +9,7 @@ import {
   type FitOptions,
   type FitReport,
 } from '@defectlab/ml-core';
-import { assertSameBackbone, StageHeadModel, type BackboneExportOptions } from '@defectlab/backbones';
+import { savedConfigFor, StageHeadModel, type BackboneExportOptions } from '@defectlab/backbones';
 import { configDeviations, FASTFLOW_DEVIATIONS, resolveFastflowConfig, type ResolvedFastflowConfig, type TFastflowConfigInput } from './config';
 import { exportFastflowOnnx } from './export-onnx';
 import { initFastflowWeights, parameterCount, type FastflowWeights } from './network';
@@ -38,8 +38,7 @@ export class FastflowModel extends StageHeadModel<ResolvedFastflowConfig, Traine
   /** Loads a model written by `save(dir)`; `extractor` must be the backbone it was trained with. */
   static async load(dir: string, extractor: FeatureExtractor, options: FastflowOptions = {}): Promise<FastflowModel> {
     const { meta, weights } = await loadModel<ResolvedFastflowConfig>(dir);
-    assertSameBackbone('FastflowModel', meta.backbone, extractor);
-    return new FastflowModel(extractor, resolveFastflowConfig({ ...meta.config, layers: [...meta.config.layers] }), { weights, imageSize: meta.imageSize }, options);
+    return new FastflowModel(extractor, savedConfigFor('FastflowModel', meta, extractor, resolveFastflowConfig), { weights, imageSize: meta.imageSize }, options);
   }
 
   deviations(): string[] {

@@ -1,20 +1,18 @@
 /** Saving and loading a fitted PatchCore: the memory bank (binary) and `patchcore.json` (config, grid, backbone). */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { assertSameBackbone, backboneRecordOf, readSavedMeta, type SavedStageModelMeta } from '@defectlab/backbones';
+import { backboneRecordOf, readSavedMeta, savedConfigFor, type SavedStageModelMeta } from '@defectlab/backbones';
 import type { FeatureExtractor } from '@defectlab/ml-core';
 import { resolvePatchcoreConfig, type ResolvedPatchcoreConfig } from './config';
-import { readMemoryBank, writeMemoryBank } from './memory-bank';
+import { readMemoryBank, writeMemoryBank, type MemoryBank } from './memory-bank';
 import type { FittedState } from './train';
 
 const SAVE_FORMAT = 'defectlab-patchcore-v1';
 const MODEL_JSON = 'patchcore.json';
 
-interface SavedMeta extends SavedStageModelMeta<ResolvedPatchcoreConfig> {
-  readonly bank: { readonly size: number; readonly dim: number };
-  readonly gridH: number;
-  readonly gridW: number;
-  readonly trainPatches: number;
+/** `patchcore.json`: the common description, the grid and patch count as fitted, and the bank's size. */
+interface SavedMeta extends SavedStageModelMeta<ResolvedPatchcoreConfig>, Pick<FittedState, 'gridH' | 'gridW' | 'trainPatches'> {
+  readonly bank: Pick<MemoryBank, 'size' | 'dim'>;
 }
 
 /** Writes a fitted model into `dir` (created). */
@@ -41,10 +39,10 @@ export async function saveFitted(dir: string, config: ResolvedPatchcoreConfig, e
  */
 export async function readFitted(dir: string, extractor: FeatureExtractor): Promise<{ config: ResolvedPatchcoreConfig; state: FittedState }> {
   const meta = await readSavedMeta<SavedMeta>('PatchcoreModel.load', dir, MODEL_JSON, SAVE_FORMAT);
-  assertSameBackbone('PatchcoreModel', meta.backbone, extractor);
+  const config = savedConfigFor('PatchcoreModel', meta, extractor, resolvePatchcoreConfig);
   const bank = await readMemoryBank(dir, meta.bank.dim, meta.bank.size);
   return {
-    config: resolvePatchcoreConfig({ ...meta.config, layers: [...meta.config.layers] }),
+    config,
     state: { bank, gridH: meta.gridH, gridW: meta.gridW, trainPatches: meta.trainPatches, imageSize: meta.imageSize },
   };
 }
