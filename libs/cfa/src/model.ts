@@ -33,7 +33,7 @@ export const CFA_DEVIATIONS: readonly string[] = [
   'No resize/center-crop inside the model: callers pass images of one size; the exported graph expects that size (coordinate channels are baked in for the training grid).',
   'The reference min-max rescales anomaly maps over the whole test set before computing AUROC; we do not (it needs test data and does not change rankings).',
   'Hard negatives are the (K+1)..(K+J)-th nearest centres as in the paper (the reference slices dist[:, :, J:], identical for K = J = 3).',
-  'Inference runs through an onnxruntime graph built from the trained weights (training ran on TensorFlow.js).',
+  'Training and inference run on onnxruntime (one training graph: descriptor, loss, backward and AdamW; the inference graph is built from the trained weights).',
 ];
 
 interface TrainedState extends CfaInferenceState {
@@ -45,8 +45,8 @@ interface TrainedState extends CfaInferenceState {
 export type CfaOptions = BackboneExportOptions;
 
 /**
- * CFA (Lee et al., IEEE Access 2022) behind the shared {@link AnomalyModel} interface: trained on
- * TensorFlow.js, scored with onnxruntime. Create with {@link createCfa} or {@link CfaModel.load}.
+ * CFA (Lee et al., IEEE Access 2022) behind the shared {@link AnomalyModel} interface: trained and
+ * scored on onnxruntime. Create with {@link createCfa} or {@link CfaModel.load}.
  */
 export class CfaModel implements AnomalyModel {
   readonly kind = 'cfa' as const;
