@@ -20,7 +20,7 @@ import { kMeans, meanDescriptors, PositionMean } from './centroids';
 import { resolveCfaConfig, type ResolvedCfaConfig, type TCfaConfigInput } from './config';
 import { initDescriptor, type DescriptorWeights } from './descriptor';
 import { exportCfaOnnx } from './export-onnx';
-import { FeatureAggregator } from './feature-aggregation';
+import { createFeatureAggregator, type FeatureAggregator } from './feature-aggregation';
 import { buildCfaHeadGraph, type CfaInferenceState } from './score-graph';
 import { trainDescriptor, type FeatureBatch } from './train';
 
@@ -109,7 +109,7 @@ export class CfaModel implements AnomalyModel {
       onProgress?.({ phase: 'features', step: start + batch.length, steps: trainImages.length });
     }
     const cached = cacheOk && cache.length > 0;
-    const C = aggregator.channels;
+    const C = aggregator.dim;
     const D = Math.max(1, Math.floor(C / cfg.gammaD));
 
     // 2. memory bank: mean descriptors of the untrained CoordConv (reference _init_centroid), optionally k-means
@@ -315,7 +315,7 @@ export class CfaModel implements AnomalyModel {
   }
 
   private async features(): Promise<FeatureAggregator> {
-    if (!this.aggregator) this.aggregator = await FeatureAggregator.create(this.extractor, this.config.layers, this.config.threads);
+    if (!this.aggregator) this.aggregator = await createFeatureAggregator(this.extractor, this.config.layers, this.config.threads);
     return this.aggregator;
   }
 

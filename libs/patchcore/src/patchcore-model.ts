@@ -4,7 +4,7 @@ import { resolvePatchcoreConfig, type ResolvedPatchcoreConfig, type TPatchcoreCo
 import { exportPatchcoreOnnx } from './export-onnx';
 import { memoryBankBytes, type MemoryBank } from './memory-bank';
 import { createKnnIndex, type NearestNeighbourIndex } from './nearest-neighbours';
-import { PatchFeaturePipeline } from './patch-features';
+import { createPatchFeaturePipeline, type PatchFeaturePipeline } from './patch-features';
 import { readFitted, saveFitted } from './persist';
 import { argMax, reweightedImageScore } from './score';
 import { fitMemoryBank, type FittedState } from './train';
@@ -131,7 +131,7 @@ export class PatchcoreModel implements AnomalyModel {
     return exportPatchcoreOnnx(file, {
       extractor: this.extractor,
       backboneOnnx: this.options.backboneOnnx,
-      layers: pipeline.headLayers,
+      layers: pipeline.layers,
       config: this.config,
       bank: state.bank,
     });
@@ -166,7 +166,7 @@ export class PatchcoreModel implements AnomalyModel {
   private async features(): Promise<PatchFeaturePipeline> {
     if (!this.pipeline) {
       const c = this.config;
-      this.pipeline = await PatchFeaturePipeline.create(this.extractor, c.layers, c.patchSize, c.preprocessingDim, c.targetDim, c.threads);
+      this.pipeline = await createPatchFeaturePipeline(this.extractor, c.layers, c.patchSize, c.preprocessingDim, c.targetDim, c.threads);
     }
     return this.pipeline;
   }

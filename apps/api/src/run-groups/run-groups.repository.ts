@@ -4,7 +4,6 @@ import type { Database } from '../database/database';
 import { DATABASE } from '../database/database.module';
 import type { Prisma } from '../generated/prisma/client';
 import { RUN_SELECT, toRun } from '../runs/runs.repository';
-import { RunGroupsError } from './run-groups.errors';
 
 export const RUN_GROUP_SELECT = {
   id: true,
@@ -61,10 +60,6 @@ export interface NewGroupRun {
 export class RunGroupsRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
-  async versionExists(datasetVersionId: string): Promise<boolean> {
-    return (await this.db.prisma.datasetVersion.findUnique({ where: { id: datasetVersionId }, select: { id: true } })) !== null;
-  }
-
   /** Creates the group and its runs (queued, in grid order) in one transaction; the runs' ids in grid order. */
   async createWithRuns(group: NewRunGroup, runs: NewGroupRun[]): Promise<{ groupId: string; ids: string[] }> {
     return this.db.prisma.$transaction(async (tx) => {
@@ -108,9 +103,10 @@ export class RunGroupsRepository {
     await this.db.prisma.run.updateMany({ where: { id: { in: runIds }, status: 'queued' }, data: { status: 'failed', finishedAt: new Date(), error } });
   }
 
-  async findGroup(id: string): Promise<TRunGroup> {
+  /** The group with its runs in grid order, or null. */
+  async findGroup(id: string): Promise<TRunGroup | null> {
     const g = await this.db.prisma.runGroup.findUnique({ where: { id }, select: RUN_GROUP_SELECT });
-    if (!g) throw new RunGroupsError('RUN_GROUP_NOT_FOUND', `no run group ${id}`);
+    if (!g) return null;
     const runs = await this.db.prisma.run.findMany({ where: { runGroupId: id }, select: GROUP_RUN_SELECT, orderBy: [{ gridIndex: 'asc' }, { id: 'asc' }] });
     return { ...toRunGroupSummary(g), runs: runs.map((r) => ({ gridPoint: (r.gridPoint ?? {}) as Record<string, unknown>, run: toRun(r) })) };
   }

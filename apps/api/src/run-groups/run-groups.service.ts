@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { JobQueue } from '../queue/job-queue.service';
+import { VersionsService } from '../versions/versions.service';
 import { RunGroupsError } from './run-groups.errors';
 import { RunGroupsRepository } from './run-groups.repository';
 
@@ -20,6 +21,7 @@ export class RunGroupsService {
     private readonly repo: RunGroupsRepository,
     private readonly queue: JobQueue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly versions: VersionsService,
   ) {}
 
   async create(input: CreateRunGroupInput, createdById: string): Promise<TRunGroup> {
@@ -30,11 +32,7 @@ export class RunGroupsService {
         { path: 'body.confirm', message: `${points.length} runs > ${limit} need confirm: true` },
       ]);
     }
-    if (!(await this.repo.versionExists(input.datasetVersionId))) {
-      throw new RunGroupsError('DATASET_VERSION_NOT_FOUND', `no dataset version ${input.datasetVersionId}`, [
-        { path: 'body.datasetVersionId', message: 'no such dataset version' },
-      ]);
-    }
+    await this.versions.requireVersion(input.datasetVersionId, 'body.datasetVersionId');
     const runs = points.map((point, gridIndex) => {
       const modelConfig = pointConfig(input.baseConfig, point);
       const resolvedConfig = resolveModelConfig(input.kind, modelConfig, input.seed);
@@ -61,7 +59,7 @@ export class RunGroupsService {
         throw err;
       }
     }
-    return this.repo.findGroup(runIds.groupId);
+    return this.get(runIds.groupId);
   }
 
   async list(q: { page: number; pageSize: number }): Promise<TRunGroupPage> {
@@ -69,7 +67,9 @@ export class RunGroupsService {
     return { items, page: q.page, pageSize: q.pageSize, total };
   }
 
-  get(groupId: string): Promise<TRunGroup> {
-    return this.repo.findGroup(groupId);
+  async get(groupId: string): Promise<TRunGroup> {
+    const group = await this.repo.findGroup(groupId);
+    if (!group) throw new RunGroupsError('RUN_GROUP_NOT_FOUND', `no run group ${groupId}`);
+    return group;
   }
 }

@@ -4,7 +4,6 @@ import type { Database } from '../database/database';
 import { DATABASE } from '../database/database.module';
 import type { Prisma } from '../generated/prisma/client';
 import { EVALUATION_SELECT, toEvaluation } from '../evaluations/evaluation.mapper';
-import { RunsError } from './runs.errors';
 
 /** The columns a run is answered with. */
 export const RUN_SELECT = {
@@ -99,11 +98,8 @@ export function toArtifact(a: ArtifactRow): TArtifact {
 export class RunsRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
-
-  async findRun(id: string): Promise<RunRow> {
-    const r = await this.db.prisma.run.findUnique({ where: { id }, select: RUN_SELECT });
-    if (!r) throw new RunsError('RUN_NOT_FOUND', `no run ${id}`);
-    return r;
+  findRun(id: string): Promise<RunRow | null> {
+    return this.db.prisma.run.findUnique({ where: { id }, select: RUN_SELECT });
   }
 
   /** Running runs whose last heartbeat is older than `cutoff` (or that never sent one). */
@@ -118,10 +114,6 @@ export class RunsRepository {
   async updateIfStillSilent(r: { id: string; heartbeatAt: Date | null }, data: Prisma.RunUpdateManyMutationInput): Promise<number> {
     const { count } = await this.db.prisma.run.updateMany({ where: { id: r.id, status: 'running', heartbeatAt: r.heartbeatAt }, data });
     return count;
-  }
-
-  async datasetVersionExists(id: string): Promise<boolean> {
-    return (await this.db.prisma.datasetVersion.count({ where: { id } })) === 1;
   }
 
   createRun(data: Prisma.RunUncheckedCreateInput): Promise<RunRow> {
@@ -171,10 +163,8 @@ export class RunsRepository {
     return this.db.prisma.artifact.findMany({ where: { runId }, select: ARTIFACT_SELECT, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
   }
 
-  async findArtifact(id: string): Promise<ArtifactRow> {
-    const a = await this.db.prisma.artifact.findUnique({ where: { id }, select: ARTIFACT_SELECT });
-    if (!a) throw new RunsError('ARTIFACT_NOT_FOUND', `no artifact ${id}`);
-    return a;
+  findArtifact(id: string): Promise<ArtifactRow | null> {
+    return this.db.prisma.artifact.findUnique({ where: { id }, select: ARTIFACT_SELECT });
   }
 }
 

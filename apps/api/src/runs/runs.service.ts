@@ -5,9 +5,10 @@ import type { z } from 'zod';
 import { ARTIFACT_STORE, type ArtifactStore } from '../storage/artifact-store';
 import type { ServedArtifact } from './artifact-response-headers';
 import { JobQueue } from '../queue/job-queue.service';
+import { VersionsService } from '../versions/versions.service';
 import type { Prisma } from '../generated/prisma/client';
 import { RunsError } from './runs.errors';
-import { RunsRepository, toArtifact, toRun, toRunListItem } from './runs.repository';
+import { RunsRepository, toArtifact, toRun, toRunListItem, type RunRow } from './runs.repository';
 
 type CreateRunInput = z.output<typeof ZCreateRunInput>;
 
@@ -18,15 +19,12 @@ export class RunsService {
     private readonly repo: RunsRepository,
     private readonly queue: JobQueue,
     @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
+    private readonly versions: VersionsService,
   ) {}
 
   /** Stores a queued run and enqueues its job. */
   async create(input: CreateRunInput, createdById: string): Promise<TRun> {
-    if (!(await this.repo.datasetVersionExists(input.datasetVersionId))) {
-      throw new RunsError('DATASET_VERSION_NOT_FOUND', `no dataset version ${input.datasetVersionId}`, [
-        { path: 'body.datasetVersionId', message: 'no such dataset version' },
-      ]);
-    }
+    await this.versions.requireVersion(input.datasetVersionId, 'body.datasetVersionId');
     const config = {
       backbone: input.backbone,
       config: input.config,
@@ -64,11 +62,17 @@ export class RunsService {
   }
 
   async get(runId: string): Promise<TRun> {
-    return toRun(await this.repo.findRun(runId));
+    return toRun(await this.requireRun(runId));
+  }
+
+  private async requireRun(runId: string): Promise<RunRow> {
+    const run = await this.repo.findRun(runId);
+    if (!run) throw new RunsError('RUN_NOT_FOUND', `no run ${runId}`);
+    return run;
   }
 
   async progress(runId: string): Promise<{ items: TRunProgressPoint[] }> {
-    await this.repo.findRun(runId);
+    await this.requireRun(runId);
     return { items: await this.repo.progressPoints(runId) };
   }
 
@@ -77,7 +81,7 @@ export class RunsService {
    * `cancelRequestedAt` and its worker learns it from the next heartbeat answer, stops and reports back.
    */
   async cancel(runId: string): Promise<TRun> {
-    const run = await this.repo.findRun(runId);
+    const run = await this.requireRun(runId);
     const now = new Date();
     if (run.status === 'queued') {
       if (await this.repo.cancelQueued(runId, now)) return this.get(runId);
@@ -91,13 +95,14 @@ export class RunsService {
   }
 
   async artifacts(runId: string): Promise<{ items: TArtifact[] }> {
-    await this.repo.findRun(runId);
+    await this.requireRun(runId);
     return { items: (await this.repo.artifacts(runId)).map(toArtifact) };
   }
 
   /** An artifact's content as a stream (never read into memory whole), with what its response headers need. */
   async artifactContent(artifactId: string): Promise<{ stream: Readable; artifact: ServedArtifact }> {
     const a = await this.repo.findArtifact(artifactId);
+    if (!a) throw new RunsError('ARTIFACT_NOT_FOUND', `no artifact ${artifactId}`);
     return {
       stream: await this.store.openRead(a.storageKey),
       artifact: { id: a.id, kind: ZArtifactKind.parse(a.kind), bytes: Number(a.bytes), contentType: a.contentType },
