@@ -1,4 +1,4 @@
-export { CsFlowModel, type FeatureScores } from './csflow-model';
+export { CsFlowModel, type CsflowOptions, type FeatureScores } from './csflow-model';
 export {
   CSFLOW_PRESETS,
   PRESETS,
