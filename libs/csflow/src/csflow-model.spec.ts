@@ -22,7 +22,7 @@ d('CsFlowModel end to end (demo data, ResNet-50 v2 backbone)', () => {
     await extractor.dispose();
   });
 
-  it('the small preset separates good and defective demo lens images (image AUROC >= 0.95); save/load and export agree', async () => {
+  it('the small preset separates good and defective demo lens images (image AUROC > 0.95); save/load and export agree', async () => {
     const ds = await generateDemoDataset({ productLine: 'lens', size: 128, seed: 0 });
     const train = ds.samples.filter((s) => s.split === 'train').map((s) => s.image);
     const test = ds.samples.filter((s) => s.split === 'test');
@@ -44,8 +44,8 @@ d('CsFlowModel end to end (demo data, ResNet-50 v2 backbone)', () => {
       expect(scored.anomalyMaps.dims).toEqual([test.length, 1, 128, 128]);
       const a = auroc(scored.imageScores, labels);
       console.log(`csflow small preset, demo lens: image AUROC ${a}`);
-      // 0.96 on TF.js with its biased upsampling gradient, 0.950 on the ONNX engine (exact gradient), 0.958 with the 2x2-averaged scales
-      expect(a).toBeGreaterThanOrEqual(0.95);
+      // 0.96 on TF.js with its biased upsampling gradient, 0.950 on the ONNX engine with Lanczos-resized scales, 0.9575 with the 2x2-averaged scales (the bar of issue 5: > 0.95)
+      expect(a).toBeGreaterThan(0.95);
 
       // the exported forward graph scores pre-extracted features like score() does
       const feats = await model.extract(test.slice(0, 4).map((s) => s.image));

@@ -20,7 +20,7 @@ import {
   type Tensor,
 } from '@defectlab/ml-core';
 import { anomalyMaps } from './anomaly-map';
-import { flowParameterCount, resolveConfig, trainingDeviations, type TCsflowConfig } from './config';
+import { flowParameterCount, resolveConfig, trainingDeviations, type TCsflowConfig, type TCsflowConfigInput } from './config';
 import { buildFlowOnnx, exportCsflowOnnx } from './export-onnx';
 import { defaultFeatureLayer, extractScales } from './features';
 import { flowWeightCount, initFlowWeights, type FlowShape } from './network';
@@ -279,4 +279,9 @@ export class CsFlowModel implements AnomalyModel {
   async dispose(): Promise<void> {
     await this.releaseTrained();
   }
+}
+
+/** The factory every model library has: `const model = await createCsflow(backbone, { preset: 'small' })`. */
+export async function createCsflow(extractor: FeatureExtractor, config: TCsflowConfigInput = {}, options: CsflowOptions = {}): Promise<CsFlowModel> {
+  return new CsFlowModel(extractor, config, options);
 }

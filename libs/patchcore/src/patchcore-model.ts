@@ -7,7 +7,7 @@ import { memoryBankBytes, type MemoryBank } from './memory-bank';
 import { createKnnIndex, type NearestNeighbourIndex } from './nearest-neighbours';
 import { createPatchFeaturePipeline, type PatchFeaturePipeline } from './patch-features';
 import { readFitted, saveFitted } from './persist';
-import { argMax, reweightedImageScore } from './score';
+import { scorePatchRows } from './score';
 import { fitMemoryBank, type FittedState } from './train';
 
 /** Every deliberate difference from the paper / reference code, recorded in each FitReport. */
@@ -102,17 +102,8 @@ export class PatchcoreModel extends BackboneFeatureModel<ResolvedPatchcoreConfig
     for (let start = 0; start < images.length; start += this.config.batchSize) {
       const batch = images.slice(start, start + this.config.batchSize);
       const f = await pipeline.run(batch);
-      const nn = await knn.search({ data: f.rows, dim: f.dim }, this.kNeighbours());
-      const perImage = f.gridH * f.gridW;
-      const patchScores = new Float32Array(f.images * perImage);
-      for (let i = 0; i < patchScores.length; i++) patchScores[i] = nn.distances[i * nn.k];
-      for (let b = 0; b < f.images; b++) {
-        const { index, value } = argMax(patchScores, b * perImage, perImage);
-        const row = b * perImage + index;
-        const mStar = nn.indices[row * nn.k];
-        const support = await knn.search({ data: state.bank.data.subarray(mStar * state.bank.dim, (mStar + 1) * state.bank.dim), dim: state.bank.dim }, this.kNeighbours());
-        imageScores[start + b] = reweightedImageScore(f.rows.subarray(row * f.dim, (row + 1) * f.dim), value, state.bank, support.indices);
-      }
+      const { patchScores, imageScores: batchScores } = await scorePatchRows(f, state.bank, knn, this.kNeighbours());
+      imageScores.set(batchScores, start);
       const m = patchScoresToAnomalyMap({ data: patchScores, dims: [f.images, 1, f.gridH, f.gridW] }, height, width, this.config.blurSigma);
       maps.set(m.data, start * width * height);
     }
