@@ -13,7 +13,8 @@ const WIRING = new Set(['database/database.ts', 'app.factory.ts']);
 
 /** `prisma.x`, `.prisma`, `$transaction`, or the client class: what reaching the client looks like. */
 const PRISMA_CLIENT_USE = /\bprisma\s*\.\s*[$\w]|\.prisma\b|\$transaction\b|\bPrismaClient\b/;
-const ERRORS_IMPORT = /from\s+'[^']*\.errors'/;
+/** An import of a feature's coded errors (`<feature>.errors.ts`) or of AppError itself. */
+const ERRORS_IMPORT = /from\s+'[^']*(\.errors|\/app-error)'/;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -39,6 +40,8 @@ describe('Prisma access in apps/api/src', () => {
     expect(PRISMA_CLIENT_USE.test('await prisma.$transaction([])')).toBe(true);
     expect(PRISMA_CLIENT_USE.test("import type { PrismaClient } from '../generated/prisma/client';")).toBe(true);
     expect(PRISMA_CLIENT_USE.test("import type { Prisma } from '../generated/prisma/client';\nconst w: Prisma.RunWhereInput = {};")).toBe(false);
+    expect(ERRORS_IMPORT.test("import { RunsError } from './runs.errors';")).toBe(true);
+    expect(ERRORS_IMPORT.test("import { AppError } from '../errors/app-error';")).toBe(true);
   });
 
   it('reads the whole tree, repositories included', () => {

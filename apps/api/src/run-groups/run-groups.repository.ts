@@ -3,7 +3,8 @@ import type { TRunGroup, TRunGroupSummary } from '@defectlab/contracts';
 import type { Database } from '../database/database';
 import { DATABASE } from '../database/database.module';
 import type { Prisma } from '../generated/prisma/client';
-import { RUN_SELECT, toRun } from '../runs/runs.repository';
+import type { NewRun } from '../runs/run-submission';
+import { newRunData, RUN_SELECT, toRun } from '../runs/runs.repository';
 
 export const RUN_GROUP_SELECT = {
   id: true,
@@ -45,12 +46,7 @@ export interface NewRunGroup {
 }
 
 /** One run of a new group: a grid point with its config already resolved. */
-export interface NewGroupRun {
-  preset: Prisma.RunCreateInput['preset'];
-  config: unknown;
-  resolvedConfig: unknown;
-  seed: Prisma.RunCreateInput['seed'];
-  maxAttempts: Prisma.RunCreateInput['maxAttempts'];
+export interface NewGroupRun extends NewRun {
   gridPoint: unknown;
   gridIndex: number;
 }
@@ -77,19 +73,7 @@ export class RunGroupsRepository {
       const ids: string[] = [];
       for (const r of runs) {
         const run = await tx.run.create({
-          data: {
-            kind: group.kind,
-            preset: r.preset,
-            config: r.config as Prisma.InputJsonValue,
-            resolvedConfig: r.resolvedConfig as Prisma.InputJsonValue,
-            datasetVersionId: group.datasetVersionId,
-            seed: r.seed,
-            maxAttempts: r.maxAttempts,
-            createdById: group.createdById,
-            runGroupId: groupId,
-            gridPoint: r.gridPoint as Prisma.InputJsonValue,
-            gridIndex: r.gridIndex,
-          },
+          data: { ...newRunData(r), runGroupId: groupId, gridPoint: r.gridPoint as Prisma.InputJsonValue, gridIndex: r.gridIndex },
           select: { id: true },
         });
         ids.push(run.id);

@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ZCreateRunGroupInput, expandGrid, pointConfig, resolveModelConfig, type TRunGroup, type TRunGroupPage } from '@defectlab/contracts';
+import { ZCreateRunGroupInput, expandGrid, pointConfig, type TRunGroup, type TRunGroupPage } from '@defectlab/contracts';
 import type { z } from 'zod';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
-import { JobQueue } from '../queue/job-queue.service';
-import { VersionsService } from '../versions/versions.service';
+import { RunSubmission } from '../runs/run-submission';
 import { RunGroupsError } from './run-groups.errors';
 import { RunGroupsRepository } from './run-groups.repository';
 
@@ -19,9 +18,8 @@ type CreateRunGroupInput = z.output<typeof ZCreateRunGroupInput>;
 export class RunGroupsService {
   constructor(
     private readonly repo: RunGroupsRepository,
-    private readonly queue: JobQueue,
+    private readonly submission: RunSubmission,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly versions: VersionsService,
   ) {}
 
   async create(input: CreateRunGroupInput, createdById: string): Promise<TRunGroup> {
@@ -32,33 +30,14 @@ export class RunGroupsService {
         { path: 'body.confirm', message: `${points.length} runs > ${limit} need confirm: true` },
       ]);
     }
-    await this.versions.requireVersion(input.datasetVersionId, 'body.datasetVersionId');
-    const runs = points.map((point, gridIndex) => {
-      const modelConfig = pointConfig(input.baseConfig, point);
-      const resolvedConfig = resolveModelConfig(input.kind, modelConfig, input.seed);
-      return {
-        preset: resolvedConfig.preset,
-        config: { backbone: input.backbone, config: modelConfig, splitRule: input.splitRule ?? null },
-        resolvedConfig,
-        seed: input.seed,
-        maxAttempts: input.maxAttempts,
-        gridPoint: point,
-        gridIndex,
-      };
-    });
+    await this.submission.checkVersion(input);
+    const runs = points.map((point, gridIndex) => ({ ...this.submission.newRun(input, pointConfig(input.baseConfig, point), createdById), gridPoint: point, gridIndex }));
     const runIds = await this.repo.createWithRuns(
       { name: input.name ?? null, kind: input.kind, datasetVersionId: input.datasetVersionId, baseConfig: input.baseConfig, grid: input.grid, createdById },
       runs,
     );
-    for (const [i, id] of runIds.ids.entries()) {
-      try {
-        await this.queue.enqueue(id);
-      } catch (err) {
-        // the runs already enqueued go on; the others are recorded as failed with the reason, then the error surfaces
-        await this.repo.failQueued(runIds.ids.slice(i), `could not be queued: ${(err as Error).message}`);
-        throw err;
-      }
-    }
+    // the runs not queued are kept, recorded as failed with the reason
+    await this.submission.enqueue(runIds.ids, (notQueued, reason) => this.repo.failQueued(notQueued, `could not be queued: ${reason.message}`));
     return this.get(runIds.groupId);
   }
 

@@ -4,6 +4,7 @@ import type { Database } from '../database/database';
 import { DATABASE } from '../database/database.module';
 import type { Prisma } from '../generated/prisma/client';
 import { EVALUATION_SELECT, toEvaluation } from '../evaluations/evaluation.mapper';
+import type { NewRun } from './run-submission';
 
 /** The columns a run is answered with. */
 export const RUN_SELECT = {
@@ -89,6 +90,20 @@ export function toRun(r: RunRow): TRun {
   };
 }
 
+/** The columns of a queued run (a sweep's runs add their group and grid point). */
+export function newRunData(run: NewRun): Prisma.RunUncheckedCreateInput {
+  return {
+    kind: run.kind,
+    preset: run.preset,
+    config: run.config as Prisma.InputJsonValue,
+    resolvedConfig: run.resolvedConfig as Prisma.InputJsonValue,
+    datasetVersionId: run.datasetVersionId,
+    seed: run.seed,
+    maxAttempts: run.maxAttempts,
+    createdById: run.createdById,
+  };
+}
+
 export function toArtifact(a: ArtifactRow): TArtifact {
   return { id: a.id, runId: a.runId, kind: a.kind, sha256: a.sha256, bytes: Number(a.bytes), contentType: a.contentType, createdAt: a.createdAt.toISOString() };
 }
@@ -116,8 +131,8 @@ export class RunsRepository {
     return count;
   }
 
-  createRun(data: Prisma.RunUncheckedCreateInput): Promise<RunRow> {
-    return this.db.prisma.run.create({ data, select: RUN_SELECT });
+  createRun(run: NewRun): Promise<RunRow> {
+    return this.db.prisma.run.create({ data: newRunData(run), select: RUN_SELECT });
   }
 
   async deleteRun(id: string): Promise<void> {

@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
-import { ZArtifactKind, ZCreateRunInput, resolveModelConfig, type TArtifact, type TRun, type TRunPage, type TRunProgressPoint } from '@defectlab/contracts';
+import { ZArtifactKind, ZCreateRunInput, type TArtifact, type TRun, type TRunPage, type TRunProgressPoint } from '@defectlab/contracts';
 import type { z } from 'zod';
 import { ARTIFACT_STORE, type ArtifactStore } from '../storage/artifact-store';
 import type { ServedArtifact } from './artifact-response-headers';
-import { JobQueue } from '../queue/job-queue.service';
-import { VersionsService } from '../versions/versions.service';
 import type { Prisma } from '../generated/prisma/client';
+import { RunSubmission } from './run-submission';
 import { RunsError } from './runs.errors';
 import { RunsRepository, toArtifact, toRun, toRunListItem, type RunRow } from './runs.repository';
 
@@ -17,37 +16,16 @@ type CreateRunInput = z.output<typeof ZCreateRunInput>;
 export class RunsService {
   constructor(
     private readonly repo: RunsRepository,
-    private readonly queue: JobQueue,
+    private readonly submission: RunSubmission,
     @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
-    private readonly versions: VersionsService,
   ) {}
 
   /** Stores a queued run and enqueues its job. */
   async create(input: CreateRunInput, createdById: string): Promise<TRun> {
-    await this.versions.requireVersion(input.datasetVersionId, 'body.datasetVersionId');
-    const config = {
-      backbone: input.backbone,
-      config: input.config,
-      splitRule: input.splitRule ?? null,
-    };
-    // ZCreateRunInput has checked that the config resolves; this is the one place it is resolved
-    const resolvedConfig = resolveModelConfig(input.kind, input.config, input.seed);
-    const run = await this.repo.createRun({
-        kind: input.kind,
-        preset: resolvedConfig.preset,
-        config: config as Prisma.InputJsonValue,
-        resolvedConfig: resolvedConfig as Prisma.InputJsonValue,
-        datasetVersionId: input.datasetVersionId,
-        seed: input.seed,
-        maxAttempts: input.maxAttempts,
-        createdById,
-    });
-    try {
-      await this.queue.enqueue(run.id);
-    } catch (err) {
-      await this.repo.deleteRun(run.id);
-      throw err;
-    }
+    await this.submission.checkVersion(input);
+    const run = await this.repo.createRun(this.submission.newRun(input, input.config, createdById));
+    // a run that could not be queued is not kept: the request fails as a whole
+    await this.submission.enqueue([run.id], () => this.repo.deleteRun(run.id));
     return toRun(run);
   }
 

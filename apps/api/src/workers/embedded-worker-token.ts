@@ -4,9 +4,6 @@ import { AuthRepository, type NewUser } from '../auth/auth.repository';
 import { hashToken, tokenDisplayPrefix } from '../auth/tokens';
 import { LOGGER } from '../config/config.module';
 
-export const EMBEDDED_WORKER_EMAIL = 'embedded-worker@localhost';
-export const DEMO_POPULATION_EMAIL = 'demo@localhost';
-
 /** A token the platform (tools/platform/start.ts) makes up on each start and hands to the API in `env`, for `user`. */
 interface EmbeddedToken {
   readonly env: string;
@@ -16,9 +13,9 @@ interface EmbeddedToken {
 
 const EMBEDDED_TOKENS: readonly EmbeddedToken[] = [
   // the one in-process trainer worker: worker endpoints only
-  { env: 'DEFECTLAB_EMBEDDED_WORKER_TOKEN', user: { email: EMBEDDED_WORKER_EMAIL, name: 'Embedded trainer worker', role: 'worker' }, tokenName: 'embedded worker' },
+  { env: 'DEFECTLAB_EMBEDDED_WORKER_TOKEN', user: { email: 'embedded-worker@localhost', name: 'Embedded trainer worker', role: 'worker' }, tokenName: 'embedded worker' },
   // the first-start demo (imports demo datasets and queues runs): an engineer's work, which a worker may not do
-  { env: 'DEFECTLAB_EMBEDDED_DEMO_TOKEN', user: { email: DEMO_POPULATION_EMAIL, name: 'Demo population', role: 'engineer' }, tokenName: 'demo population' },
+  { env: 'DEFECTLAB_EMBEDDED_DEMO_TOKEN', user: { email: 'demo@localhost', name: 'Demo population', role: 'engineer' }, tokenName: 'demo population' },
 ];
 
 /**

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateDemoDataset, toNormalizedBatch } from '@defectlab/datasets';
 import { createRandomConvExtractor, openSessionCount, runSession, type FeatureExtractor, type FitProgress } from '@defectlab/ml-core';
-import { createCfa, CfaModel } from './model';
+import { createCfa, CfaModel } from './cfa-model';
 
 /**
  * Fit/score/save/load/export on tiny generated images with a random-weight CNN fixture, so these run
