@@ -7,45 +7,79 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { TTrainStepEntry, TTrainSteps } from '@defectlab/contracts';
+import { CFLOW_PRESETS, type TTrainStepEntry, type TTrainSteps } from '@defectlab/contracts';
+import { readDescriptor, SHIPPED_BACKBONES } from '@defectlab/backbones';
 import { lastJsonObject } from './blocks';
 import { failureReason, REPO_ROOT, runChild } from './child';
+import { fitBudgets, seedFitSchedules } from './fit-budget';
+
+/** Training images of magnetic_tile's full split (the trainer's default rule), which the fit budgets are for. */
+export const MAGNETIC_TILE_TRAIN_IMAGES = 698;
 
 const STEP_SCRIPTS = {
   csflow: path.join(REPO_ROOT, 'libs', 'csflow', 'bench', 'train-step.bench.ts'),
   cfa: path.join(REPO_ROOT, 'libs', 'cfa', 'bench', 'train-step.bench.ts'),
+  fastflow: path.join(REPO_ROOT, 'libs', 'fastflow', 'bench', 'train-step.bench.ts'),
+  cflow: path.join(REPO_ROOT, 'libs', 'cflow', 'bench', 'train-step.bench.ts'),
 };
 const REFERENCE_SCRIPT = path.join(REPO_ROOT, 'tools', 'bench', 'reference-conv.ts');
 const THREADS = [1, 2];
 /** What `--only` matches to select this section. */
 export const TRAIN_STEP_ID = 'train-step';
 
-interface StepSpec {
-  readonly model: 'csflow' | 'cfa';
-  readonly preset: 'small' | 'seed' | 'paper';
+export interface StepSpec {
+  readonly model: keyof typeof STEP_SCRIPTS;
+  /** The preset as the entry reports it (CFlow-AD: `<preset>:<layer>`, one entry per stage decoder). */
+  readonly preset: string;
   readonly engine: 'onnx' | 'tfjs';
   readonly threads: number;
   readonly steps: number;
+  /** Images per timed step (CFlow-AD: fibers), reported if the entry fails. */
+  readonly batch: number;
+  readonly imageSize: number;
+  /** Arguments of the model's step script besides --threads and --steps. */
+  readonly args: readonly string[];
+  readonly timeoutMs: number;
 }
 
+const MINUTE = 60_000;
+const REFERENCE_TIMEOUT_MS = 10 * MINUTE;
+const CFLOW_SEED_LAYERS = CFLOW_PRESETS.seed.layers;
+/** CS-Flow's seed preset at its own 768 px: a batch-16 step needs ~50 GB here, so 2 images per timed step. */
+const CSFLOW_SEED_768_BATCH = 2;
+/** FastFlow's seed preset: a batch-32 step needs ~30 GB here, so 4 images per timed step. */
+const FASTFLOW_SEED_BATCH = 4;
+
 /**
- * The entries of a mode: CS-Flow small and seed on the ONNX engine with 1 and 2 threads and on tfjs-wasm;
- * CFA at its paper setting on the ONNX engine with 1 and 2 threads (its TF.js training path is gone).
+ * The entries of a mode. CS-Flow small and seed at 256 px on the ONNX engine with 1 and 2 threads and on
+ * tfjs-wasm (the engine comparison of issue 15); then every trained kind at its seed-like preset on the ONNX
+ * engine with 1 and 2 threads, for the full-fit budget: CS-Flow seed at its own 768 px, FastFlow seed,
+ * CFlow-AD seed (each stage decoder), CFA paper (its TF.js training path is gone). Steps too big for this
+ * machine's memory are timed on fewer images (the entry's batch says so; the budget scales them).
+ * `--quick` times the seed-like steps over 1 step instead of 3 (never another preset or batch).
  */
 export function trainStepPlan(quick: boolean): StepSpec[] {
   const specs: StepSpec[] = [];
+  const seedSteps = quick ? 1 : 3;
   for (const preset of ['small', 'seed'] as const) {
-    const steps = preset === 'seed' && quick ? 1 : 3;
-    for (const threads of THREADS) specs.push({ model: 'csflow', preset, engine: 'onnx', threads, steps });
-    specs.push({ model: 'csflow', preset, engine: 'tfjs', threads: 1, steps });
+    const steps = preset === 'seed' ? seedSteps : 3;
+    const imageSize = preset === 'seed' ? 256 : 128;
+    const timeoutMs = preset === 'seed' ? 60 * MINUTE : 15 * MINUTE;
+    const common = { model: 'csflow' as const, preset, steps, batch: 16, imageSize, timeoutMs };
+    for (const threads of THREADS) specs.push({ ...common, engine: 'onnx', threads, args: ['--engine', 'onnx', '--preset', preset] });
+    specs.push({ ...common, engine: 'tfjs', threads: 1, args: ['--engine', 'tfjs', '--preset', preset] });
   }
-  for (const threads of THREADS) specs.push({ model: 'cfa', preset: 'paper', engine: 'onnx', threads, steps: 3 });
+  for (const threads of THREADS) {
+    const onnx = { engine: 'onnx' as const, threads, steps: seedSteps, timeoutMs: 60 * MINUTE };
+    specs.push({ ...onnx, model: 'csflow', preset: 'seed', batch: CSFLOW_SEED_768_BATCH, imageSize: 768, args: ['--engine', 'onnx', '--preset', 'seed', '--image-size', '768', '--batch', String(CSFLOW_SEED_768_BATCH)] });
+    specs.push({ ...onnx, model: 'fastflow', preset: 'seed', batch: FASTFLOW_SEED_BATCH, imageSize: 256, args: ['--preset', 'seed', '--batch', String(FASTFLOW_SEED_BATCH)] });
+    CFLOW_SEED_LAYERS.forEach((layer, stage) =>
+      specs.push({ ...onnx, model: 'cflow', preset: `seed:${layer}`, batch: 256, imageSize: 256, args: ['--preset', 'seed', '--stage', String(stage)] }),
+    );
+    specs.push({ ...onnx, model: 'cfa', preset: 'paper', batch: 4, imageSize: 224, steps: 3, timeoutMs: 30 * MINUTE, args: ['--preset', 'paper'] });
+  }
   return specs;
 }
-
-const REFERENCE_TIMEOUT_MS = 10 * 60_000;
-/** Per entry: a seed-preset step takes ~15-60 s on one core of this VM and up to ~3 min on tfjs-wasm under load. */
-const ENTRY_TIMEOUT_MS: Record<StepSpec['preset'], number> = { small: 15 * 60_000, seed: 60 * 60_000, paper: 30 * 60_000 };
 
 export async function trainStepSection(quick: boolean, log: (l: string) => void): Promise<TTrainSteps> {
   const loadAverageStart = os.loadavg()[0];
@@ -53,8 +87,10 @@ export async function trainStepSection(quick: boolean, log: (l: string) => void)
     'CS-Flow inputs: synthetic N(0,1) feature maps of the preset\'s training shape (batch 16, sides 16/8/4); seed preset at 256 px as in the rest of the benchmark',
     'gflopPerStep: counted from the ONNX training graph (2 per multiply-add of Conv/ConvTranspose/MatMul/Gemm, 1 per output element of other float ops); the tfjs entries do the same computation and use the same count',
     'CFA paper setting: 1792-d descriptor, 3136 centres (56 x 56 grid at 224 px), batch 4, synthetic N(0,1) features and centres; ONNX engine only (its TF.js training path is gone)',
+    `CS-Flow seed at its own 768 px (sides 48/24/12) timed on ${CSFLOW_SEED_768_BATCH} images per step and FastFlow seed (256 px, stage1/stage2_act/stage3_act) on ${FASTFLOW_SEED_BATCH}: their preset batches (16, 32) need more memory than this machine has; the budget scales them per image`,
+    'CFlow-AD seed: one entry per stage decoder (preset seed:<layer>), batch = 256 fibers (patch positions) per step, synthetic N(0,1) fibers and conditions',
   ];
-  if (quick) notes.push('--quick: the seed preset is timed over 1 step after a warm-up instead of 3');
+  if (quick) notes.push('--quick: the seed-like steps are timed over 1 step after a warm-up instead of 3');
   const byThreads: Record<string, number | null> = {};
   const perCpu: Record<string, number | null> = {};
   for (const threads of THREADS) {
@@ -66,11 +102,11 @@ export async function trainStepSection(quick: boolean, log: (l: string) => void)
   }
   const entries: TTrainStepEntry[] = [];
   for (const s of trainStepPlan(quick)) {
-    log(`train-step: ${s.model} ${s.preset} on ${s.engine}, ${s.threads} thread(s), ${s.steps} timed step(s)`);
-    const args = [...(s.model === 'csflow' ? ['--engine', s.engine] : []), '--preset', s.preset, '--threads', String(s.threads), '--steps', String(s.steps)];
-    const timeoutMs = ENTRY_TIMEOUT_MS[s.preset];
+    log(`train-step: ${s.model} ${s.preset} at ${s.imageSize} px, batch ${s.batch}, on ${s.engine}, ${s.threads} thread(s), ${s.steps} timed step(s)`);
+    const args = [...s.args, '--threads', String(s.threads), '--steps', String(s.steps)];
+    const timeoutMs = s.timeoutMs;
     const r = await runChild(STEP_SCRIPTS[s.model], args, { timeoutMs, onLine: (l) => log(`  ${l}`) });
-    const base = { model: s.model, preset: s.preset, threads: s.threads, batch: s.model === 'cfa' ? 4 : 16, imageSize: s.model === 'cfa' ? 224 : s.preset === 'seed' ? 256 : 128, timedSteps: 0 };
+    const base = { model: s.model, preset: s.preset, threads: s.threads, batch: s.batch, imageSize: s.imageSize, timedSteps: 0 };
     if (r.process.exitCode !== 0) {
       entries.push({ ...base, engine: s.engine, status: 'failed', error: failureReason(r, timeoutMs), secondsPerStep: null, cpuSecondsPerStep: null, imagesPerSecond: null, gflopPerStep: null, gflops: null, gflopsPerCpuSecond: null, peakRssBytes: r.process.peakRssBytes, stateBytes: null, stateCopySeconds: null });
       continue;
@@ -97,7 +133,9 @@ export async function trainStepSection(quick: boolean, log: (l: string) => void)
       stateCopySeconds: j.stateCopySeconds,
     });
   }
-  return { referenceConvGflops: byThreads['1'] ?? null, referenceConvGflopsByThreads: byThreads, referenceConvGflopsPerCpuSecond: perCpu, loadAverageStart, loadAverageEnd: os.loadavg()[0], notes, entries };
+  const { descriptor } = await readDescriptor(SHIPPED_BACKBONES['resnet50v2-stage1to3']);
+  const budgets = fitBudgets(seedFitSchedules(MAGNETIC_TILE_TRAIN_IMAGES, descriptor.layers), entries);
+  return { referenceConvGflops: byThreads['1'] ?? null, referenceConvGflopsByThreads: byThreads, referenceConvGflopsPerCpuSecond: perCpu, loadAverageStart, loadAverageEnd: os.loadavg()[0], notes, entries, fitBudgets: budgets };
 }
 
 /** Markdown table of the section. */
@@ -120,5 +158,16 @@ export function trainStepsMarkdown(t: TTrainSteps): string[] {
     );
   }
   for (const n of t.notes) out.push(`- ${n}`);
+  if (t.fitBudgets?.length) {
+    const h = (x: number | null) => (x === null ? 'n/a' : x.toFixed(1));
+    out.push(
+      '',
+      `### Full-fit budget on magnetic_tile (${MAGNETIC_TILE_TRAIN_IMAGES} training images; optimizer steps only, from the CPU seconds per step above)`,
+      '',
+      '| model | preset | schedule | steps | hours on one free core | hours on two free cores | note |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+    );
+    for (const b of t.fitBudgets) out.push(`| ${b.model} | ${b.preset} | ${b.schedule} | ${b.steps} | ${h(b.oneCoreHours)} | ${h(b.twoCoreHours)} | ${b.scaled ?? ''} |`);
+  }
   return out;
 }

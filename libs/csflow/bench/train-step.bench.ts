@@ -3,13 +3,15 @@
  * one process per entry so its peak RSS is its own):
  *
  *   node -r ./tools/scripts/register.cjs libs/csflow/bench/train-step.bench.ts --engine onnx|tfjs \
- *     --preset small|seed --threads 1 --steps 3
+ *     --preset small|seed --threads 1 --steps 3 [--image-size 768 --batch 2]
  *
  * Inputs are synthetic N(0, 1) feature maps of the preset's training shape (the reduced backbone
  * features have unit variance by construction; a step's cost does not depend on their values): batch
  * = the preset's, sides 16/8/4 (small: 128 px at ResNet-50 v2 stage2, stride 8; seed: 256 px at stage3,
- * stride 16, the benchmark's size for the seed preset). One warm-up step, then `--steps` timed steps;
- * prints one JSON object (median seconds per step, FLOPs counted from the ONNX training graph).
+ * stride 16). `--image-size` scales the sides (the seed preset's own 768 px: 48/24/12) and `--batch` times
+ * fewer images than the preset's when its step does not fit this machine's memory (`presetBatch` in the
+ * output). One warm-up step, then `--steps` timed steps; prints one JSON object (median seconds per step,
+ * FLOPs counted from the ONNX training graph).
  */
 import { createRng } from '@defectlab/datasets';
 import { initTrainingBackend, runtimeVersions, TrainingSession, type Tensor } from '@defectlab/ml-core';
@@ -55,14 +57,18 @@ async function main(): Promise<void> {
   const threads = Number(arg('threads', '1'));
   const steps = Number(arg('steps', '3'));
   const cfg = resolveConfig({ preset });
+  const defaultSize = IMAGE_SIZE[preset] ?? cfg.inputSize;
+  const imageSize = Number(arg('image-size', String(defaultSize)));
+  const sides = SIDES.map((s) => (s * imageSize) / defaultSize);
+  if (sides.some((s) => !Number.isInteger(s))) throw new Error(`csflow train-step: image size ${imageSize} does not give whole feature maps (sides ${sides.join('/')})`);
   const shape: FlowShape = { channels: cfg.featureChannels, hiddenChannels: cfg.hiddenChannels, kernelSizes: cfg.kernelSizes, clamp: cfg.clamp, leakySlope: cfg.leakySlope };
-  const batch = cfg.batchSize;
+  const batch = Number(arg('batch', String(cfg.batchSize)));
   const rng = createRng(1);
-  const feats: Tensor[] = SIDES.map((s) => ({ data: Float32Array.from({ length: batch * shape.channels * s * s }, () => rng.normal()), dims: [batch, shape.channels, s, s] }));
-  const graph = buildFlowTrainingGraph(initFlowWeights(shape, 0), batch, SIDES, cfg.optimizer);
+  const feats: Tensor[] = sides.map((s) => ({ data: Float32Array.from({ length: batch * shape.channels * s * s }, () => rng.normal()), dims: [batch, shape.channels, s, s] }));
+  const graph = buildFlowTrainingGraph(initFlowWeights(shape, 0), batch, sides, cfg.optimizer);
   const gflop = graph.flops.total / 1e9;
   const stateBytes = 4 * graph.stateInputs.reduce((n, s) => n + s.dims.reduce((a, b) => a * b, 1), 0);
-  process.stderr.write(`${engine} ${preset}: ${(gflop).toFixed(1)} GFLOP per step, state ${(stateBytes / 2 ** 20).toFixed(0)} MiB, ${threads} thread(s)\n`);
+  process.stderr.write(`${engine} ${preset} at ${imageSize} px, batch ${batch}: ${(gflop).toFixed(1)} GFLOP per step, state ${(stateBytes / 2 ** 20).toFixed(0)} MiB, ${threads} thread(s)\n`);
   let measured: { wall: number[]; cpu: number[] };
   let engineName: string;
   let stateCopySeconds: number | null = null;
@@ -120,7 +126,8 @@ async function main(): Promise<void> {
     engine: engineName,
     threads: engine === 'onnx' ? threads : 1,
     batch,
-    imageSize: IMAGE_SIZE[preset] ?? cfg.inputSize,
+    presetBatch: cfg.batchSize,
+    imageSize,
     secondsPerStep,
     timedSteps: times.length,
     stepSeconds: times,
