@@ -7,8 +7,11 @@ import * as os from 'node:os';
 import type { TBenchMachine } from '@defectlab/contracts';
 import { DEFAULT_RUNTIME_PACKAGES, describeMachine as describeHost, runtimeVersions as packageVersions } from '@defectlab/ml-core';
 
-/** The packages that decide numerical results and speed (the trainer's list, plus typescript). */
-export const RUNTIME_PACKAGES = [...DEFAULT_RUNTIME_PACKAGES, 'typescript'] as const;
+/**
+ * The packages that decide numerical results and speed: the trainer's list, typescript, and the
+ * TensorFlow.js packages the train-step section's tfjs-wasm reference runs on (tfjs-reference/).
+ */
+export const RUNTIME_PACKAGES = [...DEFAULT_RUNTIME_PACKAGES, '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', 'typescript'] as const;
 
 /** CPU model, cores, memory and load of this machine. `loadAverageEnd` is filled in when the bench ends. */
 export function describeMachine(): TBenchMachine {

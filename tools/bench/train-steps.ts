@@ -1,9 +1,11 @@
 /**
  * The train-step section of `npm run bench` (`--only train-step` runs it alone): training steps timed side
- * by side in one run, each entry in its own child process (libs/csflow/bench/train-step.bench.ts) so its
- * peak RSS is its own, next to `referenceConvGflops`, a plain onnxruntime 3x3 Conv forward measured in
- * the same run with the same threads (tools/bench/reference-conv.ts). Written into bench.json as
- * `trainSteps`. `--quick` cuts the timed steps of the seed preset (never the preset or the batch).
+ * by side in one run, each entry in its own child process so its peak RSS is its own (the ONNX engine:
+ * libs/<model>/bench/train-step.bench.ts; the TensorFlow.js reference: tfjs-reference/csflow-train-step.ts),
+ * next to `referenceConvGflops`, a plain onnxruntime 3x3 Conv forward measured in the same run with the same
+ * threads (tools/bench/reference-conv.ts), and the full-fit budget of every trained kind's seed-like preset
+ * derived from the entries (fit-budget.ts). Written into bench.json as `trainSteps`. `--quick` cuts the timed
+ * steps of the seed-like presets (never the preset or the batch).
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -17,18 +19,28 @@ import { fitBudgets, seedFitSchedules } from './fit-budget';
 export const MAGNETIC_TILE_TRAIN_IMAGES = 698;
 
 const STEP_SCRIPTS = {
-  csflow: path.join(REPO_ROOT, 'libs', 'csflow', 'bench', 'train-step.bench.ts'),
-  cfa: path.join(REPO_ROOT, 'libs', 'cfa', 'bench', 'train-step.bench.ts'),
-  fastflow: path.join(REPO_ROOT, 'libs', 'fastflow', 'bench', 'train-step.bench.ts'),
-  cflow: path.join(REPO_ROOT, 'libs', 'cflow', 'bench', 'train-step.bench.ts'),
+  onnx: {
+    csflow: path.join(REPO_ROOT, 'libs', 'csflow', 'bench', 'train-step.bench.ts'),
+    cfa: path.join(REPO_ROOT, 'libs', 'cfa', 'bench', 'train-step.bench.ts'),
+    fastflow: path.join(REPO_ROOT, 'libs', 'fastflow', 'bench', 'train-step.bench.ts'),
+    cflow: path.join(REPO_ROOT, 'libs', 'cflow', 'bench', 'train-step.bench.ts'),
+  },
+  tfjs: { csflow: path.join(REPO_ROOT, 'tools', 'bench', 'tfjs-reference', 'csflow-train-step.ts') },
 };
+
+/** The child script timing `s`: the model's ONNX engine script, or the TensorFlow.js reference. */
+function stepScript(s: StepSpec): string {
+  if (s.engine === 'onnx') return STEP_SCRIPTS.onnx[s.model];
+  if (s.model === 'csflow') return STEP_SCRIPTS.tfjs.csflow;
+  throw new Error(`train-step: no TensorFlow.js reference step for ${s.model}`);
+}
 const REFERENCE_SCRIPT = path.join(REPO_ROOT, 'tools', 'bench', 'reference-conv.ts');
 const THREADS = [1, 2];
 /** What `--only` matches to select this section. */
 export const TRAIN_STEP_ID = 'train-step';
 
 export interface StepSpec {
-  readonly model: keyof typeof STEP_SCRIPTS;
+  readonly model: keyof typeof STEP_SCRIPTS.onnx;
   /** The preset as the entry reports it (CFlow-AD: `<preset>:<layer>`, one entry per stage decoder). */
   readonly preset: string;
   readonly engine: 'onnx' | 'tfjs';
@@ -52,9 +64,9 @@ const FASTFLOW_SEED_BATCH = 4;
 
 /**
  * The entries of a mode. CS-Flow small and seed at 256 px on the ONNX engine with 1 and 2 threads and on
- * tfjs-wasm (the engine comparison of issue 15); then every trained kind at its seed-like preset on the ONNX
+ * the tfjs-wasm reference, one thread (the engine comparison of issue 15); then every trained kind at its seed-like preset on the ONNX
  * engine with 1 and 2 threads, for the full-fit budget: CS-Flow seed at its own 768 px, FastFlow seed,
- * CFlow-AD seed (each stage decoder), CFA paper (its TF.js training path is gone). Steps too big for this
+ * CFlow-AD seed (each stage decoder), CFA paper (its TF.js reference is a loss only, not a training step). Steps too big for this
  * machine's memory are timed on fewer images (the entry's batch says so; the budget scales them).
  * `--quick` times the seed-like steps over 1 step instead of 3 (never another preset or batch).
  */
@@ -66,12 +78,12 @@ export function trainStepPlan(quick: boolean): StepSpec[] {
     const imageSize = preset === 'seed' ? 256 : 128;
     const timeoutMs = preset === 'seed' ? 60 * MINUTE : 15 * MINUTE;
     const common = { model: 'csflow' as const, preset, steps, batch: 16, imageSize, timeoutMs };
-    for (const threads of THREADS) specs.push({ ...common, engine: 'onnx', threads, args: ['--engine', 'onnx', '--preset', preset] });
-    specs.push({ ...common, engine: 'tfjs', threads: 1, args: ['--engine', 'tfjs', '--preset', preset] });
+    for (const threads of THREADS) specs.push({ ...common, engine: 'onnx', threads, args: ['--preset', preset] });
+    specs.push({ ...common, engine: 'tfjs', threads: 1, args: ['--preset', preset] });
   }
   for (const threads of THREADS) {
     const onnx = { engine: 'onnx' as const, threads, steps: seedSteps, timeoutMs: 60 * MINUTE };
-    specs.push({ ...onnx, model: 'csflow', preset: 'seed', batch: CSFLOW_SEED_768_BATCH, imageSize: 768, args: ['--engine', 'onnx', '--preset', 'seed', '--image-size', '768', '--batch', String(CSFLOW_SEED_768_BATCH)] });
+    specs.push({ ...onnx, model: 'csflow', preset: 'seed', batch: CSFLOW_SEED_768_BATCH, imageSize: 768, args: ['--preset', 'seed', '--image-size', '768', '--batch', String(CSFLOW_SEED_768_BATCH)] });
     specs.push({ ...onnx, model: 'fastflow', preset: 'seed', batch: FASTFLOW_SEED_BATCH, imageSize: 256, args: ['--preset', 'seed', '--batch', String(FASTFLOW_SEED_BATCH)] });
     CFLOW_SEED_LAYERS.forEach((layer, stage) =>
       specs.push({ ...onnx, model: 'cflow', preset: `seed:${layer}`, batch: 256, imageSize: 256, args: ['--preset', 'seed', '--stage', String(stage)] }),
@@ -86,7 +98,7 @@ export async function trainStepSection(quick: boolean, log: (l: string) => void)
   const notes: string[] = [
     'CS-Flow inputs: synthetic N(0,1) feature maps of the preset\'s training shape (batch 16, sides 16/8/4); seed preset at 256 px as in the rest of the benchmark',
     'gflopPerStep: counted from the ONNX training graph (2 per multiply-add of Conv/ConvTranspose/MatMul/Gemm, 1 per output element of other float ops); the tfjs entries do the same computation and use the same count',
-    'CFA paper setting: 1792-d descriptor, 3136 centres (56 x 56 grid at 224 px), batch 4, synthetic N(0,1) features and centres; ONNX engine only (its TF.js training path is gone)',
+    'CFA paper setting: 1792-d descriptor, 3136 centres (56 x 56 grid at 224 px), batch 4, synthetic N(0,1) features and centres; ONNX engine only (no TF.js reference step for CFA)',
     `CS-Flow seed at its own 768 px (sides 48/24/12) timed on ${CSFLOW_SEED_768_BATCH} images per step and FastFlow seed (256 px, stage1/stage2_act/stage3_act) on ${FASTFLOW_SEED_BATCH}: their preset batches (16, 32) need more memory than this machine has; the budget scales them per image`,
     'CFlow-AD seed: one entry per stage decoder (preset seed:<layer>), batch = 256 fibers (patch positions) per step, synthetic N(0,1) fibers and conditions',
   ];
@@ -105,7 +117,7 @@ export async function trainStepSection(quick: boolean, log: (l: string) => void)
     log(`train-step: ${s.model} ${s.preset} at ${s.imageSize} px, batch ${s.batch}, on ${s.engine}, ${s.threads} thread(s), ${s.steps} timed step(s)`);
     const args = [...s.args, '--threads', String(s.threads), '--steps', String(s.steps)];
     const timeoutMs = s.timeoutMs;
-    const r = await runChild(STEP_SCRIPTS[s.model], args, { timeoutMs, onLine: (l) => log(`  ${l}`) });
+    const r = await runChild(stepScript(s), args, { timeoutMs, onLine: (l) => log(`  ${l}`) });
     const base = { model: s.model, preset: s.preset, threads: s.threads, batch: s.batch, imageSize: s.imageSize, timedSteps: 0 };
     if (r.process.exitCode !== 0) {
       entries.push({ ...base, engine: s.engine, status: 'failed', error: failureReason(r, timeoutMs), secondsPerStep: null, cpuSecondsPerStep: null, imagesPerSecond: null, gflopPerStep: null, gflops: null, gflopsPerCpuSecond: null, peakRssBytes: r.process.peakRssBytes, stateBytes: null, stateCopySeconds: null });

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
+import { AuthRepository } from './auth/auth.repository';
 import { bootstrapAdmin } from './auth/bootstrap-admin';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { serverPathsOf } from './common/redact-server-paths';
@@ -39,7 +40,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     'database ready',
   );
   try {
-    await bootstrapAdmin(db.prisma, config.adminToken, options.announce ?? ((line) => process.stdout.write(`${line}\n`)), logger);
+    await bootstrapAdmin(new AuthRepository(db), config.adminToken, options.announce ?? ((line) => process.stdout.write(`${line}\n`)), logger);
     const store = new LocalDiskArtifactStore(config.storage.artifactsDir);
     const swept = await store.sweepTemp();
     logger.info({ store: store.description, importRoots: config.storage.importRoots, exportRoot: config.storage.exportRoot, swept }, 'artifact store ready');

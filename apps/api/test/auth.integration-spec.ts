@@ -94,4 +94,39 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('token
       await api.http.get('/api/users').set(await api.auth('engineer')).expect(403);
     });
   });
+  describe('with DEFECTLAB_EMBEDDED_WORKER_TOKEN (a fresh token on each platform start)', () => {
+    const database = testDb.fresh();
+    const KEY = 'DEFECTLAB_EMBEDDED_WORKER_TOKEN';
+    const saved = process.env[KEY];
+    afterAll(() => {
+      if (saved === undefined) delete process.env[KEY];
+      else process.env[KEY] = saved;
+    });
+    const startWith = async (token: string) => {
+      process.env[KEY] = token;
+      const api = await startTestApi(database);
+      apis.push(api);
+      return api;
+    };
+    const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+    it('registers the token for the embedded worker (role worker) and revokes the one of the start before', async () => {
+      const firstToken = 'dl_embedded-first-start-0123456789abcdefghijklmnopq';
+      const secondToken = 'dl_embedded-second-start-0123456789abcdefghijklmnop';
+      // a worker endpoint answers a worker's empty claim with 400 (a person's token: 403, an unknown one: 401)
+      const claimWith = (api: TestApi, token: string) => api.http.post('/api/worker/claim').set(bearer(token)).send({});
+      const first = await startWith(firstToken);
+      await claimWith(first, firstToken).expect(400);
+      const stored = await first.created.db.prisma.apiToken.findMany({ select: { name: true, user: { select: { email: true, role: true } } } });
+      expect(stored).toContainEqual({ name: 'embedded worker', user: { email: 'embedded-worker@localhost', role: 'worker' } });
+      await first.close();
+      apis.pop();
+
+      const second = await startWith(secondToken);
+      await claimWith(second, secondToken).expect(400);
+      expect((await claimWith(second, firstToken).expect(401)).body.code).toBe('INVALID_TOKEN');
+      const tokens = await second.created.db.prisma.apiToken.findMany({ where: { user: { email: 'embedded-worker@localhost' } }, select: { revokedAt: true } });
+      expect(tokens.map((t) => t.revokedAt === null).sort()).toEqual([false, true]);
+    });
+  });
 });

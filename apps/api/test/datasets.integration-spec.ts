@@ -15,7 +15,7 @@ import {
   ZVersionLabelPage,
   type TVersionLabel,
 } from '@defectlab/contracts';
-import { cleanupInterruptedImports } from '../src/datasets/import/staged-import';
+import { ImportsRepository } from '../src/datasets/imports.repository';
 import { startTestApi, tableCounts, type TestApi } from './support/api-harness';
 import { FIXTURE_IMAGES, writeFixtureDataset } from './support/mvtec-fixtures';
 import { assertPostgresReachable, TEST_DATABASES } from './support/test-databases';
@@ -344,7 +344,7 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('datas
     await writeFixtureDataset(path.join(api.importRoot, 'half'), 3);
     const again = await api.http.post('/api/datasets/import').set(engineer).send({ path: 'half', name: 'half-imported', productLine: 'lens' });
     expect([again.status, again.body.code]).toEqual([409, 'IMPORT_IN_PROGRESS']);
-    expect(await cleanupInterruptedImports(p)).toBe(1);
+    expect(await new ImportsRepository(api.created.db).discardInterrupted()).toBe(1);
     expect(await p.dataset.findUnique({ where: { id: staged.id } })).toBeNull();
     await api.http.post('/api/datasets/import').set(engineer).send({ path: 'half', name: 'half-imported', productLine: 'lens' }).expect(201);
   });

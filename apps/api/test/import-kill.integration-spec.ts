@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { DatabaseConfig } from '../src/config/app-config';
 import { openDatabase, type Database } from '../src/database/database';
 import { importMvtecDataset } from '../src/datasets/import/import-dataset';
+import { ImportsRepository } from '../src/datasets/imports.repository';
 import { LocalDiskArtifactStore } from '../src/storage/local-disk-artifact-store';
 import { FIXTURE_IMAGES, writeFixtureDataset } from './support/mvtec-fixtures';
 import { assertPostgresReachable, TEST_DATABASES } from './support/test-databases';
@@ -49,7 +50,7 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('an im
     const victim = await writeFixtureDataset(path.join(work, 'victim'));
 
     let db = await openDatabase(config);
-    await importMvtecDataset({ prisma: db.prisma, store }, { root: existing, name: 'existing', productLine: 'lens', source: 'test', createdById: null });
+    await importMvtecDataset({ imports: new ImportsRepository(db), store }, { root: existing, name: 'existing', productLine: 'lens', source: 'test', createdById: null });
     const before = await counts(db);
     expect(before.datasets).toBe(1);
     await db.close(); // PGlite: one process at a time on a data folder
@@ -62,7 +63,7 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('an im
     try {
       expect(await counts(db)).toEqual(before);
       expect(await db.prisma.dataset.findUnique({ where: { name: 'victim' } })).toBeNull();
-      const outcome = await importMvtecDataset({ prisma: db.prisma, store }, { root: victim, name: 'victim', productLine: 'lens', source: 'test', createdById: null });
+      const outcome = await importMvtecDataset({ imports: new ImportsRepository(db), store }, { root: victim, name: 'victim', productLine: 'lens', source: 'test', createdById: null });
       expect(outcome.created).toBe(true);
       expect(outcome.stats.newBlobs).toBe(0); // the killed import had stored the blobs; they are reused
       const after = await counts(db);

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { ZRunGroup, ZRunGroupPage, resolveModelConfig } from '@defectlab/contracts';
+import { JobQueue } from '../src/queue/job-queue.service';
 import { startTestApi, type TestApi } from './support/api-harness';
 import { writeFixtureDataset } from './support/mvtec-fixtures';
 import { dropQueueSchema } from './support/run-fixtures';
@@ -91,5 +92,19 @@ describe.each(TEST_DATABASES.map((make) => [make().name, make] as const))('run g
   it('a viewer may read groups but not start one; an unknown group is 404', async () => {
     await api.http.post('/api/run-groups').set(viewer).send({ kind: 'cfa', datasetVersionId: versionId, grid: { gammaD: [1] } }).expect(403);
     expect((await api.http.get('/api/run-groups/00000000-0000-4000-8000-000000000000').set(viewer).expect(404)).body.code).toBe('RUN_GROUP_NOT_FOUND');
+  });
+
+  it('when the queue takes no run, a single run is not kept and a sweep keeps its runs failed with the reason', async () => {
+    // the file's last test: with the queue stopped every enqueue fails
+    await api.created.app.get(JobQueue).beforeApplicationShutdown();
+    const before = await runCount();
+    await api.http.post('/api/runs').set(engineer).send({ kind: 'fastflow', datasetVersionId: versionId, config: { preset: 'small' } }).expect(500);
+    expect(await runCount()).toBe(before);
+
+    await sweep({ name: 'not queued', baseConfig: { preset: 'small' }, grid: { hiddenRatio: [0.125, 0.25] } }).expect(500);
+    const listed = ZRunGroupPage.parse((await api.http.get('/api/run-groups').set(viewer).expect(200)).body).items.find((g) => g.name === 'not queued');
+    const group = ZRunGroup.parse((await api.http.get(`/api/run-groups/${listed?.id}`).set(viewer).expect(200)).body);
+    const reason = 'could not be queued: the job queue is not started';
+    expect(group.runs.map((r) => [r.run.status, r.run.error])).toEqual([['failed', reason], ['failed', reason]]);
   });
 });

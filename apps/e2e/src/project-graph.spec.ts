@@ -82,4 +82,17 @@ describe('the runtime import closure (transitive, type-only imports aside)', () 
       expect(model && rel(closure.chainTo(model))).toBeUndefined();
     });
   }
+
+  // Issue 15: the product trains and serves on onnxruntime only. TensorFlow.js remains a dev dependency for
+  // the reference in tools/bench/tfjs-reference (parity specs, tfjs-wasm train-step timing) and for one spec,
+  // libs/backbones/src/nsfwjs/keras-to-onnx.spec.ts, that checks our Keras-to-ONNX conversion against TF.js.
+  it('reaches no TensorFlow.js package, nor nsfwjs (whose entry loads TF.js), from any app or library', () => {
+    const libs = readdirSync(path.join(REPO_ROOT, 'libs'), { withFileTypes: true }).filter((d) => d.isDirectory());
+    const sources = [...['apps/api/src', 'apps/web', 'apps/trainer/src'].flatMap(appSources), ...libs.flatMap((d) => appSources(path.join('libs', d.name, 'src')))];
+    const closure = importClosure(sources, aliases());
+    const rel = (chain: readonly string[]) => chain.map((f) => path.relative(REPO_ROOT, f)).join(' -> ');
+    const tfjs = [...closure.packages].filter(([name]) => name.startsWith('@tensorflow/') || name === 'nsfwjs').map(([name, chain]) => `${name} via ${rel(chain)}`);
+    expect(closure.files.has(path.join(REPO_ROOT, 'libs', 'csflow', 'src', 'train.ts'))).toBe(true);
+    expect(tfjs).toEqual([]);
+  });
 });

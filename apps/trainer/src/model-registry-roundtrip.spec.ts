@@ -19,13 +19,6 @@ const TINY: Record<string, Record<string, unknown>> = {
   cflow: { preset: 'small', metaEpochs: 1, subEpochs: 1, couplingBlocks: 2, conditionDim: 16, fiberBatchSize: 64, inputSize: 64 },
 };
 
-/**
- * Models whose export does not yet take the one input every model should (`input`, a normalised batch) and
- * answer `image_scores` / `anomaly_maps`: CS-Flow's graph takes three image scales (image0..2) and answers
- * the flow outputs; its port to the common export is the training-engine work (branch h-engine).
- */
-const EXPORT_NOT_UNIFORM = new Set(['csflow']);
-
 let extractor: FeatureExtractor;
 let dir: string;
 let train: DecodedImage[];
@@ -74,7 +67,6 @@ describe('every registered model', () => {
 
         const file = path.join(dir, `${kind}.onnx`);
         expect(await model.exportOnnx(file)).toBe((await fs.stat(file)).size);
-        if (EXPORT_NOT_UNIFORM.has(kind)) return;
         const out = await runSession(file, { input: toNormalizedBatch(test, extractor.normalization) });
         expect(out.anomaly_maps.dims).toEqual([test.length, 1, 64, 64]);
         for (let i = 0; i < test.length; i++) expect(Math.abs(out.image_scores.data[i] - scored.imageScores[i])).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(scored.imageScores[i])));

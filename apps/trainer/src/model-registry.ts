@@ -7,7 +7,7 @@
 import { CfaModel, CFA_PRESETS, createCfa } from '@defectlab/cfa';
 import { CflowModel, CFLOW_PRESETS, createCflow } from '@defectlab/cflow';
 import { FastflowModel, FASTFLOW_PRESETS, createFastflow } from '@defectlab/fastflow';
-import { CsFlowModel } from '@defectlab/csflow';
+import { CsFlowModel, createCsflow } from '@defectlab/csflow';
 import { resolveModelConfig, type TModelKind } from '@defectlab/contracts';
 import type { AnomalyModel, FeatureExtractor } from '@defectlab/ml-core';
 import { PatchcoreModel, PATCHCORE_PRESETS, createPatchcore } from '@defectlab/patchcore';
@@ -78,7 +78,7 @@ const csflow: ModelEntry = {
   exportIncludesBackbone: true,
   // CS-Flow picks its feature layer from the backbone itself ('' = the one closest to the paper's grid)
   bindToBackbone: (config) => ({ config: { ...config }, notes: [] }),
-  create: async (extractor, config) => new CsFlowModel(extractor, config),
+  create: (extractor, config) => createCsflow(extractor, config),
   load: (dir, extractor) => CsFlowModel.load(dir, extractor),
 };
 

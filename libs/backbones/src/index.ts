@@ -6,5 +6,6 @@ export * from './load-backbone';
 export { convertNsfwjsModel } from './nsfwjs/convert-cached';
 export * from './feature-cache';
 export * from './extract-features';
+export * from './patch-head';
 export * from './stage-features';
 export * from './stage-model';

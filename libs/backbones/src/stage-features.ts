@@ -4,6 +4,7 @@
  */
 import { toNormalizedBatch } from '@defectlab/datasets';
 import type { DecodedImage, FeatureExtractor, FitProgress, Tensor } from '@defectlab/ml-core';
+import { backboneLayers } from './patch-head';
 
 /** Channels and grid of one stage's map. */
 export interface StageShape {
@@ -14,12 +15,7 @@ export interface StageShape {
 
 /** Checks the layers exist and returns them in the configured order. */
 export function stageLayers(extractor: FeatureExtractor, layers: readonly string[], model: string): string[] {
-  for (const name of layers) {
-    if (!extractor.layers.some((l) => l.name === name)) {
-      throw new Error(`${model}: backbone "${extractor.name}" has no layer "${name}" (has ${extractor.layers.map((l) => l.name).join(', ')})`);
-    }
-  }
-  return [...layers];
+  return backboneLayers(extractor, layers, model).map((l) => l.name);
 }
 
 /** One backbone call: the stage maps of same-size images. */

@@ -1,12 +1,26 @@
 /**
- * What the stage-feature models (FastFlow, CFlow-AD) share behind the {@link AnomalyModel} interface:
- * the backbone check on load, the backbone record, and scoring same-size images through one ONNX head
- * that takes the stage maps (inputs named as the layers) and returns `anomaly_maps` [N, 1, H, W].
+ * What the backbone-feature models share behind the {@link AnomalyModel} interface: the backbone check on
+ * load, the backbone record, the saved description's common fields, the base class holding backbone, config
+ * and trained state (all four), and for the stage-feature flow models (FastFlow, CFlow-AD) scoring same-size
+ * images through one ONNX head that takes the stage maps (inputs named as the layers) and returns
+ * `anomaly_maps` [N, 1, H, W], plus their fit lifecycle.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { createSession, declareImageScore, imageScoresOf, OnnxGraphBuilder, type DecodedImage, type FeatureExtractor, type OnnxSession, type ScoreMode, type ScoreResult } from '@defectlab/ml-core';
-import { stageLayers, stageMaps } from './stage-features';
+import {
+  createSession,
+  declareImageScore,
+  imageScoresOf,
+  OnnxGraphBuilder,
+  type DecodedImage,
+  type FeatureExtractor,
+  type FitOptions,
+  type FitReport,
+  type OnnxSession,
+  type ScoreMode,
+  type ScoreResult,
+} from '@defectlab/ml-core';
+import { StageFeatureSource, stageLayers, stageMaps } from './stage-features';
 
 /** The backbone a model was trained with, as saved and recorded with a run. */
 export interface BackboneRecord {
@@ -118,6 +132,16 @@ export interface SavedStageModelMeta<C> {
   readonly deviations: readonly string[];
 }
 
+/**
+ * The config of a saved backbone-feature model, resolved again (the saved layer list copied), after checking
+ * that `extractor` is the backbone it was trained with.
+ * @throws Error naming both backbones when they differ
+ */
+export function savedConfigFor<C extends { readonly layers: readonly string[] }>(className: string, meta: SavedStageModelMeta<C>, extractor: FeatureExtractor, resolve: (saved: C) => C): C {
+  assertSameBackbone(className, meta.backbone, extractor);
+  return resolve({ ...meta.config, layers: [...meta.config.layers] });
+}
+
 /** Reads a saved model's JSON description and checks its format. */
 export async function readSavedMeta<M extends { readonly format: string }>(kind: string, dir: string, file: string, format: string): Promise<M> {
   const meta = JSON.parse(await fs.readFile(path.join(dir, file), 'utf8')) as M;
@@ -138,28 +162,61 @@ export interface StageHeadModelConfig {
   readonly scoreMode: ScoreMode;
   readonly topKFraction: number;
   readonly threads: number;
+  readonly seed: number;
+  readonly featureCacheBytes: number;
 }
 
 /**
- * The shared half of a stage-feature model: holds the backbone, config and trained state, scores through
- * one onnxruntime head session built lazily from the trained state, and releases it on refit or dispose.
+ * What every backbone-feature model (PatchCore, CFA, FastFlow, CFlow-AD) holds behind the
+ * {@link AnomalyModel} interface: the frozen backbone (not owned), the resolved config, the trained state
+ * (null until `fit` or `load`) and the export options.
  */
-export abstract class StageHeadModel<C extends StageHeadModelConfig, T extends { readonly imageSize: readonly [number, number] }> {
-  private head: OnnxSession | null = null;
-
+export abstract class BackboneFeatureModel<C, T> {
   protected constructor(
-    private readonly modelKind: string,
     private readonly className: string,
     protected readonly extractor: FeatureExtractor,
     readonly config: C,
     protected trained: T | null,
     protected readonly options: BackboneExportOptions,
+  ) {}
+
+  protected requireTrained(): T {
+    if (!this.trained) throw new Error(`${this.className}: not trained (call fit or load first)`);
+    return this.trained;
+  }
+}
+
+/**
+ * The shared half of a stage-feature flow model (FastFlow, CFlow-AD): the fit's preamble (stage features of
+ * the training set, cached when they fit), the checkpoint identity, the FitReport, the recorded config, the
+ * saved description and the export's common fields; scoring through one onnxruntime head session built
+ * lazily from the trained state, released on refit or dispose. Subclasses add their network and training.
+ */
+export abstract class StageHeadModel<C extends StageHeadModelConfig, T extends { readonly imageSize: readonly [number, number] }> extends BackboneFeatureModel<C, T> {
+  private head: OnnxSession | null = null;
+  /** How the last fit went (losses, steps, cache, resume), recorded with the config; null before a fit. */
+  protected training: Record<string, unknown> | null = null;
+
+  protected constructor(
+    private readonly modelKind: string,
+    className: string,
+    extractor: FeatureExtractor,
+    config: C,
+    trained: T | null,
+    options: BackboneExportOptions,
   ) {
+    super(className, extractor, config, trained, options);
     stageLayers(extractor, config.layers, modelKind);
   }
 
   /** The scoring head's ONNX graph for the trained state. */
   protected abstract headGraph(t: T): Uint8Array;
+
+  /** Every deliberate difference from the paper for this config. */
+  abstract deviations(): string[];
+
+  /** What the trained network adds to the recorded config (stages, parameter counts). */
+  protected abstract trainedRecord(t: T | null): Record<string, unknown>;
 
   async score(images: readonly DecodedImage[]): Promise<ScoreResult> {
     const t = this.requireTrained();
@@ -167,8 +224,74 @@ export abstract class StageHeadModel<C extends StageHeadModelConfig, T extends {
     return scoreThroughStageHead(images, () => this.scoringSession(), { kind: this.modelKind, extractor: this.extractor, layers, imageSize: t.imageSize, batchSize, scoreMode, topKFraction });
   }
 
+  /** Config plus what fitting determined, as recorded with a run. */
+  resolvedConfig(): Record<string, unknown> {
+    return {
+      model: this.modelKind,
+      ...(this.config as object),
+      backbone: backboneRecordOf(this.extractor),
+      ...this.trainedRecord(this.trained),
+      training: this.training,
+      deviations: this.deviations(),
+    };
+  }
+
   async dispose(): Promise<void> {
     await this.releaseHead();
+  }
+
+  /**
+   * The start of every fit: checks the images, drops the scoring session and reads the training set's
+   * stage maps (cached in memory when they fit `featureCacheBytes`).
+   */
+  protected async stageFeaturesForFit(trainImages: readonly DecodedImage[], options: Pick<FitOptions, 'onProgress' | 'signal'>): Promise<StageFeatureSource> {
+    if (trainImages.length === 0) throw new RangeError(`${this.modelKind}: fit needs at least one training image`);
+    options.signal?.throwIfAborted();
+    await this.releaseHead();
+    const { featureCacheBytes, batchSize, layers } = this.config;
+    return StageFeatureSource.create(this.extractor, trainImages, layers, { cacheBytes: featureCacheBytes, batchSize, onProgress: options.onProgress, signal: options.signal });
+  }
+
+  /**
+   * What a resumed fit must match, as text: every config value but threads, the feature cache and `ignore`,
+   * plus the stage shapes, the image count, the backbone and `extra`.
+   */
+  protected checkpointIdentity(source: StageFeatureSource, ignore: readonly (keyof C)[], extra: Record<string, unknown> = {}): string {
+    const settings: Record<string, unknown> = { ...(this.config as object) };
+    for (const key of ['threads', 'featureCacheBytes', ...ignore]) delete settings[key as string];
+    return JSON.stringify({ ...settings, stages: source.shapes, images: source.images, ...extra, backbone: this.extractor.sha256 });
+  }
+
+  /** The FitReport of a fit that began at `started` (ms) and ran `epochs` epochs with these mean losses. */
+  protected fitReport(started: number, epochs: number, epochLosses: readonly number[]): FitReport {
+    return {
+      resolvedConfig: this.resolvedConfig(),
+      backend: trainingGraphBackend(this.config.threads),
+      seed: this.config.seed,
+      wallSeconds: (Date.now() - started) / 1000,
+      epochsRun: epochs,
+      finalLoss: epochLosses[epochLosses.length - 1],
+      deviations: this.deviations(),
+    };
+  }
+
+  /** The fields of the saved JSON description every stage-feature model writes (format aside). */
+  protected savedDescription(t: T): Omit<SavedStageModelMeta<C>, 'format'> {
+    return { config: this.config, backbone: backboneRecordOf(this.extractor), imageSize: t.imageSize, deviations: this.deviations() };
+  }
+
+  /** The export's fields besides the model's own head. */
+  protected exportSource(t: T): StageHeadExport & { readonly layers: readonly string[] } {
+    const { layers, scoreMode, topKFraction } = this.config;
+    return {
+      extractor: this.extractor,
+      backboneOnnx: this.options.backboneOnnx,
+      layers,
+      imageSize: t.imageSize,
+      scoreMode,
+      topKFraction,
+      docString: JSON.stringify({ model: this.modelKind, config: this.config }),
+    };
   }
 
   /** Drops the scoring session (before a refit changes the trained state). */
@@ -176,11 +299,6 @@ export abstract class StageHeadModel<C extends StageHeadModelConfig, T extends {
     const head = this.head;
     this.head = null;
     await head?.release();
-  }
-
-  protected requireTrained(): T {
-    if (!this.trained) throw new Error(`${this.className}: not trained (call fit or load first)`);
-    return this.trained;
   }
 
   private async scoringSession(): Promise<OnnxSession> {

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { backboneGraphBuilder, type BackboneGraphSource } from '@defectlab/backbones';
-import { addGaussianBlurToGraph } from '@defectlab/ml-core';
+import { addGaussianBlurToGraph, declareImageScore } from '@defectlab/ml-core';
 import { addFeatureAggregation, type AggregatedLayer } from './feature-aggregation';
 import { addCfaScore, type CfaInferenceState } from './score-graph';
 
@@ -14,7 +14,7 @@ export interface CfaExportInput extends BackboneGraphSource {
 /**
  * CFA as ONE ONNX graph: backbone -> 3x3 pooling, alignment, concatenation -> CoordConv descriptor ->
  * softmin-weighted squared distance to the K nearest centres -> bilinear upsampling -> Gaussian blur
- * -> image score = max.
+ * -> image score = max (ml-core `declareImageScore`, the aggregation score() uses).
  * Input: the backbone's input, a normalised batch [N, 3, H, W] of the TRAINING size (the coordinate
  * channels are baked in for the training grid). Outputs: `image_scores` [N], `anomaly_maps` [N, 1, H, W],
  * `patch_scores` [N, 1, h, w].
@@ -27,7 +27,7 @@ export async function buildCfaOnnx(input: CfaExportInput): Promise<Uint8Array> {
   const map = input.blurSigma > 0 ? addGaussianBlurToGraph(g, up, input.blurSigma) : up;
   g.output(map, 'anomaly_maps', ['N', 1, 'H', 'W']);
   g.output(g.identity(patch), 'patch_scores', ['N', 1, input.state.gridH, input.state.gridW]);
-  g.output(g.reduceMax(map, [1, 2, 3], false), 'image_scores', ['N']);
+  g.output(declareImageScore(g, map, 'max', 0, 0), 'image_scores', ['N']); // max: the pixel count only matters for top-k
   return g.toBytes();
 }
 

@@ -1,5 +1,5 @@
-import { toNormalizedBatch } from '@defectlab/datasets';
-import { createSession, OnnxGraphBuilder, type DecodedImage, type FeatureExtractor, type OnnxSession } from '@defectlab/ml-core';
+import { backboneLayers, PatchHeadPipeline } from '@defectlab/backbones';
+import { OnnxGraphBuilder, type FeatureExtractor } from '@defectlab/ml-core';
 
 /** A backbone tap used by CFA, fine to coarse. */
 export interface AggregatedLayer {
@@ -21,49 +21,14 @@ export function addFeatureAggregation(g: OnnxGraphBuilder, layerValues: readonly
   return g.transpose(aligned.length > 1 ? g.concat(aligned, 1) : aligned[0], [0, 2, 3, 1]);
 }
 
-/** Aggregated features of a batch: rows [images * h * w, channels], image-major, row-major grid. */
-export interface AggregatedFeatures {
-  readonly rows: Float32Array;
-  readonly channels: number;
-  readonly images: number;
-  readonly gridH: number;
-  readonly gridW: number;
-}
+/** CFA's patch features: the backbone layers through {@link addFeatureAggregation}, rows [images * h * w, sum of channels]. */
+export type FeatureAggregator = PatchHeadPipeline;
 
-/** Backbone + aggregation graph as one reusable pipeline. Owns a session: call `dispose()`. */
-export class FeatureAggregator {
-  private constructor(
-    private readonly extractor: FeatureExtractor,
-    readonly layers: readonly AggregatedLayer[],
-    private readonly session: OnnxSession,
-  ) {}
-
-  static async create(extractor: FeatureExtractor, layerNames: readonly string[], threads: number): Promise<FeatureAggregator> {
-    const layers = layerNames.map((name) => {
-      const info = extractor.layers.find((l) => l.name === name);
-      if (!info) throw new Error(`cfa: backbone "${extractor.name}" has no layer "${name}" (has ${extractor.layers.map((l) => l.name).join(', ')})`);
-      return { name, channels: info.channels };
-    });
-    const g = new OnnxGraphBuilder({ name: 'cfa-feature-aggregation' });
-    const inputs = layers.map((l, i) => g.input(l.name, ['N', l.channels, `h${i}`, `w${i}`]));
-    g.output(addFeatureAggregation(g, inputs), 'features');
-    return new FeatureAggregator(extractor, layers, await createSession(g.toBytes(), { threads }));
-  }
-
-  get channels(): number {
-    return this.layers.reduce((s, l) => s + l.channels, 0);
-  }
-
-  /** Aggregated features of same-size images (one backbone call). */
-  async run(images: readonly DecodedImage[]): Promise<AggregatedFeatures> {
-    const batch = toNormalizedBatch(images, this.extractor.normalization);
-    const maps = await this.extractor.extract(batch, this.layers.map((l) => l.name));
-    const { features } = await this.session.run(maps);
-    const [n, gridH, gridW, channels] = features.dims;
-    return { rows: features.data, channels, images: n, gridH, gridW };
-  }
-
-  async dispose(): Promise<void> {
-    await this.session.release();
-  }
+/** Checks the layers against the extractor and opens the aggregation graph's session (call `dispose()`). */
+export async function createFeatureAggregator(extractor: FeatureExtractor, layerNames: readonly string[], threads: number): Promise<FeatureAggregator> {
+  const layers = backboneLayers(extractor, layerNames, 'cfa');
+  const g = new OnnxGraphBuilder({ name: 'cfa-feature-aggregation' });
+  const inputs = layers.map((l, i) => g.input(l.name, ['N', l.channels, `h${i}`, `w${i}`]));
+  g.output(addFeatureAggregation(g, inputs), 'features');
+  return PatchHeadPipeline.create(extractor, layers, g.toBytes(), { dim: layers.reduce((s, l) => s + l.channels, 0), threads });
 }

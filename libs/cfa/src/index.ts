@@ -1,3 +1,3 @@
-export { createCfa, CfaModel, CFA_DEVIATIONS, type CfaOptions } from './model';
-export { ZCfaConfig, CFA_PRESETS, resolveCfaConfig, type TCfaConfigInput, type ResolvedCfaConfig } from './config';
+export { createCfa, CfaModel, type CfaOptions } from './cfa-model';
+export { ZCfaConfig, CFA_PRESETS, CFA_DEVIATIONS, resolveCfaConfig, type TCfaConfigInput, type ResolvedCfaConfig } from './config';
 export { buildCfaOnnx } from './export-onnx';

@@ -5,7 +5,17 @@
  * appends AdamW; validation runs the same declaration forward.
  */
 import type { OnnxGraphBuilder } from '@defectlab/ml-core';
-import type { CfaLossParams } from './loss';
+
+/** Hyper-parameters of the soft-boundary loss (paper section 3.3, eq. 3-5). */
+export interface CfaLossParams {
+  /** Nearest centres pulled inside the radius. */
+  readonly K: number;
+  /** Next-nearest centres (hard negatives) kept at least `alpha` outside it. */
+  readonly J: number;
+  readonly alpha: number;
+  /** Weight of both terms: the loss is divided by nu. */
+  readonly nu: number;
+}
 
 export interface DescriptorParams {
   /** Value names (initializers when trained) of Wf [C, D], Wc [2, D], b [D], r [1]. */

@@ -10,16 +10,24 @@ import {
   createSession,
   NonFiniteLossError,
   OnnxGraphBuilder,
+  resolveExecutionProvider,
+  resolveTrainThreads,
   runtimeVersions,
+  SeededRandom,
   TrainingSession,
+  type DecodedImage,
   type ExecutionProvider,
+  type FitOptions,
   type OnnxSession,
   type TrainingEngineInfo,
   type TrainingGraph,
 } from '@defectlab/ml-core';
-import type { CfaLossParams } from './loss';
-import { gridCoordinates, type DescriptorWeights } from './descriptor';
-import { declareCfaLoss } from './network';
+import { kMeans, meanDescriptors, PositionMean } from './centroids';
+import type { ResolvedCfaConfig } from './config';
+import { gridCoordinates, initDescriptor, type DescriptorWeights } from './descriptor';
+import type { FeatureAggregator } from './feature-aggregation';
+import { declareCfaLoss, type CfaLossParams } from './network';
+import type { CfaInferenceState } from './score-graph';
 
 /** A batch of aggregated features: rows [images * P, Cin]. */
 export interface FeatureBatch {
@@ -194,4 +202,130 @@ export async function trainDescriptor(input: TrainDescriptorInput): Promise<Trai
     for (const s of validation.values()) await s.release();
   }
   return { weights: best.weights, radius: best.radius, epochsRun: Math.min(epoch, input.epochs), keptEpoch, trainLosses, validationLosses, engine };
+}
+
+/** What fitting determines: everything scoring, saving and exporting need. */
+export interface CfaTrainedState extends CfaInferenceState {
+  readonly radius: number;
+  /** [width, height] of the training images. */
+  readonly imageSize: readonly [number, number];
+}
+
+/** How a fit went, as recorded with the run: the descriptor training's result but the weights, plus the backend line and whether the features were cached. */
+export type CfaTrainingRecord = Omit<TrainDescriptorResult, 'weights' | 'radius'> & { readonly backend: string; readonly featureCache: boolean };
+
+/**
+ * CFA's whole fit on `trainImages` (one size): one feature pass (per-position means, and a feature cache
+ * when it fits `featureCacheBytes`), the memory bank from the untrained descriptor (k-means when
+ * gammaC > 1), then descriptor training with {@link trainDescriptor}, validation images choosing the epoch.
+ */
+export async function fitCfa(
+  aggregator: FeatureAggregator,
+  trainImages: readonly DecodedImage[],
+  cfg: ResolvedCfaConfig,
+  options: FitOptions,
+): Promise<{ state: CfaTrainedState; training: CfaTrainingRecord }> {
+  const { onProgress, signal } = options;
+  const { threads } = resolveTrainThreads(options.threads);
+  const provider = resolveExecutionProvider(options.executionProvider ?? 'auto');
+  options.log?.(`cfa: ${provider.reason}; ${threads} intra-op thread(s)`);
+
+  // 1. one pass over the training set: per-position mean features, and a feature cache when it fits
+  const mean = new PositionMean();
+  const cache: Float32Array[] = [];
+  let grid = { h: 0, w: 0 };
+  let cacheOk = true;
+  for (let start = 0; start < trainImages.length; start += cfg.batchSize) {
+    signal?.throwIfAborted();
+    const batch = trainImages.slice(start, start + cfg.batchSize);
+    const f = await aggregator.run(batch);
+    grid = { h: f.gridH, w: f.gridW };
+    mean.add(f.rows, f.images);
+    cacheOk = cacheOk && f.rows.byteLength * Math.ceil(trainImages.length / cfg.batchSize) <= cfg.featureCacheBytes;
+    if (cacheOk) cache.push(f.rows.slice());
+    onProgress?.({ phase: 'features', step: start + batch.length, steps: trainImages.length });
+  }
+  const cached = cacheOk && cache.length > 0;
+  const C = aggregator.dim;
+  const D = Math.max(1, Math.floor(C / cfg.gammaD));
+
+  // 2. memory bank: mean descriptors of the untrained CoordConv (reference _init_centroid), optionally k-means
+  const initial = initDescriptor(C, D, cfg.seed);
+  let centres = meanDescriptors(initial, mean.mean(), grid.h, grid.w);
+  const positions = grid.h * grid.w;
+  if (cfg.gammaC > 1) {
+    onProgress?.({ phase: 'memory-bank', message: `k-means ${positions} -> ${Math.floor(positions / cfg.gammaC)} centres` });
+    centres = kMeans(centres, D, Math.max(1, Math.floor(positions / cfg.gammaC)), cfg.kmeansIterations, cfg.seed + 1);
+  }
+  onProgress?.({ phase: 'memory-bank', message: `memory bank ${centres.length / D} x ${D}` });
+
+  // 3. train the descriptor (and r) with the soft-boundary loss
+  const rng = new SeededRandom(cfg.seed + 2);
+  const perEpoch = cfg.imagesPerEpoch > 0 ? Math.min(cfg.imagesPerEpoch, trainImages.length) : trainImages.length;
+  const nBatches = Math.ceil(perEpoch / cfg.batchSize);
+  const totalSteps = nBatches * cfg.epochs;
+  let stepsDone = 0;
+  const trainStarted = Date.now();
+  async function* trainBatches(): AsyncIterable<FeatureBatch> {
+    const order = rng.sample(trainImages.length, perEpoch);
+    for (let s = 0; s < perEpoch; s += cfg.batchSize) {
+      const idx = Array.from(order.subarray(s, s + cfg.batchSize));
+      if (cached) {
+        const per = positions * C;
+        const rows = new Float32Array(idx.length * per);
+        idx.forEach((i, k) => rows.set(cache[Math.floor(i / cfg.batchSize)].subarray((i % cfg.batchSize) * per, (i % cfg.batchSize + 1) * per), k * per));
+        yield { rows, images: idx.length };
+      } else {
+        const f = await aggregator.run(idx.map((i) => trainImages[i]));
+        yield { rows: f.rows, images: f.images };
+      }
+    }
+  }
+  const validation = options.validation && options.validation.length > 0 ? options.validation : null;
+  const validationBatches = validation
+    ? async function* (): AsyncIterable<FeatureBatch> {
+        for (let s = 0; s < validation.length; s += cfg.batchSize) {
+          const f = await aggregator.run(validation.slice(s, s + cfg.batchSize));
+          yield { rows: f.rows, images: f.images };
+        }
+      }
+    : null;
+  const result = await trainDescriptor({
+    threads,
+    executionProvider: provider.provider,
+    initial,
+    radius: cfg.radius,
+    centres,
+    gridH: grid.h,
+    gridW: grid.w,
+    loss: { K: cfg.K, J: cfg.J, alpha: cfg.alpha, nu: cfg.nu },
+    epochs: cfg.epochs,
+    learningRate: cfg.learningRate,
+    weightDecay: cfg.weightDecay,
+    amsgrad: cfg.amsgrad,
+    patience: cfg.patience,
+    trainBatches,
+    validationBatches,
+    signal,
+    onStep: ({ epoch, step, loss }) => {
+      stepsDone++;
+      const elapsed = (Date.now() - trainStarted) / 1000;
+      onProgress?.({ phase: 'train', epoch, epochs: cfg.epochs, step, steps: nBatches, loss, throughput: (stepsDone * cfg.batchSize) / elapsed, etaSeconds: (elapsed / stepsDone) * (totalSteps - stepsDone) });
+    },
+    onEpoch: ({ epoch, trainLoss, validationLoss }) =>
+      onProgress?.({ phase: 'train', epoch, epochs: cfg.epochs, loss: trainLoss, message: validationLoss === null ? undefined : `validation loss ${validationLoss.toPrecision(5)}` }),
+  });
+  const e = result.engine;
+  return {
+    state: { weights: result.weights, centres, gridH: grid.h, gridW: grid.w, K: cfg.K, radius: result.radius, imageSize: [trainImages[0].width, trainImages[0].height] },
+    training: {
+      epochsRun: result.epochsRun,
+      keptEpoch: result.keptEpoch,
+      trainLosses: result.trainLosses,
+      validationLosses: result.validationLosses,
+      engine: e,
+      backend: `${e.engine} (${e.executionProvider}, ${e.threads} thread${e.threads === 1 ? '' : 's'})`,
+      featureCache: cached,
+    },
+  };
 }

@@ -3,7 +3,7 @@
  * decoder per stage trained on fiber batches with the ONNX training graph, scoring through onnxruntime
  * with the same declared decoders.
  */
-import { assertSameBackbone, backboneRecordOf, StageFeatureSource, StageHeadModel, trainingGraphBackend, type BackboneExportOptions } from '@defectlab/backbones';
+import { savedConfigFor, StageHeadModel, type BackboneExportOptions, type StageFeatureSource } from '@defectlab/backbones';
 import {
   createSession,
   type AnomalyModel,
@@ -31,7 +31,6 @@ export type CflowOptions = BackboneExportOptions;
 
 export class CflowModel extends StageHeadModel<ResolvedCflowConfig, Trained> implements AnomalyModel {
   readonly kind = 'cflow' as const;
-  private training: Record<string, unknown> | null = null;
 
   private constructor(extractor: FeatureExtractor, config: ResolvedCflowConfig, trained: Trained | null, options: CflowOptions) {
     super('cflow', 'CflowModel', extractor, config, trained, options);
@@ -43,8 +42,7 @@ export class CflowModel extends StageHeadModel<ResolvedCflowConfig, Trained> imp
 
   static async load(dir: string, extractor: FeatureExtractor, options: CflowOptions = {}): Promise<CflowModel> {
     const { meta, weights } = await loadCflow<ResolvedCflowConfig>(dir);
-    assertSameBackbone('CflowModel', meta.backbone, extractor);
-    const config = resolveCflowConfig({ ...meta.config, layers: [...meta.config.layers] });
+    const config = savedConfigFor('CflowModel', meta, extractor, resolveCflowConfig);
     return new CflowModel(extractor, config, { weights, grids: meta.grids, references: meta.references, imageSize: meta.imageSize }, options);
   }
 
@@ -53,19 +51,15 @@ export class CflowModel extends StageHeadModel<ResolvedCflowConfig, Trained> imp
   }
 
   async fit(trainImages: readonly DecodedImage[], options: FitOptions = {}): Promise<FitReport> {
-    if (trainImages.length === 0) throw new RangeError('cflow: fit needs at least one training image');
     const started = Date.now();
     const cfg = this.config;
     const { onProgress, signal } = options;
-    signal?.throwIfAborted();
-    await this.releaseHead();
-    const source = await StageFeatureSource.create(this.extractor, trainImages, cfg.layers, { cacheBytes: cfg.featureCacheBytes, batchSize: cfg.batchSize, onProgress, signal });
+    const source = await this.stageFeaturesForFit(trainImages, options);
     const grids = source.shapes.map((s) => ({ height: s.height, width: s.width }));
     const shape = { channels: source.shapes.map((s) => s.channels), conditionDim: cfg.conditionDim, couplingBlocks: cfg.couplingBlocks, hiddenRatio: cfg.hiddenRatio, clamp: cfg.clamp };
     const initial = initCflowWeights(shape, cfg.seed);
     // what a resumed fit must match: everything that shapes the training graphs, the batches or the schedule
-    const { threads: _threads, featureCacheBytes: _cache, ...trainingSettings } = cfg;
-    const identity = JSON.stringify({ ...trainingSettings, stages: source.shapes, images: trainImages.length, backbone: this.extractor.sha256 });
+    const identity = this.checkpointIdentity(source, []);
     const checkpoint = options.checkpointDir ? await readCheckpoints(options.checkpointDir, identity) : null;
     const epochs = cfg.metaEpochs * cfg.subEpochs;
     const trainStarted = Date.now();
@@ -95,15 +89,7 @@ export class CflowModel extends StageHeadModel<ResolvedCflowConfig, Trained> imp
     const references = await this.trainingMaxima(result.weights, grids, imageSize, source);
     this.trained = { weights: result.weights, grids, references, imageSize };
     this.training = { epochLosses: result.epochLosses, steps: result.steps, featureCache: source.cached, resumedFromEpoch: checkpoint?.epoch ?? null, likelihoodReferences: references };
-    return {
-      resolvedConfig: this.resolvedConfig(),
-      backend: trainingGraphBackend(cfg.threads),
-      seed: cfg.seed,
-      wallSeconds: (Date.now() - started) / 1000,
-      epochsRun: epochs,
-      finalLoss: result.epochLosses[result.epochLosses.length - 1],
-      deviations: this.deviations(),
-    };
+    return this.fitReport(started, epochs, result.epochLosses);
   }
 
   private async trainingMaxima(weights: CflowWeights, grids: readonly StageGrid[], imageSize: readonly [number, number], source: StageFeatureSource): Promise<number[]> {
@@ -125,45 +111,18 @@ export class CflowModel extends StageHeadModel<ResolvedCflowConfig, Trained> imp
     return maxima;
   }
 
-  resolvedConfig(): Record<string, unknown> {
-    const t = this.trained;
-    return {
-      model: 'cflow',
-      ...this.config,
-      backbone: backboneRecordOf(this.extractor),
-      stages: t ? t.weights.shape.channels.map((c, s) => ({ channels: c, ...t.grids[s] })) : null,
-      parameters: t ? parameterCountOf(t.weights.shape) : null,
-      training: this.training,
-      deviations: this.deviations(),
-    };
+  protected trainedRecord(t: Trained | null): Record<string, unknown> {
+    return { stages: t ? t.weights.shape.channels.map((c, s) => ({ channels: c, ...t.grids[s] })) : null, parameters: t ? parameterCountOf(t.weights.shape) : null };
   }
 
   async save(dir: string): Promise<void> {
     const t = this.requireTrained();
-    await saveCflow(dir, t.weights, {
-      config: this.config,
-      backbone: backboneRecordOf(this.extractor),
-      imageSize: t.imageSize,
-      grids: t.grids,
-      references: t.references,
-      deviations: this.deviations(),
-    });
+    await saveCflow(dir, t.weights, { ...this.savedDescription(t), grids: t.grids, references: t.references });
   }
 
   async exportOnnx(file: string): Promise<number> {
     const t = this.requireTrained();
-    return exportCflowOnnx(file, {
-      extractor: this.extractor,
-      backboneOnnx: this.options.backboneOnnx,
-      layers: this.config.layers,
-      weights: t.weights,
-      grids: t.grids,
-      references: t.references,
-      imageSize: t.imageSize,
-      scoreMode: this.config.scoreMode,
-      topKFraction: this.config.topKFraction,
-      docString: JSON.stringify({ model: 'cflow', config: this.config }),
-    });
+    return exportCflowOnnx(file, { ...this.exportSource(t), weights: t.weights, grids: t.grids, references: t.references });
   }
 
   /** float32 bytes of the decoders: trainable parameters plus the fixed rotations (backbone excluded). */

@@ -1,9 +1,10 @@
 /**
- * Times CS-Flow training steps of one preset on one engine (a child of `npm run bench -- --only train-step`,
- * one process per entry so its peak RSS is its own):
+ * Times CS-Flow training steps of one preset on the ONNX engine (a child of `npm run bench -- --only
+ * train-step`, one process per entry so its peak RSS is its own; the tfjs-wasm entries it is compared with
+ * come from tools/bench/tfjs-reference/csflow-train-step.ts, same protocol and inputs):
  *
- *   node -r ./tools/scripts/register.cjs libs/csflow/bench/train-step.bench.ts --engine onnx|tfjs \
- *     --preset small|seed --threads 1 --steps 3 [--image-size 768 --batch 2]
+ *   node -r ./tools/scripts/register.cjs libs/csflow/bench/train-step.bench.ts --preset small|seed --threads 1 --steps 3 \
+ *     [--image-size 768 --batch 2]
  *
  * Inputs are synthetic N(0, 1) feature maps of the preset's training shape (the reduced backbone
  * features have unit variance by construction; a step's cost does not depend on their values): batch
@@ -14,11 +15,8 @@
  * FLOPs counted from the ONNX training graph).
  */
 import { createRng } from '@defectlab/datasets';
-import { initTrainingBackend, runtimeVersions, TrainingSession, type Tensor } from '@defectlab/ml-core';
-import { ClippedAdam } from '../src/adam';
+import { runtimeVersions, TrainingSession, type Tensor } from '@defectlab/ml-core';
 import { resolveConfig } from '../src/config';
-import { flowNll } from '../src/loss';
-import { CsFlowNet } from '../src/model';
 import { initFlowWeights, type FlowShape } from '../src/network';
 import { buildFlowTrainingGraph } from '../src/train';
 
@@ -52,7 +50,6 @@ async function timeSteps(steps: number, step: () => Promise<void>): Promise<{ wa
 }
 
 async function main(): Promise<void> {
-  const engine = arg('engine', 'onnx');
   const preset = arg('preset', 'small');
   const threads = Number(arg('threads', '1'));
   const steps = Number(arg('steps', '3'));
@@ -68,63 +65,36 @@ async function main(): Promise<void> {
   const graph = buildFlowTrainingGraph(initFlowWeights(shape, 0), batch, sides, cfg.optimizer);
   const gflop = graph.flops.total / 1e9;
   const stateBytes = 4 * graph.stateInputs.reduce((n, s) => n + s.dims.reduce((a, b) => a * b, 1), 0);
-  process.stderr.write(`${engine} ${preset} at ${imageSize} px, batch ${batch}: ${(gflop).toFixed(1)} GFLOP per step, state ${(stateBytes / 2 ** 20).toFixed(0)} MiB, ${threads} thread(s)\n`);
+  process.stderr.write(`onnx ${preset} at ${imageSize} px, batch ${batch}: ${(gflop).toFixed(1)} GFLOP per step, state ${(stateBytes / 2 ** 20).toFixed(0)} MiB, ${threads} thread(s)\n`);
+  const engineName = `onnxruntime-node ${runtimeVersions(['onnxruntime-node'])['onnxruntime-node']} (cpu)`;
   let measured: { wall: number[]; cpu: number[] };
-  let engineName: string;
-  let stateCopySeconds: number | null = null;
-  if (engine === 'onnx') {
-    engineName = `onnxruntime-node ${runtimeVersions(['onnxruntime-node'])['onnxruntime-node']} (cpu)`;
-    const session = await TrainingSession.create(graph, { threads });
-    try {
-      const batchFeeds = Object.fromEntries(feats.map((f, i) => [`feat${i}`, f]));
-      measured = await timeSteps(steps, async () => {
-        const r = await session.trainStep(batchFeeds, cfg.optimizer.lr);
-        process.stderr.write(`  step: loss ${r.loss.toFixed(4)}\n`);
-      });
-    } finally {
-      await session.release();
-    }
-    // the state round trip: onnxruntime-node copies every output into a new JS buffer each step
-    const src = new Float32Array(stateBytes / 4).fill(1);
-    const copies: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const t0 = performance.now();
-      const dst = new Float32Array(src.length);
-      dst.set(src);
-      copies.push((performance.now() - t0) / 1000);
-    }
-    stateCopySeconds = median(copies);
-  } else {
-    const backend = await initTrainingBackend();
-    const tf = backend.tf;
-    engineName = backend.description;
-    const net = new CsFlowNet(tf, shape, 0);
-    const adam = new ClippedAdam(tf, net.variables(), cfg.optimizer);
-    const xs = feats.map((f) => tf.tidy(() => tf.transpose(tf.tensor4d(f.data, f.dims as [number, number, number, number]), [0, 2, 3, 1])));
-    try {
-      measured = await timeSteps(steps, async () => {
-        const { value, grads } = tf.variableGrads(() => {
-          const out = net.forward(xs as never);
-          return flowNll(tf, out.zs, out.logDet);
-        }, net.variables());
-        const loss = (await value.data())[0];
-        await adam.apply(net.variables().map((v) => grads[v.name]));
-        value.dispose();
-        tf.dispose(grads);
-        process.stderr.write(`  step: loss ${loss.toFixed(4)}\n`);
-      });
-    } finally {
-      tf.dispose(xs);
-      net.dispose();
-    }
+  const session = await TrainingSession.create(graph, { threads });
+  try {
+    const batchFeeds = Object.fromEntries(feats.map((f, i) => [`feat${i}`, f]));
+    measured = await timeSteps(steps, async () => {
+      const r = await session.trainStep(batchFeeds, cfg.optimizer.lr);
+      process.stderr.write(`  step: loss ${r.loss.toFixed(4)}\n`);
+    });
+  } finally {
+    await session.release();
   }
+  // the state round trip: onnxruntime-node copies every output into a new JS buffer each step
+  const src = new Float32Array(stateBytes / 4).fill(1);
+  const copies: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const dst = new Float32Array(src.length);
+    dst.set(src);
+    copies.push((performance.now() - t0) / 1000);
+  }
+  const stateCopySeconds = median(copies);
   const times = measured.wall;
   const secondsPerStep = median(times);
   const out = {
     model: 'csflow',
     preset,
     engine: engineName,
-    threads: engine === 'onnx' ? threads : 1,
+    threads,
     batch,
     presetBatch: cfg.batchSize,
     imageSize,
@@ -135,7 +105,7 @@ async function main(): Promise<void> {
     imagesPerSecond: batch / secondsPerStep,
     gflopPerStep: gflop,
     gflops: gflop / secondsPerStep,
-    stateBytes: engine === 'onnx' ? stateBytes : null,
+    stateBytes,
     stateCopySeconds,
   };
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

@@ -6,7 +6,6 @@ import { loadBackbone, SHIPPED_BACKBONES, type OnnxFeatureExtractor } from '@def
 import { auroc } from '@defectlab/metrics';
 import { openSessionCount, runSession } from '@defectlab/ml-core';
 import { normalizedBatchAt } from './features';
-import { imageScores } from './score';
 import { CsFlowModel } from './csflow-model';
 
 const SHARED = path.resolve(__dirname, '..', '..', '..', '..', 'shared');
@@ -23,7 +22,7 @@ d('CsFlowModel end to end (demo data, ResNet-50 v2 backbone)', () => {
     await extractor.dispose();
   });
 
-  it('the small preset separates good and defective demo lens images (image AUROC >= 0.95); save/load and export agree', async () => {
+  it('the small preset separates good and defective demo lens images (image AUROC > 0.95); save/load and export agree', async () => {
     const ds = await generateDemoDataset({ productLine: 'lens', size: 128, seed: 0 });
     const train = ds.samples.filter((s) => s.split === 'train').map((s) => s.image);
     const test = ds.samples.filter((s) => s.split === 'test');
@@ -45,8 +44,8 @@ d('CsFlowModel end to end (demo data, ResNet-50 v2 backbone)', () => {
       expect(scored.anomalyMaps.dims).toEqual([test.length, 1, 128, 128]);
       const a = auroc(scored.imageScores, labels);
       console.log(`csflow small preset, demo lens: image AUROC ${a}`);
-      // 0.96 on TF.js with its biased upsampling gradient, 0.950 on the ONNX engine (exact gradient): one pair of 400 apart
-      expect(a).toBeGreaterThanOrEqual(0.95);
+      // 0.96 on TF.js with its biased upsampling gradient, 0.950 on the ONNX engine with Lanczos-resized scales, 0.9575 with the 2x2-averaged scales (the bar of issue 5: > 0.95)
+      expect(a).toBeGreaterThan(0.95);
 
       // the exported forward graph scores pre-extracted features like score() does
       const feats = await model.extract(test.slice(0, 4).map((s) => s.image));
@@ -62,19 +61,15 @@ d('CsFlowModel end to end (demo data, ResNet-50 v2 backbone)', () => {
       } finally {
         await loaded.dispose();
       }
-      // exportOnnx writes backbone + flow as one graph; it reproduces the two-session pipeline.
+      // exportOnnx writes backbone + scale pyramid + flow as one graph on the normalised batch; it scores as score() does.
       const file = path.join(dir, 'csflow.onnx');
       const bytes = await model.exportOnnx(file);
       expect(bytes).toBe(fs.statSync(file).size);
       expect(bytes).toBeGreaterThan(model.sizeBytes() + 20e6); // the ResNet stages are inside
       const images = test.slice(0, 4).map((s) => s.image);
-      const sides = [128, 64, 32];
-      const feeds = Object.fromEntries(
-        await Promise.all(sides.map(async (side, i) => [`image${i}`, await normalizedBatchAt(images, side, extractor.normalization)] as const)),
-      );
-      const merged = await runSession(file, feeds);
-      const viaMerged = imageScores([merged.pos0, merged.pos1, merged.pos2], 'mean');
-      viaMerged.forEach((v, i) => expect(Math.abs(v - viaOnnx[i]) / Math.abs(viaOnnx[i])).toBeLessThan(1e-4));
+      const exported = await runSession(file, { input: await normalizedBatchAt(images, 128, extractor.normalization) });
+      expect(exported.anomaly_maps.dims).toEqual([4, 1, 128, 128]);
+      exported.image_scores.data.forEach((v, i) => expect(Math.abs(v - viaOnnx[i]) / Math.abs(viaOnnx[i])).toBeLessThan(1e-4));
     } finally {
       await model.dispose();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -5,8 +5,7 @@
  * through onnxruntime on the exported forward graph of the same network declaration.
  */
 import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import type { BackboneExportOptions } from '@defectlab/backbones';
 import {
   createSession,
   resolveExecutionProvider,
@@ -21,28 +20,19 @@ import {
   type Tensor,
 } from '@defectlab/ml-core';
 import { anomalyMaps } from './anomaly-map';
-import { flowParameterCount, resolveConfig, trainingDeviations, type TCsflowConfig } from './config';
-import { buildFlowOnnx } from './export-onnx';
-import { mergeBackboneAndHead } from './merge-backbone';
+import { flowParameterCount, resolveConfig, trainingDeviations, type TCsflowConfig, type TCsflowConfigInput } from './config';
+import { buildFlowOnnx, exportCsflowOnnx } from './export-onnx';
 import { defaultFeatureLayer, extractScales } from './features';
-import { flowParameters, flowWeightCount, initFlowWeights, toOnnxFilter, withParameters, type FlowShape, type FlowWeights } from './network';
-import { applyReduction, fitPcaReduction, type Reduction } from './reduction';
+import { flowWeightCount, initFlowWeights, type FlowShape } from './network';
+import { loadCsflow, saveCsflow, type TrainedFlow } from './persist';
+import { applyReduction, fitPcaReduction } from './reduction';
 import { imageScores } from './score';
 import { trainFlow } from './train';
 
-const MODEL_JSON = 'csflow.json';
-const WEIGHTS_BIN = 'weights.bin';
 const PAPER_BACKBONE_CHANNELS = 304;
 
-/** Weights file format: 2 = ONNX layout [Cout, Cin, K, K] (1 = TF.js layout [K, K, Cin, Cout], still loadable). */
-const MODEL_FORMAT = 'defectlab-csflow/2';
-
-interface Trained {
-  readonly weights: FlowWeights;
-  readonly reduction: Reduction | null;
-  readonly layer: string;
-  readonly inputChannels: number;
-}
+/** Non-config options of the constructor. */
+export type CsflowOptions = BackboneExportOptions;
 
 /** Position scores of the three scales plus the derived outputs. */
 export interface FeatureScores {
@@ -54,17 +44,19 @@ export interface FeatureScores {
 export class CsFlowModel implements AnomalyModel {
   readonly kind = 'csflow' as const;
   readonly config: TCsflowConfig;
-  private trained: Trained | null = null;
+  private trained: TrainedFlow | null = null;
   private session: OnnxSession | null = null;
   private engine: FitReport['engine'] | undefined;
 
   /**
    * @param extractor a frozen backbone (not disposed by this model)
    * @param config `{ preset?, ...overrides }`; see `ZCsflowConfig` for every key and default
+   * @param options the backbone graph for `exportOnnx` when the extractor exposes no `modelPath`
    */
   constructor(
     readonly extractor: FeatureExtractor,
     config: unknown = {},
+    private readonly options: CsflowOptions = {},
   ) {
     this.config = resolveConfig(config);
   }
@@ -94,6 +86,7 @@ export class CsFlowModel implements AnomalyModel {
       out.push(`featureChannels ${c.featureChannels} requested but the backbone has ${backboneChannels}: the flow uses ${backboneChannels}`);
     }
     if (c.inputSize !== 768) out.push(`input size ${c.inputSize} (paper: 768, 384, 192)`);
+    out.push('scales S/2 and S/4 are the normalised S x S batch halved by 2x2 averaging (the paper resizes the image to each scale); the exported graph does the same with AveragePool, so it takes the one normalised batch');
     if (c.hiddenChannels !== 1024) out.push(`hidden channels ${c.hiddenChannels} (paper: 1024)`);
     if (c.blocks !== 4 || c.kernelSizes.join(',') !== '3,3,3,5') out.push(`blocks ${c.blocks}, kernels ${c.kernelSizes.join(',')} (paper: 4 blocks, 3,3,3,5)`);
     if (c.epochs !== 240) out.push(`epochs ${c.epochs} (paper: 240 = 60 meta-epochs x 4 sub-epochs)`);
@@ -190,7 +183,7 @@ export class CsFlowModel implements AnomalyModel {
     return h.digest('hex');
   }
 
-  private requireTrained(): Trained {
+  private requireTrained(): TrainedFlow {
     if (!this.trained) throw new Error('csflow: the model is not trained (call fit or CsFlowModel.load first)');
     return this.trained;
   }
@@ -229,100 +222,40 @@ export class CsFlowModel implements AnomalyModel {
 
   async save(dir: string): Promise<void> {
     const t = this.requireTrained();
-    await fs.promises.mkdir(dir, { recursive: true });
-    const params = flowParameters(t.weights);
-    const parts: Float32Array[] = [];
-    if (t.reduction) parts.push(t.reduction.weight, t.reduction.bias);
-    for (const p of params) parts.push(p.data);
-    const total = parts.reduce((n, p) => n + p.length, 0);
-    const blob = new Float32Array(total);
-    let off = 0;
-    for (const p of parts) {
-      blob.set(p, off);
-      off += p.length;
-    }
-    await fs.promises.writeFile(path.join(dir, WEIGHTS_BIN), Buffer.from(blob.buffer));
-    const meta = {
-      format: MODEL_FORMAT,
-      config: this.config,
-      layer: t.layer,
-      inputChannels: t.inputChannels,
-      reduction: t.reduction ? { inChannels: t.reduction.inChannels, outChannels: t.reduction.outChannels } : null,
-      backbone: { name: this.extractor.name, sha256: this.extractor.sha256 },
-      variables: params.map((p) => p.dims),
-      engine: this.engine ?? null,
-      resolvedConfig: this.resolvedConfig(t.inputChannels),
-    };
-    await fs.promises.writeFile(path.join(dir, MODEL_JSON), JSON.stringify(meta, null, 2));
+    await saveCsflow(dir, t, { config: this.config, extractor: this.extractor, engine: this.engine ?? null, resolvedConfig: this.resolvedConfig(t.inputChannels) });
   }
 
-  /**
-   * Restores a model written by `save` (format 2, or format 1 of the TF.js engine, whose filters are
-   * converted to ONNX layout); the extractor must be the same backbone (checked by sha256).
-   */
-  static async load(dir: string, extractor: FeatureExtractor): Promise<CsFlowModel> {
-    const meta = JSON.parse(await fs.promises.readFile(path.join(dir, MODEL_JSON), 'utf8')) as {
-      format: string;
-      config: TCsflowConfig;
-      layer: string;
-      inputChannels: number;
-      reduction: { inChannels: number; outChannels: number } | null;
-      backbone: { sha256: string };
-      engine?: FitReport['engine'] | null;
-    };
-    if (meta.format !== MODEL_FORMAT && meta.format !== 'defectlab-csflow/1') throw new Error(`csflow: ${dir} holds format "${meta.format}", expected ${MODEL_FORMAT}`);
-    if (meta.backbone.sha256 !== extractor.sha256) {
-      throw new Error(`csflow: model in ${dir} was trained on backbone ${meta.backbone.sha256}, got ${extractor.sha256}`);
-    }
-    const buf = await fs.promises.readFile(path.join(dir, WEIGHTS_BIN));
-    const blob = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
-    const model = new CsFlowModel(extractor, { ...meta.config, featureLayer: meta.layer });
-    model.engine = meta.engine ?? undefined;
-    let off = 0;
-    const take = (n: number): Float32Array => {
-      const out = blob.slice(off, off + n);
-      off += n;
-      return out;
-    };
-    let reduction: Reduction | null = null;
-    if (meta.reduction) {
-      const { inChannels, outChannels } = meta.reduction;
-      reduction = { inChannels, outChannels, weight: take(inChannels * outChannels), bias: take(outChannels) };
-    }
-    const cfg = model.config;
-    const shape: FlowShape = { channels: model.flowChannels(meta.inputChannels), hiddenChannels: cfg.hiddenChannels, kernelSizes: cfg.kernelSizes, clamp: cfg.clamp, leakySlope: cfg.leakySlope };
-    const initial = initFlowWeights(shape, cfg.seed);
-    const values = new Map<string, Float32Array>();
-    for (const p of flowParameters(initial)) {
-      const data = take(p.data.length);
-      const [cout, cin, k] = p.dims;
-      values.set(p.name, meta.format === 'defectlab-csflow/1' && p.dims.length === 4 ? toOnnxFilter(data, k, cin, cout) : data);
-    }
-    if (off !== blob.length) throw new Error(`csflow: ${WEIGHTS_BIN} has ${blob.length} values, the model needs ${off}`);
-    model.trained = { weights: withParameters(initial, values), reduction, layer: meta.layer, inputChannels: meta.inputChannels };
+  /** Restores a model written by `save`; the extractor must be the same backbone (checked by sha256). */
+  static async load(dir: string, extractor: FeatureExtractor, options: CsflowOptions = {}): Promise<CsFlowModel> {
+    const saved = await loadCsflow(dir, extractor);
+    const model = new CsFlowModel(extractor, saved.config, options);
+    model.engine = saved.engine ?? undefined;
+    model.trained = saved.trained;
     return model;
   }
 
   /**
-   * Backbone + flow as one graph (inputs image0..2: normalised images at S, S/2, S/4; outputs pos0..2),
-   * or null when the extractor exposes no ONNX file.
-   */
-  async onnxBytesWithBackbone(): Promise<Uint8Array | null> {
-    const t = this.requireTrained();
-    if (!this.extractor.modelPath) return null;
-    const backbone = await fs.promises.readFile(this.extractor.modelPath);
-    return mergeBackboneAndHead(backbone, this.onnxBytes(), t.layer);
-  }
-
-  /**
-   * Writes backbone + flow as one self-contained graph when the extractor exposes its ONNX file
-   * (`modelPath`), else the flow head alone (inputs feat0..2). Returns the byte size.
+   * Writes backbone + flow as one graph, like every model's export: input = the backbone's input, the
+   * normalised batch [N, 3, S, S] (S = inputSize); outputs `anomaly_maps` [N, 1, S, S], `image_scores` [N].
+   * Returns the byte size. Throws when neither `options.backboneOnnx` nor the extractor's `modelPath` is set.
    */
   async exportOnnx(file: string): Promise<number> {
-    const bytes = (await this.onnxBytesWithBackbone()) ?? this.onnxBytes();
-    await fs.promises.mkdir(path.dirname(file), { recursive: true });
-    await fs.promises.writeFile(file, bytes);
-    return bytes.byteLength;
+    const t = this.requireTrained();
+    const stride = this.extractor.layers.find((l) => l.name === t.layer)?.stride;
+    if (!stride) throw new Error(`csflow export: backbone ${this.extractor.name} has no layer "${t.layer}"`);
+    return exportCsflowOnnx(file, {
+      extractor: this.extractor,
+      backboneOnnx: this.options.backboneOnnx,
+      weights: t.weights,
+      reduction: t.reduction,
+      inputChannels: t.inputChannels,
+      layer: t.layer,
+      inputSize: this.config.inputSize,
+      finestSide: this.config.inputSize / stride,
+      scoreMode: this.config.scoreMode,
+      topKFraction: this.config.topKFraction,
+      docString: JSON.stringify(this.resolvedConfig(t.inputChannels)),
+    });
   }
 
   sizeBytes(): number {
@@ -346,4 +279,9 @@ export class CsFlowModel implements AnomalyModel {
   async dispose(): Promise<void> {
     await this.releaseTrained();
   }
+}
+
+/** The factory every model library has: `const model = await createCsflow(backbone, { preset: 'small' })`. */
+export async function createCsflow(extractor: FeatureExtractor, config: TCsflowConfigInput = {}, options: CsflowOptions = {}): Promise<CsFlowModel> {
+  return new CsFlowModel(extractor, config, options);
 }

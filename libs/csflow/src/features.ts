@@ -1,6 +1,7 @@
 /**
- * Backbone features at the three CS-Flow input scales: each image is resized to S, S/2 and S/4
- * (S = inputSize) and passed through the same frozen backbone layer.
+ * Backbone features at the three CS-Flow input scales: each image is resized to S x S (S = inputSize) and
+ * normalised; S/2 and S/4 are that batch halved twice by 2x2 averaging (the exported graph does the same
+ * with AveragePool, so it takes the one normalised batch); each scale passes through the same frozen layer.
  */
 import type { DecodedImage, FeatureExtractor, FitProgress, InputNormalization, LayerInfo, Tensor } from '@defectlab/ml-core';
 import { resizeImage, toNormalizedBatch } from '@defectlab/datasets';
@@ -42,6 +43,35 @@ export async function normalizedBatchAt(images: readonly DecodedImage[], side: n
 }
 
 /**
+ * Halves a batch by 2x2 averaging, as ONNX AveragePool(kernel 2, stride 2) does in the exported graph.
+ * @param x [N, C, H, W] with H, W even
+ * @returns [N, C, H/2, W/2]
+ */
+export function halveByAveraging(x: Tensor): Tensor {
+  const [n, c, h, w] = x.dims;
+  const [oh, ow] = [h >> 1, w >> 1];
+  const out = new Float32Array(n * c * oh * ow);
+  for (let p = 0; p < n * c; p++) {
+    const src = p * h * w;
+    const dst = p * oh * ow;
+    for (let y = 0; y < oh; y++) {
+      for (let xx = 0; xx < ow; xx++) {
+        const i = src + 2 * y * w + 2 * xx;
+        out[dst + y * ow + xx] = (x.data[i] + x.data[i + 1] + x.data[i + w] + x.data[i + w + 1]) / 4;
+      }
+    }
+  }
+  return { data: out, dims: [n, c, oh, ow] };
+}
+
+/** The three normalised input scales of `images`: [N, 3, S, S], [N, 3, S/2, S/2], [N, 3, S/4, S/4]. */
+export async function inputScales(images: readonly DecodedImage[], inputSize: number, normalization: InputNormalization): Promise<Tensor[]> {
+  const full = await normalizedBatchAt(images, inputSize, normalization);
+  const half = halveByAveraging(full);
+  return [full, half, halveByAveraging(half)];
+}
+
+/**
  * Extracts the three scales for `images`.
  * @returns per scale NCHW [N, Cb, S/stride, S/stride], [N, Cb, S/(2 stride), ...], [N, Cb, S/(4 stride), ...]
  */
@@ -66,10 +96,9 @@ export async function extractScales(
   for (let start = 0; start < n; start += batchSize) {
     signal?.throwIfAborted();
     const chunk = images.slice(start, start + batchSize);
+    const scales = await inputScales(chunk, inputSize, extractor.normalization);
     for (let si = 0; si < 3; si++) {
-      const side = sides[si];
-      const batch = await normalizedBatchAt(chunk, side, extractor.normalization);
-      const res = await extractor.extract(batch, [layer]);
+      const res = await extractor.extract(scales[si], [layer]);
       const t = res[layer];
       const per = out[si].data.length / n;
       if (t.data.length !== per * chunk.length) {

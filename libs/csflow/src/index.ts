@@ -1,4 +1,5 @@
-export { CsFlowModel, type FeatureScores } from './csflow-model';
+export { createCsflow, CsFlowModel, type CsflowOptions, type FeatureScores } from './csflow-model';
+export { buildCsflowOnnx } from './export-onnx';
 export {
   CSFLOW_PRESETS,
   PRESETS,

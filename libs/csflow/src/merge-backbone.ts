@@ -4,8 +4,9 @@
  * prefixed per scale, weights shared) — the shared graph builder has no way to instantiate a subgraph
  * more than once, hence this small protobuf-level helper.
  *
- * Inputs: `image0`, `image1`, `image2`, the normalised images at S, S/2, S/4 ([N, 3, Hs, Ws]; resizing
- * and normalisation stay outside, exactly as in `CsFlowModel.score`). Outputs: the head's outputs.
+ * Input: the backbone's input (its name kept, as in every model's export), the normalised batch
+ * [N, 3, S, S]; the scales S/2 and S/4 are it halved by 2x2 AveragePool, as features.ts's
+ * `halveByAveraging` does for `CsFlowModel.score`. Outputs: the head's outputs.
  */
 import { onnx } from 'onnx-proto';
 
@@ -34,12 +35,28 @@ function renameNode(n: onnx.INodeProto, index: number, rename: (v: string) => st
   };
 }
 
+/** A 2x2, stride-2 AveragePool node: the scale pyramid's halving step. */
+function halvingNode(input: string, output: string): onnx.INodeProto {
+  const ints = onnx.AttributeProto.AttributeType.INTS;
+  return {
+    name: `pyramid/${output}`,
+    opType: 'AveragePool',
+    input: [input],
+    output: [output],
+    attribute: [
+      { name: 'kernel_shape', type: ints, ints: [2, 2] },
+      { name: 'strides', type: ints, ints: [2, 2] },
+    ],
+  };
+}
+
 /**
  * @param backboneBytes the backbone's ONNX model (one float input, the named layer among its outputs)
- * @param headBytes the flow head from `buildFlowOnnx` (inputs feat0..feat2)
+ * @param headBytes the flow head on inputs feat0..feat2 (the backbone maps of the three scales)
  * @param layer the backbone output feeding the head
+ * @param inputSize S, the side of the input batch
  */
-export function mergeBackboneAndHead(backboneBytes: Uint8Array, headBytes: Uint8Array, layer: string): Uint8Array {
+export function mergeBackboneAndHead(backboneBytes: Uint8Array, headBytes: Uint8Array, layer: string, inputSize: number): Uint8Array {
   const bb = onnx.ModelProto.decode(backboneBytes);
   const head = onnx.ModelProto.decode(headBytes);
   const bg = bb.graph;
@@ -52,14 +69,17 @@ export function mergeBackboneAndHead(backboneBytes: Uint8Array, headBytes: Uint8
   if (!(bg.output ?? []).some((o) => o.name === layer)) throw new Error(`mergeBackboneAndHead: backbone has no output "${layer}"`);
   const needed = nodesFor(bg.node ?? [], layer);
 
-  const nodes: onnx.INodeProto[] = [];
-  const inputs: onnx.IValueInfoProto[] = [];
+  const scaleInput = (s: number): string => (s === 0 ? bInput : `pyramid/scale${s}`);
+  const nodes: onnx.INodeProto[] = [halvingNode(scaleInput(0), scaleInput(1)), halvingNode(scaleInput(1), scaleInput(2))];
   for (let s = 0; s < 3; s++) {
-    const imageName = `image${s}`;
-    const rename = (v: string): string => (bInits.has(v) ? v : v === bInput ? imageName : `s${s}/${v}`);
-    inputs.push({ ...bInputs[0], name: imageName, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: [{ dimParam: 'N' }, { dimValue: 3 }, { dimParam: `H${s}` }, { dimParam: `W${s}` }] } } } });
+    const rename = (v: string): string => (bInits.has(v) ? v : v === bInput ? scaleInput(s) : `s${s}/${v}`);
     nodes.push(...needed.map((n, i) => renameNode(n, i, rename, `s${s}/`)));
   }
+  const dim = (d: string | number): onnx.TensorShapeProto.IDimension => (typeof d === 'string' ? { dimParam: d } : { dimValue: d });
+  const input: onnx.IValueInfoProto = {
+    ...bInputs[0],
+    type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: ['N', 3, inputSize, inputSize].map(dim) } } },
+  };
 
   const hOutputs = new Set((hg.output ?? []).map((o) => o.name ?? ''));
   const renameHead = (v: string): string => {
@@ -82,7 +102,7 @@ export function mergeBackboneAndHead(backboneBytes: Uint8Array, headBytes: Uint8
     producerName: 'defectlab',
     docString: head.docString ?? '',
     opsetImport: [{ domain: '', version: opset }],
-    graph: { name: 'csflow-with-backbone', node: nodes, initializer: initializers, input: inputs, output: hg.output ?? [] },
+    graph: { name: 'csflow-with-backbone', node: nodes, initializer: initializers, input: [input], output: hg.output ?? [] },
   });
   return onnx.ModelProto.encode(model).finish();
 }

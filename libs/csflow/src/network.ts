@@ -12,7 +12,9 @@
  */
 import { createRng, randomPermutation, type Rng } from '@defectlab/datasets';
 import type { OnnxGraphBuilder } from '@defectlab/ml-core';
-import { SOFT_CLAMP_FACTOR } from './soft-clamp';
+
+/** The constant of the reference code's soft clamp (about 2 / pi): sc(s) = clamp * 0.636 * atan(s / clamp). */
+export const SOFT_CLAMP_FACTOR = 0.636;
 
 export interface FlowShape {
   /** Channels per scale (after any reduction). */
@@ -66,7 +68,7 @@ export interface NamedParameter {
   readonly dims: readonly number[];
 }
 
-/** tfjs filter [K, K, Cin, Cout] -> ONNX [Cout, Cin, K, K]. */
+/** Filter in TensorFlow's layout [K, K, Cin, Cout] -> ONNX [Cout, Cin, K, K]. */
 export function toOnnxFilter(w: Float32Array, k: number, cin: number, cout: number): Float32Array {
   const out = new Float32Array(w.length);
   for (let ky = 0; ky < k; ky++)
@@ -78,8 +80,8 @@ export function toOnnxFilter(w: Float32Array, k: number, cin: number, cout: numb
 
 /**
  * PyTorch's default Conv2d init, U(-1/sqrt(fanIn), 1/sqrt(fanIn)) for weights and biases, drawn in
- * the order the TensorFlow.js implementation drew them ([K, K, Cin, Cout]), so a seed gives the same
- * initial network on both engines.
+ * the order the former TensorFlow.js implementation drew them ([K, K, Cin, Cout]), so a seed gives the
+ * same initial network as its reference copy in tools/bench/tfjs-reference (checked there).
  */
 function initConv(rng: Rng, k: number, cin: number, cout: number, stride: 1 | 2): ConvWeights {
   const bound = 1 / Math.sqrt(cin * k * k);
@@ -101,7 +103,7 @@ function initSubnet(rng: Rng, k: number, cin: number, hidden: number, cout: numb
   };
 }
 
-/** Seeded initial weights: same seed and shape -> same network (and the same as the former TF.js CsFlowNet). */
+/** Seeded initial weights: same seed and shape -> same network (and the same as the TF.js reference CsFlowNet). */
 export function initFlowWeights(shape: FlowShape, seed: number): FlowWeights {
   const rng = createRng(seed);
   const c = shape.channels;

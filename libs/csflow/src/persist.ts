@@ -1,4 +1,8 @@
 /**
+ * Saved models: `csflow.json` (format, config, layer, backbone, parameter shapes) + `weights.bin` (the
+ * optional reduction, then every flow parameter in `flowParameters` order, float32). Format 2 holds
+ * filters in ONNX layout [Cout, Cin, K, K]; format 1 (the TF.js engine, [K, K, Cin, Cout]) still loads.
+ *
  * Training checkpoints, format v2 (the ONNX engine): parameters + Adam state (by name, ONNX layout),
  * optimizer step, epoch, the shuffling RNG state and the loss curve, as one float32 blob plus a JSON
  * index. Both files are written under temporary names and renamed; the JSON (renamed last) records
@@ -8,6 +12,103 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { assertSameBackbone, backboneRecordOf, type BackboneRecord } from '@defectlab/backbones';
+import type { FeatureExtractor, FitReport } from '@defectlab/ml-core';
+import { resolveConfig, type TCsflowConfig } from './config';
+import { flowParameters, initFlowWeights, toOnnxFilter, withParameters, type FlowWeights } from './network';
+import type { Reduction } from './reduction';
+
+const MODEL_JSON = 'csflow.json';
+const WEIGHTS_BIN = 'weights.bin';
+const MODEL_FORMAT = 'defectlab-csflow/2';
+const TFJS_MODEL_FORMAT = 'defectlab-csflow/1';
+
+/** What a trained CS-Flow consists of besides its config. */
+export interface TrainedFlow {
+  readonly weights: FlowWeights;
+  readonly reduction: Reduction | null;
+  /** The backbone layer the flow reads. */
+  readonly layer: string;
+  /** The layer's channels (before any reduction). */
+  readonly inputChannels: number;
+}
+
+interface SavedMeta {
+  readonly format: string;
+  readonly config: TCsflowConfig;
+  readonly layer: string;
+  readonly inputChannels: number;
+  readonly reduction: { readonly inChannels: number; readonly outChannels: number } | null;
+  readonly backbone: BackboneRecord;
+  readonly variables: ReadonlyArray<readonly number[]>;
+  readonly engine: FitReport['engine'] | null;
+  readonly resolvedConfig: Record<string, unknown>;
+}
+
+/** Writes a trained model into `dir` (created). */
+export async function saveCsflow(
+  dir: string,
+  t: TrainedFlow,
+  meta: { readonly config: TCsflowConfig; readonly extractor: FeatureExtractor; readonly engine: FitReport['engine'] | null; readonly resolvedConfig: Record<string, unknown> },
+): Promise<void> {
+  await fs.promises.mkdir(dir, { recursive: true });
+  const params = flowParameters(t.weights);
+  const parts: Float32Array[] = t.reduction ? [t.reduction.weight, t.reduction.bias] : [];
+  for (const p of params) parts.push(p.data);
+  const blob = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    blob.set(p, off);
+    off += p.length;
+  }
+  await fs.promises.writeFile(path.join(dir, WEIGHTS_BIN), Buffer.from(blob.buffer));
+  const saved: SavedMeta = {
+    format: MODEL_FORMAT,
+    config: meta.config,
+    layer: t.layer,
+    inputChannels: t.inputChannels,
+    reduction: t.reduction ? { inChannels: t.reduction.inChannels, outChannels: t.reduction.outChannels } : null,
+    backbone: backboneRecordOf(meta.extractor),
+    variables: params.map((p) => p.dims),
+    engine: meta.engine,
+    resolvedConfig: meta.resolvedConfig,
+  };
+  await fs.promises.writeFile(path.join(dir, MODEL_JSON), JSON.stringify(saved, null, 2));
+}
+
+/**
+ * Reads a model written by {@link saveCsflow} (format 2, or format 1 of the TF.js engine, whose filters are
+ * converted to ONNX layout); `extractor` must be the backbone it was trained with (checked by sha256).
+ */
+export async function loadCsflow(dir: string, extractor: FeatureExtractor): Promise<{ config: TCsflowConfig; trained: TrainedFlow; engine: FitReport['engine'] | null }> {
+  const meta = JSON.parse(await fs.promises.readFile(path.join(dir, MODEL_JSON), 'utf8')) as SavedMeta;
+  if (meta.format !== MODEL_FORMAT && meta.format !== TFJS_MODEL_FORMAT) throw new Error(`csflow: ${dir} holds format "${meta.format}", expected ${MODEL_FORMAT}`);
+  assertSameBackbone('CsFlowModel', meta.backbone, extractor);
+  const buf = await fs.promises.readFile(path.join(dir, WEIGHTS_BIN));
+  const blob = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+  const config = resolveConfig({ ...meta.config, featureLayer: meta.layer });
+  let off = 0;
+  const take = (n: number): Float32Array => {
+    const out = blob.slice(off, off + n);
+    off += n;
+    return out;
+  };
+  let reduction: Reduction | null = null;
+  if (meta.reduction) {
+    const { inChannels, outChannels } = meta.reduction;
+    reduction = { inChannels, outChannels, weight: take(inChannels * outChannels), bias: take(outChannels) };
+  }
+  const channels = Math.min(config.featureChannels, meta.inputChannels);
+  const initial = initFlowWeights({ channels, hiddenChannels: config.hiddenChannels, kernelSizes: config.kernelSizes, clamp: config.clamp, leakySlope: config.leakySlope }, config.seed);
+  const values = new Map<string, Float32Array>();
+  for (const p of flowParameters(initial)) {
+    const data = take(p.data.length);
+    const [cout, cin, k] = p.dims;
+    values.set(p.name, meta.format === TFJS_MODEL_FORMAT && p.dims.length === 4 ? toOnnxFilter(data, k, cin, cout) : data);
+  }
+  if (off !== blob.length) throw new Error(`csflow: ${WEIGHTS_BIN} has ${blob.length} values, the model needs ${off}`);
+  return { config, trained: { weights: withParameters(initial, values), reduction, layer: meta.layer, inputChannels: meta.inputChannels }, engine: meta.engine ?? null };
+}
 
 export const CHECKPOINT_JSON = 'checkpoint.json';
 export const CHECKPOINT_BIN = 'checkpoint.bin';

@@ -5,8 +5,7 @@
  * position carries the same number of channels, so the plain mean over all positions of all three
  * scales equals the paper's image score, the mean of 0.5 * z^2 over all latent entries.
  */
-import { aggregateMap, type AggregateMethod } from '@defectlab/metrics';
-import type { Tensor } from '@defectlab/ml-core';
+import { imageScoresOf, type Tensor } from '@defectlab/ml-core';
 import type { ScoreMode } from './config';
 
 /**
@@ -32,27 +31,28 @@ export function positionScores(z: Tensor): Tensor {
 }
 
 /**
- * Aggregates the position scores of all scales into one score per image.
+ * Aggregates the position scores of all scales into one score per image with ml-core's `imageScoresOf`
+ * (libs/metrics `aggregateMap`), the aggregation every model and every exported graph uses.
  * @param scales per scale [N, 1, Hs, Ws] (as from `positionScores` or the ONNX graph)
- * @param mode 'mean' (paper), 'std' (seed project), 'max', or 'topk' (mean of the top `topKFraction`); aggregated by
- *   libs/metrics' `aggregateMap`, the one implementation
+ * @param mode 'mean' (paper), 'std' (seed project), 'max', or 'topk' (mean of the top `topKFraction`)
  * @returns Float32Array of length N
  */
 export function imageScores(scales: readonly Tensor[], mode: ScoreMode, topKFraction = 0.01): Float32Array {
-  const n = scales[0].dims[0];
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const values: number[] = [];
-    for (const s of scales) {
-      const plane = s.dims[2] * s.dims[3];
-      for (let p = 0; p < plane; p++) values.push(s.data[i * plane + p]);
-    }
-    out[i] = aggregateMap(values, methodOf(mode, topKFraction));
-  }
-  return out;
+  return imageScoresOf(concatPositions(scales), mode, topKFraction);
 }
 
-/** The libs/metrics aggregation of a score mode ('topk' averages the top ceil(fraction * N) values, at least 1). */
-function methodOf(mode: ScoreMode, topKFraction: number): AggregateMethod {
-  return mode === 'topk' ? { topK: { fraction: topKFraction } } : mode;
+/** The position scores of every scale side by side: [N, 1, 1, sum of Hs * Ws], image-major. */
+function concatPositions(scales: readonly Tensor[]): Tensor {
+  const n = scales[0].dims[0];
+  const planes = scales.map((s) => s.dims[2] * s.dims[3]);
+  const per = planes.reduce((a, b) => a + b, 0);
+  const data = new Float32Array(n * per);
+  for (let i = 0; i < n; i++) {
+    let at = i * per;
+    scales.forEach((s, k) => {
+      data.set(s.data.subarray(i * planes[k], (i + 1) * planes[k]), at);
+      at += planes[k];
+    });
+  }
+  return { data, dims: [n, 1, 1, per] };
 }

@@ -9,7 +9,7 @@ import {
   type FitOptions,
   type FitReport,
 } from '@defectlab/ml-core';
-import { assertSameBackbone, backboneRecordOf, StageFeatureSource, StageHeadModel, trainingGraphBackend, type BackboneExportOptions } from '@defectlab/backbones';
+import { savedConfigFor, StageHeadModel, type BackboneExportOptions } from '@defectlab/backbones';
 import { configDeviations, FASTFLOW_DEVIATIONS, resolveFastflowConfig, type ResolvedFastflowConfig, type TFastflowConfigInput } from './config';
 import { exportFastflowOnnx } from './export-onnx';
 import { initFastflowWeights, parameterCount, type FastflowWeights } from './network';
@@ -26,7 +26,6 @@ export type FastflowOptions = BackboneExportOptions;
 
 export class FastflowModel extends StageHeadModel<ResolvedFastflowConfig, Trained> implements AnomalyModel {
   readonly kind = 'fastflow' as const;
-  private training: Record<string, unknown> | null = null;
 
   private constructor(extractor: FeatureExtractor, config: ResolvedFastflowConfig, trained: Trained | null, options: FastflowOptions) {
     super('fastflow', 'FastflowModel', extractor, config, trained, options);
@@ -39,8 +38,7 @@ export class FastflowModel extends StageHeadModel<ResolvedFastflowConfig, Traine
   /** Loads a model written by `save(dir)`; `extractor` must be the backbone it was trained with. */
   static async load(dir: string, extractor: FeatureExtractor, options: FastflowOptions = {}): Promise<FastflowModel> {
     const { meta, weights } = await loadModel<ResolvedFastflowConfig>(dir);
-    assertSameBackbone('FastflowModel', meta.backbone, extractor);
-    return new FastflowModel(extractor, resolveFastflowConfig({ ...meta.config, layers: [...meta.config.layers] }), { weights, imageSize: meta.imageSize }, options);
+    return new FastflowModel(extractor, savedConfigFor('FastflowModel', meta, extractor, resolveFastflowConfig), { weights, imageSize: meta.imageSize }, options);
   }
 
   deviations(): string[] {
@@ -48,19 +46,15 @@ export class FastflowModel extends StageHeadModel<ResolvedFastflowConfig, Traine
   }
 
   async fit(trainImages: readonly DecodedImage[], options: FitOptions = {}): Promise<FitReport> {
-    if (trainImages.length === 0) throw new RangeError('fastflow: fit needs at least one training image');
     const started = Date.now();
     const cfg = this.config;
     const { onProgress, signal } = options;
-    signal?.throwIfAborted();
-    await this.releaseHead();
-    const source = await StageFeatureSource.create(this.extractor, trainImages, cfg.layers, { cacheBytes: cfg.featureCacheBytes, batchSize: cfg.batchSize, onProgress, signal });
+    const source = await this.stageFeaturesForFit(trainImages, options);
     const shape = { stages: source.shapes, flowSteps: cfg.flowSteps, hiddenRatio: cfg.hiddenRatio, conv3x3Only: cfg.conv3x3Only, clamp: cfg.clamp };
     const initial = initFastflowWeights(shape, cfg.seed);
     const batch = effectiveBatchSize(trainImages.length, cfg.batchSize);
-    // what a resumed fit must match: everything that shapes the training graph or the batches (not the epoch count)
-    const { epochs: _epochs, threads: _threads, featureCacheBytes: _cache, ...trainingSettings } = cfg;
-    const identity = JSON.stringify({ ...trainingSettings, stages: source.shapes, images: trainImages.length, batch, backbone: this.extractor.sha256 });
+    // a resumed fit may run more epochs, but everything shaping the training graph or the batches must match
+    const identity = this.checkpointIdentity(source, ['epochs'], { batch });
     const checkpoint = options.checkpointDir ? await readCheckpoint(options.checkpointDir, identity) : null;
     const steps = Math.floor(trainImages.length / batch);
     const trainStarted = Date.now();
@@ -91,53 +85,21 @@ export class FastflowModel extends StageHeadModel<ResolvedFastflowConfig, Traine
     });
     this.trained = { weights: result.weights, imageSize: [trainImages[0].width, trainImages[0].height] };
     this.training = { epochLosses: result.epochLosses, steps: result.steps, batchSize: batch, featureCache: source.cached, resumedFromEpoch: checkpoint?.epoch ?? null };
-    return {
-      resolvedConfig: this.resolvedConfig(),
-      backend: trainingGraphBackend(cfg.threads),
-      seed: cfg.seed,
-      wallSeconds: (Date.now() - started) / 1000,
-      epochsRun: cfg.epochs,
-      finalLoss: result.epochLosses[result.epochLosses.length - 1],
-      deviations: this.deviations(),
-    };
+    return this.fitReport(started, cfg.epochs, result.epochLosses);
   }
 
-  /** Config plus what fitting determined, as recorded with a run. */
-  resolvedConfig(): Record<string, unknown> {
-    const t = this.trained;
-    return {
-      model: 'fastflow',
-      ...this.config,
-      backbone: backboneRecordOf(this.extractor),
-      stages: t ? t.weights.shape.stages : null,
-      parameters: t ? parameterCount(t.weights) : null,
-      training: this.training,
-      deviations: this.deviations(),
-    };
+  protected trainedRecord(t: Trained | null): Record<string, unknown> {
+    return { stages: t ? t.weights.shape.stages : null, parameters: t ? parameterCount(t.weights) : null };
   }
 
   async save(dir: string): Promise<void> {
     const t = this.requireTrained();
-    await saveModel(dir, t.weights, {
-      config: this.config,
-      backbone: backboneRecordOf(this.extractor),
-      imageSize: t.imageSize,
-      deviations: this.deviations(),
-    });
+    await saveModel(dir, t.weights, this.savedDescription(t));
   }
 
   async exportOnnx(file: string): Promise<number> {
     const t = this.requireTrained();
-    return exportFastflowOnnx(file, {
-      extractor: this.extractor,
-      backboneOnnx: this.options.backboneOnnx,
-      layers: this.config.layers,
-      weights: t.weights,
-      imageSize: t.imageSize,
-      scoreMode: this.config.scoreMode,
-      topKFraction: this.config.topKFraction,
-      docString: JSON.stringify({ model: 'fastflow', config: this.config }),
-    });
+    return exportFastflowOnnx(file, { ...this.exportSource(t), weights: t.weights });
   }
 
   /** float32 bytes of the flows' parameters (backbone excluded). */

@@ -2,7 +2,7 @@
  * Connected components of a binary mask with 8-connectivity (pixels touching by an edge or a
  * corner belong to the same region), as used by MVTec AD's PRO evaluation.
  */
-import { assertBinaryLabels, assertInteger, MetricsInputError, NumericArray } from './validate';
+import { assertBinaryLabels, assertFiniteValues, assertInteger, MetricsInputError, NumericArray } from './validate';
 
 /** A single-channel map in row-major order: data has shape [height * width]. */
 export interface PixelMap {
@@ -29,6 +29,22 @@ export function assertPixelMap(map: PixelMap, name: string): void {
       `${name}.data has ${map.data.length} elements but width*height is ${map.width}x${map.height} = ${map.width * map.height}`,
     );
   }
+}
+
+/**
+ * Throws unless image `i`'s anomaly map and ground-truth mask are valid pixel maps of the same size
+ * and the map's scores are finite (the mask's 0/1 values are checked when it is labelled).
+ */
+export function assertMapAndMask(anomalyMap: PixelMap, gtMask: PixelMap, i: number): void {
+  assertPixelMap(anomalyMap, `anomalyMaps[${i}]`);
+  assertPixelMap(gtMask, `gtMasks[${i}]`);
+  if (anomalyMap.width !== gtMask.width || anomalyMap.height !== gtMask.height) {
+    throw new MetricsInputError(
+      'length-mismatch',
+      `anomalyMaps[${i}] is ${anomalyMap.width}x${anomalyMap.height} but gtMasks[${i}] is ${gtMask.width}x${gtMask.height}`,
+    );
+  }
+  assertFiniteValues(anomalyMap.data, `anomalyMaps[${i}].data`);
 }
 
 /**

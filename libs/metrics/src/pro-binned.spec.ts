@@ -85,5 +85,8 @@ describe('binned AUPRO', () => {
     expect(auproBinned([m([5, 5, 5, 5])], [m([1, 0, 0, 0])])!.aupro).toBeCloseTo(0.15, 12); // one jump, as exact
     expect(() => auproBinned([m([NaN, 1])], [m([0, 1])])).toThrow(/anomalyMaps\[0\].data\[0\] is NaN/);
     expect(() => new AuproAccumulator({ min: 0, max: 1 }).result(0)).toThrow(/fprLimit must be > 0/);
+    // with a given range the accumulator checks each map and mask itself, as the exact AUPRO does
+    expect(() => auproBinned([m([NaN, 1])], [m([0, 1])], { min: 0, max: 1 })).toThrow(/anomalyMaps\[0\].data\[0\] is NaN/);
+    expect(() => new AuproAccumulator({ min: 0, max: 1 }).add(m([0, 1]), { data: [0, 1], width: 1, height: 2 })).toThrow(/2x1 but gtMasks\[0\] is 1x2/);
   });
 });

@@ -11,7 +11,7 @@
  *   (clipped width) * (PRO rise) / fprLimit,
  * which is returned with the result (conservative). Same definitions as {@link aupro} otherwise.
  */
-import { assertPixelMap, labelConnectedComponents, PixelMap } from './connected-components';
+import { assertMapAndMask, labelConnectedComponents, PixelMap } from './connected-components';
 import { areaUpTo, ProCurve } from './pro';
 import { ScoreBins } from './score-bins';
 import { assertFiniteValues, assertInRange, MetricsInputError } from './validate';
@@ -59,15 +59,7 @@ export class AuproAccumulator {
    */
   add(anomalyMap: PixelMap, gtMask: PixelMap): this {
     const i = this.added;
-    assertPixelMap(anomalyMap, `anomalyMaps[${i}]`);
-    assertPixelMap(gtMask, `gtMasks[${i}]`);
-    if (anomalyMap.width !== gtMask.width || anomalyMap.height !== gtMask.height) {
-      throw new MetricsInputError(
-        'length-mismatch',
-        `anomalyMaps[${i}] is ${anomalyMap.width}x${anomalyMap.height} but gtMasks[${i}] is ${gtMask.width}x${gtMask.height}`,
-      );
-    }
-    assertFiniteValues(anomalyMap.data, `anomalyMaps[${i}].data`);
+    assertMapAndMask(anomalyMap, gtMask, i);
     const { labels, sizes, count } = labelConnectedComponents(gtMask);
     const data = anomalyMap.data;
     for (let p = 0; p < data.length; p++) {

@@ -15,9 +15,9 @@
  * Exact: memory 16 bytes per defective pixel + 8 per normal pixel, O(P log P).
  * Returns `null` when there is no defect region or no normal pixel.
  */
-import { assertPixelMap, labelConnectedComponents, PixelMap } from './connected-components';
+import { assertMapAndMask, labelConnectedComponents, PixelMap } from './connected-components';
 import { sweepFromSorted } from './sweep';
-import { assertFiniteValues, assertInRange, MetricsInputError } from './validate';
+import { assertInRange, MetricsInputError } from './validate';
 
 export interface ProCurve {
   /** shape [k + 1]: +Infinity, then distinct pixel scores descending */
@@ -41,17 +41,8 @@ export function proCurve(anomalyMaps: readonly PixelMap[], gtMasks: readonly Pix
     throw new MetricsInputError('length-mismatch', `${anomalyMaps.length} anomaly maps but ${gtMasks.length} masks; they must match`);
   }
   const components = anomalyMaps.map((map, i) => {
-    const mask = gtMasks[i];
-    assertPixelMap(map, `anomalyMaps[${i}]`);
-    assertPixelMap(mask, `gtMasks[${i}]`);
-    if (map.width !== mask.width || map.height !== mask.height) {
-      throw new MetricsInputError(
-        'length-mismatch',
-        `anomalyMaps[${i}] is ${map.width}x${map.height} but gtMasks[${i}] is ${mask.width}x${mask.height}`,
-      );
-    }
-    assertFiniteValues(map.data, `anomalyMaps[${i}].data`);
-    return labelConnectedComponents(mask);
+    assertMapAndMask(map, gtMasks[i], i);
+    return labelConnectedComponents(gtMasks[i]);
   });
   let regions = 0;
   let nDef = 0;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { confusionAtThreshold } from './confusion';
-import { confusionFromSorted, countAtOrAbove, sortScoresByClass } from './sorted-scores';
+import { confusionFromSorted, countAtOrAbove, firstAtOrAbove, sortScoresByClass } from './sorted-scores';
 import { labelledArb, thresholdArb } from './testing/reference';
 
 describe('sorted scores (simulator path)', () => {
@@ -17,6 +17,12 @@ describe('sorted scores (simulator path)', () => {
     expect(countAtOrAbove(a, 0)).toBe(5);
     expect(countAtOrAbove(a, 6)).toBe(0);
     expect(countAtOrAbove([], 1)).toBe(0);
+  });
+
+  it('firstAtOrAbove finds the first index >= t (the length when none is)', () => {
+    const a = Float64Array.from([1, 2, 2, 2, 5]);
+    expect([0, 1, 2, 2.5, 5, 6].map((t) => firstAtOrAbove(a, t))).toEqual([0, 0, 1, 4, 4, 5]);
+    expect(firstAtOrAbove([], 1)).toBe(0);
   });
 
   it('rejects NaN scores and thresholds', () => {

@@ -36,19 +36,26 @@ export function sortScoresByClass(predScores: NumericArray, gtLabels: NumericArr
 }
 
 /**
- * Number of entries `>= threshold` in an ascending array (binary search, O(log n)).
+ * First index of an ascending array whose value is `>= threshold` (`n` when none is; binary search, O(log n)).
  * @param sortedAsc - shape [n], ascending, no NaN
  */
-export function countAtOrAbove(sortedAsc: ArrayLike<number>, threshold: number): number {
+export function firstAtOrAbove(sortedAsc: ArrayLike<number>, threshold: number): number {
   let lo = 0;
   let hi = sortedAsc.length;
-  // first index whose value is >= threshold
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (sortedAsc[mid] < threshold) lo = mid + 1;
     else hi = mid;
   }
-  return sortedAsc.length - lo;
+  return lo;
+}
+
+/**
+ * Number of entries `>= threshold` in an ascending array (binary search, O(log n)).
+ * @param sortedAsc - shape [n], ascending, no NaN
+ */
+export function countAtOrAbove(sortedAsc: ArrayLike<number>, threshold: number): number {
+  return sortedAsc.length - firstAtOrAbove(sortedAsc, threshold);
 }
 
 /**

@@ -37,7 +37,7 @@ export interface FitOptions {
 export interface FitReport {
   /** The fully resolved config (preset expanded, defaults filled), to be recorded with the run. */
   readonly resolvedConfig: Record<string, unknown>;
-  /** Training backend, e.g. "tfjs-wasm (simd, custom conv gradients)". */
+  /** Training backend, e.g. "onnxruntime-node 1.30.0 (cpu, 2 threads)". */
   readonly backend: string;
   readonly seed: number;
   readonly wallSeconds: number;

@@ -5,7 +5,7 @@
  */
 import * as os from 'node:os';
 import { SeededRandom } from '@defectlab/ml-core';
-import { greedyCoreset, greedyCoresetOrt } from '../src/coreset';
+import { greedyCoreset } from '../src/coreset';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -18,11 +18,11 @@ async function main(): Promise<void> {
   const steps = Number(arg('steps', '40'));
   const points = { data: new SeededRandom(1).normalArray(n * dim), dim };
   const result: Record<string, number> = {};
-  for (const [name, fn] of [['js', greedyCoreset], ['onnxruntime', greedyCoresetOrt]] as const) {
+  for (const engine of ['js', 'onnxruntime'] as const) {
     // start points cost 1 step each; time 1 start point + `steps` steps, report per step
     const t = performance.now();
-    await fn(points, steps, 1, 0);
-    result[`${name}MsPerStep`] = (performance.now() - t) / (steps + 1);
+    await greedyCoreset(points, { count: steps, startPoints: 1, seed: 0, engine });
+    result[`${engine}MsPerStep`] = (performance.now() - t) / (steps + 1);
   }
   console.log(JSON.stringify({ n, dim, steps, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, ...result }, null, 2));
 }

@@ -1,5 +1,5 @@
 import { SeededRandom } from '@defectlab/ml-core';
-import { approximateGreedyCoreset, coveringRadius, greedyCoreset, greedyCoresetOrt, jlProjectionMatrix, projectRows, type RowMatrix } from './coreset';
+import { approximateGreedyCoreset, coveringRadius, greedyCoreset, jlProjectionMatrix, projectRows, type RowMatrix } from './coreset';
 
 /** `clusters` Gaussian blobs of very different sizes in `dim` dims: random sampling tends to miss the small ones. */
 function clustered(seed: number, dim: number): RowMatrix {
@@ -39,8 +39,8 @@ describe('approximate greedy coreset', () => {
 
   it('runs the greedy steps in onnxruntime with the same selection as the JS loop', async () => {
     const rows = clustered(6, 16);
-    const js = await greedyCoreset(rows, 40, 10, 2);
-    const ort = await greedyCoresetOrt(rows, 40, 10, 2);
+    const js = await greedyCoreset(rows, { count: 40, startPoints: 10, seed: 2, engine: 'js' });
+    const ort = await greedyCoreset(rows, { count: 40, startPoints: 10, seed: 2, engine: 'onnxruntime' });
     expect(Array.from(ort)).toEqual(Array.from(js));
     const viaJs = await approximateGreedyCoreset(rows, { count: 25, projectionDim: 8, startPoints: 5, seed: 4, engine: 'js' });
     const viaOrt = await approximateGreedyCoreset(rows, { count: 25, projectionDim: 8, startPoints: 5, seed: 4 });
@@ -57,7 +57,7 @@ describe('approximate greedy coreset', () => {
   it('greedy selection without projection is the exact k-center greedy (farthest point first)', async () => {
     // points on a line: 0, 1, 2, 10; start point mean-distance init picks 10 first, then 0, then 2 or 1
     const rows = { data: Float32Array.from([0, 1, 2, 10]), dim: 1 };
-    const idx = await greedyCoreset(rows, 3, 4, 0);
+    const idx = await greedyCoreset(rows, { count: 3, startPoints: 4, seed: 0, engine: 'js' });
     expect(Array.from(idx.slice(0, 2))).toEqual([3, 0]);
   });
 

@@ -97,32 +97,29 @@ function foldDistances(points: RowMatrix, c: number, minDist: Float32Array): num
 }
 
 /**
- * Greedy k-center selection on (already projected) points [n, dim]. Pure apart from yielding to the
- * event loop every few steps so that an AbortSignal can fire.
- * @returns `count` distinct row indices in selection order.
+ * One greedy step: folds the distances of every point to point `c` into the running minima `minDist`
+ * [n] (in place or as a new array) and returns the updated minima with their argmax (the next pick).
  */
-export async function greedyCoreset(
-  points: RowMatrix,
-  count: number,
-  startPoints: number,
-  seed: number,
-  onProgress?: (done: number, total: number) => void,
-  signal?: AbortSignal,
-  _threads?: number,
-): Promise<Int32Array> {
-  const n = points.data.length / points.dim;
-  if (count > n || count < 1) throw new RangeError(`greedyCoreset: count ${count} outside 1..${n}`);
-  const rng = new SeededRandom(seed);
-  const starts = rng.sample(n, Math.min(startPoints, n));
+type GreedyStep = (c: number, minDist: Float32Array) => Promise<{ readonly minDist: Float32Array; readonly farthest: number }>;
+
+/** The greedy selection's settings: {@link CoresetOptions} without the projection. */
+export type GreedyOptions = Omit<CoresetOptions, 'projectionDim'>;
+
+/**
+ * The k-center greedy loop: initialise the running minima from the start points, then pick the
+ * farthest point `count` times. Reports progress and yields to the event loop every 200 ms (so an
+ * AbortSignal can fire); checks `signal` after every step.
+ */
+async function selectGreedily(n: number, step: GreedyStep, options: GreedyOptions): Promise<Int32Array> {
+  const { count, onProgress, signal } = options;
+  const starts = new SeededRandom(options.seed).sample(n, Math.min(options.startPoints, n));
   // minDist starts as the mean distance to the start points (reference: approximate anchor distances)
   const sum = new Float32Array(n);
-  const tmp = new Float32Array(n);
   for (const s of starts) {
-    tmp.fill(Infinity);
-    foldDistances(points, s, tmp);
-    for (let i = 0; i < n; i++) sum[i] += tmp[i];
+    const { minDist } = await step(s, new Float32Array(n).fill(Infinity));
+    for (let i = 0; i < n; i++) sum[i] += minDist[i];
   }
-  const minDist = sum.map((v) => v / starts.length);
+  let minDist: Float32Array = sum.map((v) => v / starts.length);
   let next = 0;
   for (let i = 1; i < n; i++) if (minDist[i] > minDist[next]) next = i;
 
@@ -130,11 +127,11 @@ export async function greedyCoreset(
   let lastYield = Date.now();
   for (let k = 0; k < count; k++) {
     selected[k] = next;
-    next = foldDistances(points, next, minDist);
+    ({ minDist, farthest: next } = await step(next, minDist));
+    signal?.throwIfAborted();
     if (Date.now() - lastYield > 200) {
       onProgress?.(k + 1, count);
       await new Promise((r) => setImmediate(r));
-      signal?.throwIfAborted();
       lastYield = Date.now();
     }
   }
@@ -169,47 +166,29 @@ async function createGreedyStepSession(points: RowMatrix, threads: number): Prom
   return createSession(g.toBytes(), { threads });
 }
 
-/** {@link greedyCoreset} with each step run by onnxruntime (same selection up to float rounding ties). */
-export async function greedyCoresetOrt(
-  points: RowMatrix,
-  count: number,
-  startPoints: number,
-  seed: number,
-  onProgress?: (done: number, total: number) => void,
-  signal?: AbortSignal,
-  threads = 1,
-): Promise<Int32Array> {
+/**
+ * Greedy k-center selection on (already projected) points [n, dim]. Each step runs in onnxruntime
+ * ({@link createGreedyStepSession}) or, with `engine: 'js'`, as a plain loop; both select the same
+ * points up to float rounding ties.
+ * @returns `options.count` distinct row indices in selection order.
+ */
+export async function greedyCoreset(points: RowMatrix, options: GreedyOptions): Promise<Int32Array> {
   const n = points.data.length / points.dim;
-  if (count > n || count < 1) throw new RangeError(`greedyCoreset: count ${count} outside 1..${n}`);
-  const session = await createGreedyStepSession(points, threads);
+  if (options.count > n || options.count < 1) throw new RangeError(`greedyCoreset: count ${options.count} outside 1..${n}`);
+  if (options.engine === 'js') {
+    return selectGreedily(n, async (c, minDist) => ({ minDist, farthest: foldDistances(points, c, minDist) }), options);
+  }
+  const session = await createGreedyStepSession(points, options.threads ?? 1);
   try {
     const row = (i: number) => ({ data: points.data.subarray(i * points.dim, (i + 1) * points.dim), dims: [1, points.dim] });
-    const rng = new SeededRandom(seed);
-    const starts = rng.sample(n, Math.min(startPoints, n));
-    const infinite = new Float32Array(n).fill(Infinity);
-    const sum = new Float32Array(n);
-    for (const s of starts) {
-      const { updated } = await session.run({ c: row(s), min_dist: { data: infinite, dims: [n] } });
-      for (let i = 0; i < n; i++) sum[i] += updated.data[i];
-    }
-    let minDist: Float32Array = sum.map((v) => v / starts.length);
-    let next = 0;
-    for (let i = 1; i < n; i++) if (minDist[i] > minDist[next]) next = i;
-    const selected = new Int32Array(count);
-    let lastReport = Date.now();
-    for (let k = 0; k < count; k++) {
-      selected[k] = next;
-      const out = await session.run({ c: row(next), min_dist: { data: minDist, dims: [n] } });
-      minDist = out.updated.data;
-      next = out.argmax.data[0];
-      signal?.throwIfAborted();
-      if (Date.now() - lastReport > 200) {
-        onProgress?.(k + 1, count);
-        lastReport = Date.now();
-      }
-    }
-    onProgress?.(count, count);
-    return selected;
+    return await selectGreedily(
+      n,
+      async (c, minDist) => {
+        const out = await session.run({ c: row(c), min_dist: { data: minDist, dims: [n] } });
+        return { minDist: out.updated.data, farthest: out.argmax.data[0] };
+      },
+      options,
+    );
   } finally {
     await session.release();
   }
@@ -226,8 +205,7 @@ export async function approximateGreedyCoreset(rows: RowMatrix, options: Coreset
       ? await projectRows(rows, jlProjectionMatrix(rows.dim, options.projectionDim, options.seed), options.projectionDim, options.threads)
       : rows;
   options.signal?.throwIfAborted();
-  const select = (options.engine ?? 'onnxruntime') === 'onnxruntime' ? greedyCoresetOrt : greedyCoreset;
-  return select(projected, options.count, options.startPoints, options.seed + 1, options.onProgress, options.signal, options.threads);
+  return greedyCoreset(projected, { ...options, seed: options.seed + 1 });
 }
 
 /** Covering radius: the largest distance from any row of `rows` to its nearest row among `selected`. O(n * |selected| * D). */

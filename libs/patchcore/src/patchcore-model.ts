@@ -1,12 +1,13 @@
+import { BackboneFeatureModel, backboneRecordOf, type BackboneExportOptions } from '@defectlab/backbones';
 import type { AnomalyModel, DecodedImage, FeatureExtractor, FitOptions, FitReport, ScoreResult } from '@defectlab/ml-core';
 import { patchScoresToAnomalyMap } from './anomaly-map';
 import { resolvePatchcoreConfig, type ResolvedPatchcoreConfig, type TPatchcoreConfigInput } from './config';
 import { exportPatchcoreOnnx } from './export-onnx';
 import { memoryBankBytes, type MemoryBank } from './memory-bank';
 import { createKnnIndex, type NearestNeighbourIndex } from './nearest-neighbours';
-import { PatchFeaturePipeline } from './patch-features';
+import { createPatchFeaturePipeline, type PatchFeaturePipeline } from './patch-features';
 import { readFitted, saveFitted } from './persist';
-import { argMax, reweightedImageScore } from './score';
+import { scorePatchRows } from './score';
 import { fitMemoryBank, type FittedState } from './train';
 
 /** Every deliberate difference from the paper / reference code, recorded in each FitReport. */
@@ -28,36 +29,33 @@ export const KNN_ENGINE_CHOICE =
  * PatchCore (Roth et al., CVPR 2022) behind the shared {@link AnomalyModel} interface.
  * Create with {@link createPatchcore} or {@link PatchcoreModel.load}; free with `dispose()`.
  */
-export class PatchcoreModel implements AnomalyModel {
+export class PatchcoreModel extends BackboneFeatureModel<ResolvedPatchcoreConfig, FittedState> implements AnomalyModel {
   readonly kind = 'patchcore' as const;
   private pipeline: PatchFeaturePipeline | null = null;
   private knn: NearestNeighbourIndex | null = null;
 
-  private constructor(
-    private readonly extractor: FeatureExtractor,
-    readonly config: ResolvedPatchcoreConfig,
-    private state: FittedState | null,
-    private readonly options: PatchcoreOptions,
-  ) {}
+  private constructor(extractor: FeatureExtractor, config: ResolvedPatchcoreConfig, fitted: FittedState | null, options: PatchcoreOptions) {
+    super('PatchcoreModel', extractor, config, fitted, options);
+  }
 
-  /** Async factory: validates the config and the backbone layers. The model is unfitted. */
+  /** Async factory: validates the config and the backbone layers (unknown layers fail here). The model is unfitted. */
   static async create(extractor: FeatureExtractor, config: TPatchcoreConfigInput = {}, options: PatchcoreOptions = {}): Promise<PatchcoreModel> {
     const model = new PatchcoreModel(extractor, resolvePatchcoreConfig(config), null, options);
-    await model.features(); // fail early on unknown layers
+    await model.features();
     return model;
   }
 
   /** Loads a model written by `save(dir)`; `extractor` must be the backbone it was fitted with. */
   static async load(dir: string, extractor: FeatureExtractor, options: PatchcoreOptions = {}): Promise<PatchcoreModel> {
-    const saved = await readFitted(dir, extractor);
-    const model = new PatchcoreModel(extractor, saved.config, saved.state, options);
+    const { config, state } = await readFitted(dir, extractor);
+    const model = new PatchcoreModel(extractor, config, state, options);
     await model.features();
     return model;
   }
 
   /** The fitted memory bank (null before fit). */
   get memoryBank(): MemoryBank | null {
-    return this.state?.bank ?? null;
+    return this.trained?.bank ?? null;
   }
 
   async fit(trainImages: readonly DecodedImage[], options: FitOptions = {}): Promise<FitReport> {
@@ -69,7 +67,7 @@ export class PatchcoreModel implements AnomalyModel {
     await this.knn?.dispose();
     this.knn = null;
 
-    this.state = await fitMemoryBank(pipeline, trainImages, cfg, { onProgress, signal });
+    this.trained = await fitMemoryBank(pipeline, trainImages, cfg, { onProgress, signal });
 
     return {
       resolvedConfig: this.resolvedConfig(),
@@ -85,16 +83,16 @@ export class PatchcoreModel implements AnomalyModel {
     return {
       model: 'patchcore',
       ...this.config,
-      backbone: { name: this.extractor.name, sha256: this.extractor.sha256 },
-      memoryBank: this.state ? { size: this.state.bank.size, dim: this.state.bank.dim, fromPatches: this.state.trainPatches } : null,
-      featureGrid: this.state ? [this.state.gridH, this.state.gridW] : null,
+      backbone: backboneRecordOf(this.extractor),
+      memoryBank: this.trained ? { size: this.trained.bank.size, dim: this.trained.bank.dim, fromPatches: this.trained.trainPatches } : null,
+      featureGrid: this.trained ? [this.trained.gridH, this.trained.gridW] : null,
       knnEngineChoice: KNN_ENGINE_CHOICE,
       deviations: PATCHCORE_DEVIATIONS,
     };
   }
 
   async score(images: readonly DecodedImage[]): Promise<ScoreResult> {
-    const state = this.requireFitted();
+    const state = this.requireTrained();
     if (images.length === 0) return { imageScores: new Float32Array(0), anomalyMaps: { data: new Float32Array(0), dims: [0, 1, 0, 0] } };
     const { width, height } = images[0];
     const knn = await this.index();
@@ -104,17 +102,8 @@ export class PatchcoreModel implements AnomalyModel {
     for (let start = 0; start < images.length; start += this.config.batchSize) {
       const batch = images.slice(start, start + this.config.batchSize);
       const f = await pipeline.run(batch);
-      const nn = await knn.search({ data: f.rows, dim: f.dim }, this.kNeighbours());
-      const perImage = f.gridH * f.gridW;
-      const patchScores = new Float32Array(f.images * perImage);
-      for (let i = 0; i < patchScores.length; i++) patchScores[i] = nn.distances[i * nn.k];
-      for (let b = 0; b < f.images; b++) {
-        const { index, value } = argMax(patchScores, b * perImage, perImage);
-        const row = b * perImage + index;
-        const mStar = nn.indices[row * nn.k];
-        const support = await knn.search({ data: state.bank.data.subarray(mStar * state.bank.dim, (mStar + 1) * state.bank.dim), dim: state.bank.dim }, this.kNeighbours());
-        imageScores[start + b] = reweightedImageScore(f.rows.subarray(row * f.dim, (row + 1) * f.dim), value, state.bank, support.indices);
-      }
+      const { patchScores, imageScores: batchScores } = await scorePatchRows(f, state.bank, knn, this.kNeighbours());
+      imageScores.set(batchScores, start);
       const m = patchScoresToAnomalyMap({ data: patchScores, dims: [f.images, 1, f.gridH, f.gridW] }, height, width, this.config.blurSigma);
       maps.set(m.data, start * width * height);
     }
@@ -122,16 +111,16 @@ export class PatchcoreModel implements AnomalyModel {
   }
 
   async save(dir: string): Promise<void> {
-    await saveFitted(dir, this.config, this.extractor, this.requireFitted(), PATCHCORE_DEVIATIONS);
+    await saveFitted(dir, this.config, this.extractor, this.requireTrained(), PATCHCORE_DEVIATIONS);
   }
 
   async exportOnnx(file: string): Promise<number> {
-    const state = this.requireFitted();
+    const state = this.requireTrained();
     const pipeline = await this.features();
     return exportPatchcoreOnnx(file, {
       extractor: this.extractor,
       backboneOnnx: this.options.backboneOnnx,
-      layers: pipeline.headLayers,
+      layers: pipeline.layers,
       config: this.config,
       bank: state.bank,
     });
@@ -139,7 +128,7 @@ export class PatchcoreModel implements AnomalyModel {
 
   /** Memory bank bytes (float32). The channel projection is recomputed from the config, so it adds nothing. */
   sizeBytes(): number {
-    return this.state ? memoryBankBytes(this.state.bank) : 0;
+    return this.trained ? memoryBankBytes(this.trained.bank) : 0;
   }
 
   async dispose(): Promise<void> {
@@ -158,22 +147,17 @@ export class PatchcoreModel implements AnomalyModel {
     return Math.max(1, this.config.numNeighbors);
   }
 
-  private requireFitted(): FittedState {
-    if (!this.state) throw new Error('PatchcoreModel: not fitted (call fit or load first)');
-    return this.state;
-  }
-
   private async features(): Promise<PatchFeaturePipeline> {
     if (!this.pipeline) {
       const c = this.config;
-      this.pipeline = await PatchFeaturePipeline.create(this.extractor, c.layers, c.patchSize, c.preprocessingDim, c.targetDim, c.threads);
+      this.pipeline = await createPatchFeaturePipeline(this.extractor, c.layers, c.patchSize, c.preprocessingDim, c.targetDim, c.threads);
     }
     return this.pipeline;
   }
 
   private async index(): Promise<NearestNeighbourIndex> {
     if (!this.knn) {
-      const state = this.requireFitted();
+      const state = this.requireTrained();
       this.knn = await createKnnIndex(this.config.knnEngine, state.bank, this.kNeighbours(), { threads: this.config.threads, batchRows: this.config.knnBatchRows });
     }
     return this.knn;
@@ -181,13 +165,7 @@ export class PatchcoreModel implements AnomalyModel {
 }
 
 /** Non-config options of the factory. */
-export interface PatchcoreOptions {
-  /**
-   * The backbone's ONNX graph (path or bytes) for `exportOnnx`, when the extractor does not expose
-   * `modelPath`. Must be the graph the extractor runs (same input, outputs named after its layers).
-   */
-  readonly backboneOnnx?: string | Uint8Array;
-}
+export type PatchcoreOptions = BackboneExportOptions;
 
 /** Async factory for the shared interface: `const model = await createPatchcore(backbone, { preset: 'small' })`. */
 export function createPatchcore(extractor: FeatureExtractor, config: TPatchcoreConfigInput = {}, options: PatchcoreOptions = {}): Promise<PatchcoreModel> {

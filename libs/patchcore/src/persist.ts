@@ -1,19 +1,18 @@
 /** Saving and loading a fitted PatchCore: the memory bank (binary) and `patchcore.json` (config, grid, backbone). */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { SavedStageModelMeta } from '@defectlab/backbones';
+import { backboneRecordOf, readSavedMeta, savedConfigFor, type SavedStageModelMeta } from '@defectlab/backbones';
 import type { FeatureExtractor } from '@defectlab/ml-core';
 import { resolvePatchcoreConfig, type ResolvedPatchcoreConfig } from './config';
-import { readMemoryBank, writeMemoryBank } from './memory-bank';
+import { readMemoryBank, writeMemoryBank, type MemoryBank } from './memory-bank';
 import type { FittedState } from './train';
 
 const SAVE_FORMAT = 'defectlab-patchcore-v1';
+const MODEL_JSON = 'patchcore.json';
 
-interface SavedMeta extends SavedStageModelMeta<ResolvedPatchcoreConfig> {
-  readonly bank: { readonly size: number; readonly dim: number };
-  readonly gridH: number;
-  readonly gridW: number;
-  readonly trainPatches: number;
+/** `patchcore.json`: the common description, the grid and patch count as fitted, and the bank's size. */
+interface SavedMeta extends SavedStageModelMeta<ResolvedPatchcoreConfig>, Pick<FittedState, 'gridH' | 'gridW' | 'trainPatches'> {
+  readonly bank: Pick<MemoryBank, 'size' | 'dim'>;
 }
 
 /** Writes a fitted model into `dir` (created). */
@@ -22,7 +21,7 @@ export async function saveFitted(dir: string, config: ResolvedPatchcoreConfig, e
   const meta: SavedMeta = {
     format: SAVE_FORMAT,
     config,
-    backbone: { name: extractor.name, sha256: extractor.sha256 },
+    backbone: backboneRecordOf(extractor),
     bank: { size: state.bank.size, dim: state.bank.dim },
     gridH: state.gridH,
     gridW: state.gridW,
@@ -31,7 +30,7 @@ export async function saveFitted(dir: string, config: ResolvedPatchcoreConfig, e
     deviations,
   };
   await writeMemoryBank(dir, state.bank);
-  await fs.writeFile(path.join(dir, 'patchcore.json'), JSON.stringify(meta, null, 2));
+  await fs.writeFile(path.join(dir, MODEL_JSON), JSON.stringify(meta, null, 2));
 }
 
 /**
@@ -39,14 +38,11 @@ export async function saveFitted(dir: string, config: ResolvedPatchcoreConfig, e
  * @throws Error for an unknown format or another backbone
  */
 export async function readFitted(dir: string, extractor: FeatureExtractor): Promise<{ config: ResolvedPatchcoreConfig; state: FittedState }> {
-  const meta = JSON.parse(await fs.readFile(path.join(dir, 'patchcore.json'), 'utf8')) as SavedMeta;
-  if (meta.format !== SAVE_FORMAT) throw new Error(`PatchcoreModel.load: unknown format ${meta.format}`);
-  if (meta.backbone.sha256 !== extractor.sha256) {
-    throw new Error(`PatchcoreModel.load: saved with backbone ${meta.backbone.name} (${meta.backbone.sha256}), got ${extractor.name} (${extractor.sha256})`);
-  }
+  const meta = await readSavedMeta<SavedMeta>('PatchcoreModel.load', dir, MODEL_JSON, SAVE_FORMAT);
+  const config = savedConfigFor('PatchcoreModel', meta, extractor, resolvePatchcoreConfig);
   const bank = await readMemoryBank(dir, meta.bank.dim, meta.bank.size);
   return {
-    config: resolvePatchcoreConfig({ ...meta.config, layers: [...meta.config.layers] }),
+    config,
     state: { bank, gridH: meta.gridH, gridW: meta.gridW, trainPatches: meta.trainPatches, imageSize: meta.imageSize },
   };
 }

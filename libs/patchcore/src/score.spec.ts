@@ -1,4 +1,5 @@
-import { argMax, reweightedImageScore } from './score';
+import { createJsKnn } from './nearest-neighbours';
+import { argMax, reweightedImageScore, scorePatchRows } from './score';
 
 describe('image score re-weighting', () => {
   const bank = { data: Float32Array.from([0, 0, 1, 0, 0, 1, 10, 10]), dim: 2, size: 4 };
@@ -24,5 +25,17 @@ describe('image score re-weighting', () => {
 
   it('argMax finds the largest entry of a slice', () => {
     expect(argMax(Float32Array.from([9, 1, 5, 3, 7]), 1, 3)).toEqual({ index: 1, value: 5 });
+  });
+
+  it('scores a batch: each patch by its nearest bank distance, each image by its worst patch re-weighted', async () => {
+    // two images of 1x2 patches; image 0's patches sit on bank rows, image 1's second patch is 3 away from row 2
+    const rows = { rows: Float32Array.from([0, 0, 1, 0, 0, 1, 0, 4]), dim: 2, images: 2, gridH: 1, gridW: 2 };
+    const { patchScores, imageScores } = await scorePatchRows(rows, bank, createJsKnn(bank), 3);
+    expect(Array.from(patchScores)).toEqual([0, 0, 0, 3]);
+    expect(imageScores[0]).toBe(0);
+    // worst patch (0, 4): m* = row 2 (0, 1); its 3 nearest bank rows are 2, 0, 1
+    expect(imageScores[1]).toBeCloseTo(reweightedImageScore(Float32Array.from([0, 4]), 3, bank, [2, 0, 1]), 6);
+    expect(imageScores[1]).toBeGreaterThan(0);
+    expect(imageScores[1]).toBeLessThan(3);
   });
 });

@@ -1,4 +1,6 @@
+import type { PatchRows } from '@defectlab/backbones';
 import type { MemoryBank } from './memory-bank';
+import type { NearestNeighbourIndex } from './nearest-neighbours';
 
 /**
  * PatchCore's image score with the paper's re-weighting (eq. 6-7):
@@ -37,4 +39,33 @@ export function argMax(scores: Float32Array, offset: number, count: number): { i
     }
   }
   return { index, value };
+}
+
+/** Patch and image scores of one batch of patch rows. */
+export interface BatchScores {
+  /** Nearest-bank distance of every patch, [images x gridH x gridW] row-major. */
+  readonly patchScores: Float32Array;
+  /** One re-weighted score per image. */
+  readonly imageScores: Float32Array;
+}
+
+/**
+ * Scores one batch: every patch's distance to its nearest memory-bank entry (the anomaly map before
+ * upsampling), then per image the re-weighted score of its worst patch ({@link reweightedImageScore}).
+ * `k` is the neighbourhood size b (1 = the reference code's plain max).
+ */
+export async function scorePatchRows(rows: PatchRows, bank: MemoryBank, knn: NearestNeighbourIndex, k: number): Promise<BatchScores> {
+  const nn = await knn.search({ data: rows.rows, dim: rows.dim }, k);
+  const perImage = rows.gridH * rows.gridW;
+  const patchScores = new Float32Array(rows.images * perImage);
+  for (let i = 0; i < patchScores.length; i++) patchScores[i] = nn.distances[i * nn.k];
+  const imageScores = new Float32Array(rows.images);
+  for (let b = 0; b < rows.images; b++) {
+    const { index, value } = argMax(patchScores, b * perImage, perImage);
+    const row = b * perImage + index;
+    const mStar = nn.indices[row * nn.k];
+    const support = await knn.search({ data: bank.data.subarray(mStar * bank.dim, (mStar + 1) * bank.dim), dim: bank.dim }, k);
+    imageScores[b] = reweightedImageScore(rows.rows.subarray(row * rows.dim, (row + 1) * rows.dim), value, bank, support.indices);
+  }
+  return { patchScores, imageScores };
 }

@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
-import type { PrismaClient } from '../generated/prisma/client';
+import type { AuthRepository, NewUser } from './auth.repository';
 import { generateToken, hashToken, tokenDisplayPrefix } from './tokens';
 
 export const BOOTSTRAP_ADMIN_EMAIL = 'admin@localhost';
+const BOOTSTRAP_ADMIN: NewUser = { email: BOOTSTRAP_ADMIN_EMAIL, name: 'Administrator', role: 'admin' };
 
 export interface BootstrapReport {
   /** 'env': DEFECTLAB_ADMIN_TOKEN registered now; 'generated': a new token was printed; 'none': nothing to do. */
@@ -17,51 +18,29 @@ export interface BootstrapReport {
  *   `announce`s it once (the caller prints it on stdout; only its sha256 is stored).
  */
 export async function bootstrapAdmin(
-  prisma: PrismaClient,
+  auth: AuthRepository,
   adminToken: string | null,
   announce: (line: string) => void,
   logger: Logger,
 ): Promise<BootstrapReport> {
   if (adminToken) {
     const tokenHash = hashToken(adminToken);
-    const known = await prisma.apiToken.findUnique({ where: { tokenHash }, select: { revokedAt: true } });
+    const known = await auth.tokenByHash(tokenHash);
     if (known) {
       if (known.revokedAt) logger.warn('DEFECTLAB_ADMIN_TOKEN was revoked; it stays revoked');
       return { action: 'none' };
     }
-    const admin = await ensureAdminUser(prisma);
-    await prisma.apiToken.create({ data: { userId: admin.id, name: 'DEFECTLAB_ADMIN_TOKEN', prefix: tokenDisplayPrefix(adminToken), tokenHash } });
-    logger.info({ user: admin.email }, 'registered DEFECTLAB_ADMIN_TOKEN for the bootstrap admin');
+    const adminId = await auth.ensureUser(BOOTSTRAP_ADMIN, false);
+    await auth.addToken(adminId, { name: 'DEFECTLAB_ADMIN_TOKEN', prefix: tokenDisplayPrefix(adminToken), tokenHash });
+    logger.info({ user: BOOTSTRAP_ADMIN_EMAIL }, 'registered DEFECTLAB_ADMIN_TOKEN for the bootstrap admin');
     return { action: 'env' };
   }
-  if ((await prisma.user.count()) > 0) return { action: 'none' };
+  if ((await auth.userCount()) > 0) return { action: 'none' };
   const token = generateToken();
-  try {
-    await prisma.user.create({
-      data: {
-        email: BOOTSTRAP_ADMIN_EMAIL,
-        name: 'Administrator',
-        role: 'admin',
-        tokens: { create: { name: 'bootstrap', prefix: tokenDisplayPrefix(token), tokenHash: hashToken(token) } },
-      },
-    });
-  } catch (err) {
-    // another API process bootstrapped the same database at the same moment: its token is the one shown
-    if ((err as { code?: string }).code === 'P2002') return { action: 'none' };
-    throw err;
-  }
+  const created = await auth.createUserWithToken(BOOTSTRAP_ADMIN, { name: 'bootstrap', prefix: tokenDisplayPrefix(token), tokenHash: hashToken(token) });
+  // not created: another API process bootstrapped the same database at the same moment, and its token is the one shown
+  if (!created) return { action: 'none' };
   logger.info({ user: BOOTSTRAP_ADMIN_EMAIL }, 'created the bootstrap admin; its token is printed once on stdout');
   announce(`Admin token (shown once): ${token}`);
   return { action: 'generated' };
-}
-
-async function ensureAdminUser(prisma: PrismaClient): Promise<{ id: string; email: string }> {
-  const existing = await prisma.user.findUnique({ where: { email: BOOTSTRAP_ADMIN_EMAIL }, select: { id: true, email: true } });
-  if (existing) return existing;
-  try {
-    return await prisma.user.create({ data: { email: BOOTSTRAP_ADMIN_EMAIL, name: 'Administrator', role: 'admin' }, select: { id: true, email: true } });
-  } catch (err) {
-    if ((err as { code?: string }).code !== 'P2002') throw err;
-    return prisma.user.findUniqueOrThrow({ where: { email: BOOTSTRAP_ADMIN_EMAIL }, select: { id: true, email: true } });
-  }
 }

@@ -1,6 +1,6 @@
 import { PrismaClient } from '../generated/prisma/client';
 import type { DatabaseConfig } from '../config/app-config';
-import { cleanupInterruptedImports } from '../datasets/import/staged-import';
+import { ImportsRepository } from '../datasets/imports.repository';
 import { applyMigrations, readMigrations, type MigrationReport } from './migrator';
 import { openSqlConnection, type SqlConnection } from './sql-connection';
 
@@ -9,7 +9,7 @@ export interface Database {
   readonly sql: SqlConnection;
   readonly prisma: PrismaClient;
   readonly migrations: MigrationReport;
-  /** Datasets that imports killed mid-way had left staged, deleted at open (see staged-import.ts). */
+  /** Datasets that imports killed mid-way had left staged, deleted at open (see ImportsRepository.discardInterrupted). */
   readonly interruptedImports: number;
   close(): Promise<void>;
 }
@@ -25,7 +25,7 @@ export async function openDatabase(config: DatabaseConfig, migrationsDir?: strin
     // query events (nothing listens by default): tests count queries with prisma.$on('query', ...)
     const prisma = new PrismaClient({ adapter: sql.prismaAdapter, log: [{ emit: 'event', level: 'query' }] });
     await prisma.$connect();
-    const interruptedImports = await cleanupInterruptedImports(prisma);
+    const interruptedImports = await new ImportsRepository({ prisma }).discardInterrupted();
     return {
       sql,
       prisma,

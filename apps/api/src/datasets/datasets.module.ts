@@ -6,6 +6,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { DatasetsController } from './datasets.controller';
 import { DatasetsRepository } from './datasets.repository';
 import { DatasetsService } from './datasets.service';
+import { ImportsRepository } from './imports.repository';
 import { ImportsService } from './imports.service';
 
 @Module({
@@ -20,7 +21,7 @@ import { ImportsService } from './imports.service';
     }),
   ],
   controllers: [DatasetsController],
-  providers: [DatasetsRepository, DatasetsService, ImportsService],
+  providers: [DatasetsRepository, DatasetsService, ImportsRepository, ImportsService],
   exports: [DatasetsService],
 })
 export class DatasetsModule {}

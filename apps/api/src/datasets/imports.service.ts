@@ -6,10 +6,9 @@ import type { TImportProgress } from '@defectlab/contracts';
 import type { Logger } from 'pino';
 import { APP_CONFIG, LOGGER } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
-import { DATABASE } from '../database/database.module';
-import type { Database } from '../database/database';
 import { ARTIFACT_STORE, type ArtifactStore } from '../storage/artifact-store';
 import { DatasetsError } from './datasets.errors';
+import { ImportsRepository } from './imports.repository';
 import { importMvtecDataset, type ImportOutcome, type ImportProgressEvent } from './import/import-dataset';
 import { resolveImportFolder } from './import/import-roots';
 import { ArchiveError, extractTarArchive } from './import/tar-extract';
@@ -35,7 +34,7 @@ export class ImportsService {
   private readonly runningNames = new Set<string>();
 
   constructor(
-    @Inject(DATABASE) private readonly db: Database,
+    private readonly imports: ImportsRepository,
     @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -119,7 +118,7 @@ export class ImportsService {
       entry.source = source;
       log.info({ source }, 'import started');
       const outcome = await importMvtecDataset(
-        { prisma: this.db.prisma, store: this.store, maxImagePixels: this.config.storage.imageMaxPixels },
+        { imports: this.imports, store: this.store, maxImagePixels: this.config.storage.imageMaxPixels },
         { root, name: cmd.name, productLine: cmd.productLine, description: cmd.description, source, createdById: cmd.createdById },
         onProgress,
       );

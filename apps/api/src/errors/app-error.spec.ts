@@ -24,7 +24,7 @@ describe('coded errors', () => {
     const errors = [
       new RunGroupsError('RUN_GROUP_NOT_FOUND', 'x'),
       new RunGroupsError('CONFIRMATION_REQUIRED', 'x'),
-      new RunGroupsError('DATASET_VERSION_NOT_FOUND', 'x'),
+      new VersionsError('DATASET_VERSION_NOT_FOUND', 'x'),
       new DatasetsError('BLOB_NOT_FOUND', 'x'),
       new VersionsError('VERSIONS_OF_DIFFERENT_DATASETS', 'x'),
       new LabelsError('VERSION_CONFLICT', 'x'),

@@ -4,7 +4,6 @@ import type { TApiError } from '@defectlab/contracts';
 /** The codes of runs, the worker protocol and evaluations (thrown as runs/runs.errors.ts RunsError). */
 export type RunsErrorCode =
   | 'RUN_NOT_FOUND'
-  | 'DATASET_VERSION_NOT_FOUND'
   | 'ARTIFACT_NOT_FOUND'
   | 'EVALUATION_NOT_FOUND'
   | 'RUN_FINISHED'
@@ -34,7 +33,7 @@ export type AppErrorCode =
   | 'TOKEN_NOT_FOUND'
   | 'EMAIL_TAKEN'
   | 'DATASET_NOT_FOUND'
-  | 'VERSION_NOT_FOUND'
+  | 'DATASET_VERSION_NOT_FOUND'
   | 'IMAGE_NOT_FOUND'
   | 'BLOB_NOT_FOUND'
   | 'IMPORT_NOT_FOUND'
@@ -78,13 +77,12 @@ export function httpStatusOf(code: AppErrorCode): number {
     case 'USER_NOT_FOUND':
     case 'TOKEN_NOT_FOUND':
     case 'DATASET_NOT_FOUND':
-    case 'VERSION_NOT_FOUND':
+    case 'DATASET_VERSION_NOT_FOUND':
     case 'IMAGE_NOT_FOUND':
     case 'BLOB_NOT_FOUND':
     case 'IMPORT_NOT_FOUND':
     case 'TARGET_NOT_FOUND':
     case 'RUN_NOT_FOUND':
-    case 'DATASET_VERSION_NOT_FOUND':
     case 'ARTIFACT_NOT_FOUND':
     case 'EVALUATION_NOT_FOUND':
     case 'RUN_GROUP_NOT_FOUND':

@@ -1,7 +1,7 @@
 /** How an evaluation is read (one `select`) and answered (`toEvaluation`): shared by evaluations and the runs list. */
 import type { TEvaluation, TOperatingPointRule, TRateInterval, TStoredOperatingPoint } from '@defectlab/contracts';
 import type { Prisma } from '../generated/prisma/client';
-import { thresholdFromNumber } from './evaluation-writer';
+import { thresholdFromNumber } from './evaluation-figures';
 
 export const EVALUATION_SELECT = {
   id: true,

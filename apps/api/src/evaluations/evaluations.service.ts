@@ -1,14 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { TEvaluation, TOperatingPointRule, TPredictionRow, TRateInterval, TStoredOperatingPoint } from '@defectlab/contracts';
-import type { Database } from '../database/database';
-import { DATABASE } from '../database/database.module';
-import type { Prisma } from '../generated/prisma/client';
+import type { TEvaluation, TOperatingPointRule, TRateInterval, TStoredOperatingPoint, ZSubmitEvaluationInput } from '@defectlab/contracts';
+import type { z } from 'zod';
 import { RunsError } from '../runs/runs.errors';
-import { writeFigures } from './evaluation-writer';
 import { ARTIFACT_STORE, type ArtifactStore } from '../storage/artifact-store';
+import { VersionsService } from '../versions/versions.service';
 import { storedPixelPairs } from './stored-pixels';
 import { recomputeFigures, type LabelledPrediction, type PointRule } from './recompute-figures';
-import { EVALUATION_SELECT, obj, toEvaluation } from './evaluation.mapper';
+import { obj, toEvaluation } from './evaluation.mapper';
+import { EvaluationsRepository } from './evaluations.repository';
 
 /** Stored validation/test scores with their labels under one version (images without a label are left out). */
 function labelledPredictions(
@@ -20,66 +19,65 @@ function labelledPredictions(
     .map((p) => ({ split: p.split as 'validation' | 'test', score: p.score, label: labelOf.get(p.imageId) === 'defective' ? 1 : 0 }));
 }
 
-/** Reading evaluations and recomputing them under new labels from stored scores. */
+const evaluationNotFound = (id: string) => new RunsError('EVALUATION_NOT_FOUND', `no evaluation ${id}`);
+
+/** Storing a worker's evaluation, reading evaluations and recomputing them under new labels from stored scores. */
 @Injectable()
 export class EvaluationsService {
   constructor(
-    @Inject(DATABASE) private readonly db: Database,
+    private readonly repo: EvaluationsRepository,
     @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
+    private readonly versions: VersionsService,
   ) {}
 
+  /**
+   * Stores a worker's evaluation of `runId` on its dataset version. Every prediction names an image of the
+   * version, each image once (IMAGE_NOT_IN_VERSION), and an anomaly map must be an `anomaly_map` artifact of
+   * this run (ARTIFACT_OF_ANOTHER_RUN): an evaluation never points at another run's artifacts.
+   * @returns the new evaluation's id
+   */
+  async storeWorkerEvaluation(runId: string, datasetVersionId: string, input: z.output<typeof ZSubmitEvaluationInput>): Promise<string> {
+    const ids = [...new Set(input.predictions.map((p) => p.imageId))];
+    const known = await this.repo.imagesInVersion(datasetVersionId, ids);
+    if (known.size !== ids.length || ids.length !== input.predictions.length) {
+      const missing = ids.filter((i) => !known.has(i)).slice(0, 10);
+      throw new RunsError('IMAGE_NOT_IN_VERSION', `predictions must name each image of the run's dataset version once; not in it: ${missing.join(', ') || '(duplicates)'}`);
+    }
+    await this.assertAnomalyMapsOfRun(runId, input.predictions);
+    return this.repo.createFromWorker(runId, datasetVersionId, input);
+  }
+
+  private async assertAnomalyMapsOfRun(runId: string, predictions: readonly { anomalyMapArtifactId: string | null }[]): Promise<void> {
+    const ids = [...new Set(predictions.map((p) => p.anomalyMapArtifactId).filter((id): id is string => id !== null))];
+    if (ids.length === 0) return;
+    const own = await this.repo.anomalyMapsOfRun(runId, ids);
+    const issues = predictions
+      .map((p, i) => ({ p, i }))
+      .filter(({ p }) => p.anomalyMapArtifactId !== null && !own.has(p.anomalyMapArtifactId))
+      .slice(0, 10)
+      .map(({ i }) => ({ path: `body.predictions.${i}.anomalyMapArtifactId`, message: `not an anomaly map of run ${runId}` }));
+    if (issues.length > 0) {
+      throw new RunsError('ARTIFACT_OF_ANOTHER_RUN', `anomaly maps must be anomaly_map artifacts of run ${runId}; ${issues.length === 10 ? '10 or more' : issues.length} are not`, issues);
+    }
+  }
+
   async listForRun(runId: string): Promise<{ items: TEvaluation[] }> {
-    const run = await this.db.prisma.run.findUnique({ where: { id: runId }, select: { id: true } });
-    if (!run) throw new RunsError('RUN_NOT_FOUND', `no run ${runId}`);
-    const rows = await this.db.prisma.evaluation.findMany({ where: { runId }, select: EVALUATION_SELECT, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
-    return { items: rows.map(toEvaluation) };
+    if (!(await this.repo.runExists(runId))) throw new RunsError('RUN_NOT_FOUND', `no run ${runId}`);
+    return { items: (await this.repo.listOfRun(runId)).map(toEvaluation) };
   }
 
   async get(id: string): Promise<TEvaluation> {
-    const e = await this.db.prisma.evaluation.findUnique({ where: { id }, select: EVALUATION_SELECT });
-    if (!e) throw new RunsError('EVALUATION_NOT_FOUND', `no evaluation ${id}`);
+    const e = await this.repo.find(id);
+    if (!e) throw evaluationNotFound(id);
     return toEvaluation(e);
   }
 
   /** Per-image scores with their labels under the evaluation's version, ordered by split then path. */
   async predictions(id: string, q: { page: number; pageSize: number; split?: 'train' | 'validation' | 'test' }) {
-    const ev = await this.db.prisma.evaluation.findUnique({ where: { id }, select: { datasetVersionId: true } });
-    if (!ev) throw new RunsError('EVALUATION_NOT_FOUND', `no evaluation ${id}`);
-    const where: Prisma.PredictionWhereInput = { evaluationId: id, ...(q.split ? { split: q.split } : {}) };
-    const [rows, total] = await Promise.all([
-      this.db.prisma.prediction.findMany({
-        where,
-        select: {
-          imageId: true,
-          imageSha256: true,
-          split: true,
-          score: true,
-          anomalyMapArtifactId: true,
-          image: { select: { relPath: true, labels: { where: { versionId: ev.datasetVersionId }, select: { value: true, defectType: true } } } },
-        },
-        orderBy: [{ split: 'asc' }, { image: { relPath: 'asc' } }],
-        skip: (q.page - 1) * q.pageSize,
-        take: q.pageSize,
-      }),
-      this.db.prisma.prediction.count({ where }),
-    ]);
-    const items: TPredictionRow[] = rows.map((r) => ({
-      imageId: r.imageId,
-      imageSha256: r.imageSha256,
-      relPath: r.image.relPath,
-      split: r.split,
-      score: r.score,
-      label: r.image.labels[0]?.value ?? 'good',
-      defectType: r.image.labels[0]?.defectType ?? null,
-      anomalyMapArtifactId: r.anomalyMapArtifactId,
-    }));
+    const versionId = await this.repo.versionOf(id);
+    if (!versionId) throw evaluationNotFound(id);
+    const { items, total } = await this.repo.predictionPage(id, versionId, q);
     return { items, page: q.page, pageSize: q.pageSize, total };
-  }
-
-  /** The label value of every image of a dataset version, by image id. */
-  private async labelsOf(versionId: string): Promise<Map<string, 'good' | 'defective'>> {
-    const labels = await this.db.prisma.label.findMany({ where: { versionId }, select: { imageId: true, value: true } });
-    return new Map(labels.map((l) => [l.imageId, l.value]));
   }
 
   /**
@@ -89,21 +87,17 @@ export class EvaluationsService {
    * simulator was chosen while looking at test scores.
    */
   async saveOperatingPoint(id: string, name: string, threshold: number): Promise<TStoredOperatingPoint> {
-    const prisma = this.db.prisma;
-    const ev = await prisma.evaluation.findUnique({
-      where: { id },
-      select: { datasetVersionId: true, operatingPoints: { where: { name }, select: { id: true } }, predictions: { select: { imageId: true, split: true, score: true } } },
-    });
-    if (!ev) throw new RunsError('EVALUATION_NOT_FOUND', `no evaluation ${id}`);
-    if (ev.operatingPoints.length > 0) {
+    const ev = await this.repo.forOperatingPoint(id, name);
+    if (!ev) throw evaluationNotFound(id);
+    if (ev.nameTaken) {
       throw new RunsError('OPERATING_POINT_EXISTS', `evaluation ${id} already has an operating point named "${name}"`, [{ path: 'body.name', message: 'already used' }]);
     }
-    const labelOf = await this.labelsOf(ev.datasetVersionId);
+    const labelOf = await this.repo.labelsOf(ev.datasetVersionId);
     const labelled = labelledPredictions(ev.predictions.filter((p) => p.split === 'test'), labelOf);
     const rule: PointRule = { name, rule: { kind: 'fixed', threshold }, oracle: true, intervalMethod: 'clopper-pearson', confidence: 0.95 };
     const [point] = recomputeFigures(labelled, [rule]).points;
     if (!point) throw new RunsError('NOTHING_TO_RECOMPUTE', `evaluation ${id} has no scored test images to report a threshold on`);
-    await prisma.$transaction((tx) => writeFigures(tx, id, ev.datasetVersionId, [point], []));
+    await this.repo.addOperatingPoints(id, ev.datasetVersionId, [point]);
     const stored = (await this.get(id)).operatingPoints.find((p) => p.name === name);
     if (!stored) throw new Error(`operating point "${name}" of evaluation ${id} was not stored`);
     return stored;
@@ -119,23 +113,13 @@ export class EvaluationsService {
    * masks (see stored-pixels.ts), or stored as null with the reason in `runtime.recomputed.pixelSource`.
    */
   async reevaluate(id: string, datasetVersionId: string): Promise<TEvaluation> {
-    const prisma = this.db.prisma;
-    const source = await prisma.evaluation.findUnique({
-      where: { id },
-      select: {
-        id: true, runId: true, sizeBytes: true, backboneSizeBytes: true, latency: true, hardware: true, runtime: true,
-        datasetVersion: { select: { id: true, datasetId: true } },
-        operatingPoints: { select: { name: true, rule: true, oracle: true, missRateCi: true, overkillRateCi: true }, orderBy: [{ createdAt: 'asc' }, { name: 'asc' }] },
-        predictions: { select: { imageId: true, imageSha256: true, split: true, score: true, anomalyMapArtifactId: true } },
-      },
-    });
-    if (!source) throw new RunsError('EVALUATION_NOT_FOUND', `no evaluation ${id}`);
-    const target = await prisma.datasetVersion.findUnique({ where: { id: datasetVersionId }, select: { id: true, datasetId: true } });
-    if (!target) throw new RunsError('DATASET_VERSION_NOT_FOUND', `no dataset version ${datasetVersionId}`, [{ path: 'body.datasetVersionId', message: 'no such dataset version' }]);
+    const source = await this.repo.recomputeSource(id);
+    if (!source) throw evaluationNotFound(id);
+    const target = await this.versions.requireVersion(datasetVersionId, 'body.datasetVersionId');
     if (target.datasetId !== source.datasetVersion.datasetId) {
       throw new RunsError('VERSIONS_OF_DIFFERENT_DATASETS', `version ${datasetVersionId} belongs to another dataset than evaluation ${id}`);
     }
-    const labelOf = await this.labelsOf(datasetVersionId);
+    const labelOf = await this.repo.labelsOf(datasetVersionId);
     const scored = source.predictions.filter((p) => p.split !== 'train' && labelOf.has(p.imageId));
     if (scored.length === 0) throw new RunsError('NOTHING_TO_RECOMPUTE', `evaluation ${id} has no stored scores of images in version ${datasetVersionId}`);
     const scoredIds = new Set(source.predictions.map((p) => p.imageId));
@@ -147,7 +131,7 @@ export class EvaluationsService {
     });
     const sourceRuntime = obj(source.runtime) ?? {};
     const proFprLimit = typeof sourceRuntime.proFprLimit === 'number' ? sourceRuntime.proFprLimit : 0.3;
-    const pixels = await storedPixelPairs(prisma, this.store, datasetVersionId, scored.filter((p) => p.split === 'test'));
+    const pixels = await storedPixelPairs(this.repo, this.store, datasetVersionId, scored.filter((p) => p.split === 'test'));
     const { metrics, points } = recomputeFigures(labelled, rules, 'pairs' in pixels ? { pairs: pixels.pairs, proFprLimit } : undefined);
     const runtime = {
       ...sourceRuntime,
@@ -160,27 +144,7 @@ export class EvaluationsService {
         pixelSource: 'pairs' in pixels ? 'stored 8-bit anomaly maps (one linear scale per run; 256 levels, so finer ranks tie) with this version\'s masks' : pixels.reason,
       },
     };
-    const newId = await prisma.$transaction(async (tx) => {
-      const ev = await tx.evaluation.create({
-        data: {
-          runId: source.runId,
-          datasetVersionId,
-          sourceEvaluationId: source.id,
-          status: 'succeeded',
-          sizeBytes: source.sizeBytes,
-          backboneSizeBytes: source.backboneSizeBytes,
-          latency: (source.latency ?? undefined) as Prisma.InputJsonValue | undefined,
-          hardware: (source.hardware ?? undefined) as Prisma.InputJsonValue | undefined,
-          runtime: runtime as Prisma.InputJsonValue,
-        },
-        select: { id: true },
-      });
-      await tx.prediction.createMany({
-        data: scored.map((p) => ({ evaluationId: ev.id, imageId: p.imageId, imageSha256: p.imageSha256, split: p.split, score: p.score, anomalyMapArtifactId: p.anomalyMapArtifactId })),
-      });
-      await writeFigures(tx, ev.id, datasetVersionId, points, metrics);
-      return ev.id;
-    });
+    const newId = await this.repo.createRecomputed(source, datasetVersionId, runtime, scored, { points, metrics });
     return this.get(newId);
   }
 }

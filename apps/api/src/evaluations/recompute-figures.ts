@@ -1,6 +1,6 @@
 import type { TOperatingPointRule, TRateInterval } from '@defectlab/contracts';
 import { figuresFromScores, type ConfusionMetrics, type OperatingPointSpec, type PixelPair, type RateInterval } from '@defectlab/metrics';
-import { thresholdFromNumber, thresholdToNumber, type MetricData, type OperatingPointData } from './evaluation-writer';
+import { thresholdFromNumber, thresholdToNumber, type MetricData, type OperatingPointData } from './evaluation-figures';
 
 /** A stored score with the label it has under the version being evaluated (1 = defective). */
 export interface LabelledPrediction {

@@ -6,8 +6,8 @@
  */
 import { decodeImage, decodeMask, resizeMask } from '@defectlab/datasets';
 import type { PixelPair } from '@defectlab/metrics';
-import type { PrismaClient } from '../generated/prisma/client';
 import type { ArtifactStore } from '../storage/artifact-store';
+import type { EvaluationsRepository } from './evaluations.repository';
 
 /** More pixels than this in all maps together are not recomputed (memory: 4 bytes per pixel, twice). */
 export const MAX_RECOMPUTED_PIXELS = 64_000_000;
@@ -19,7 +19,7 @@ export type StoredPixels = { pairs: PixelPair[] } | { reason: string };
  * to it (nearest neighbour, as the trainer does; all 0 for a good label or no mask), or why none can be made.
  */
 export async function storedPixelPairs(
-  prisma: PrismaClient,
+  repo: EvaluationsRepository,
   store: ArtifactStore,
   versionId: string,
   test: readonly { imageId: string; anomalyMapArtifactId: string | null }[],
@@ -27,14 +27,10 @@ export async function storedPixelPairs(
   if (test.length === 0) return { reason: 'no test predictions' };
   const withoutMap = test.filter((p) => p.anomalyMapArtifactId === null).length;
   if (withoutMap > 0) return { reason: `the source evaluation stored no anomaly map for ${withoutMap} of ${test.length} test images` };
-  const labels = await prisma.label.findMany({
-    where: { versionId, imageId: { in: test.map((p) => p.imageId) } },
-    select: { imageId: true, value: true, mask: { select: { storageKey: true } } },
-  });
+  const labels = await repo.labelsWithMasks(versionId, test.map((p) => p.imageId));
   const labelOf = new Map(labels.map((l) => [l.imageId, l]));
   if (!labels.some((l) => l.value === 'defective' && l.mask)) return { reason: 'no defective test image of this version has a mask' };
-  const artifacts = await prisma.artifact.findMany({ where: { id: { in: test.map((p) => p.anomalyMapArtifactId as string) } }, select: { id: true, storageKey: true } });
-  const keyOf = new Map(artifacts.map((a) => [a.id, a.storageKey]));
+  const keyOf = await repo.storageKeysOf(test.map((p) => p.anomalyMapArtifactId as string));
   const pairs: PixelPair[] = [];
   let pixels = 0;
   for (const p of test) {

@@ -1,17 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { decodeImage, DatasetError } from '@defectlab/datasets';
 import type { TCommitResult, TLabelState, TImageHistory } from '@defectlab/contracts';
 import type { Logger } from 'pino';
-import { APP_CONFIG, LOGGER } from '../config/config.module';
-import type { AppConfig } from '../config/app-config';
-import { assertPixelLimit, declaredDimensions } from '../datasets/import/image-dimensions';
-import { sniffFormat } from '../datasets/import/validate-mvtec';
-import { ARTIFACT_STORE, type ArtifactStore } from '../storage/artifact-store';
+import { LOGGER } from '../config/config.module';
 import { sameLabelState } from '../versions/label-state';
 import { VersionsService } from '../versions/versions.service';
 import { LabelsError } from './labels.errors';
-import { LabelsRepository, type NewMask, type PlannedChange, type ProposedImage } from './labels.repository';
+import { LabelsRepository, type PlannedChange } from './labels.repository';
+import { ProposedMasks } from './proposed-masks';
 
 /** One proposal as the contract parsed it. */
 export interface ParsedProposal {
@@ -41,10 +37,9 @@ export interface CommitInput {
 export class RelabelService {
   constructor(
     private readonly repo: LabelsRepository,
-    @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
-    @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly versions: VersionsService,
+    private readonly masks: ProposedMasks,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async commit(baseVersionId: string, input: CommitInput, authorId: string): Promise<TCommitResult> {
@@ -56,7 +51,7 @@ export class RelabelService {
     if (missing.length > 0) {
       throw new LabelsError('IMAGE_NOT_IN_VERSION', `${missing.length} proposed image(s) are not in version ${base.number}: ${missing.map((m) => m.message.split(' ')[1]).join(', ')}`, missing);
     }
-    const masks = await this.storeMasks(input.changes, byId);
+    const masks = await this.masks.checkAndStore(input.changes, byId);
 
     const result = await this.repo.inDatasetLock(base.datasetId, async (tx) => {
       const head = await tx.head(base.datasetId);
@@ -118,40 +113,5 @@ export class RelabelService {
       imported,
       changes,
     };
-  }
-
-  /**
-   * Checks new masks and stores them (content-addressed) before the transaction: the size a mask declares in
-   * its header is compared with its image (and the pixel limit) before anything is decoded, then it is decoded
-   * to make sure it is a readable image.
-   */
-  private async storeMasks(changes: ParsedProposal[], images: Map<string, ProposedImage>): Promise<Map<number, NewMask>> {
-    const out = new Map<number, NewMask>();
-    for (const [i, c] of changes.entries()) {
-      if (typeof c.maskBase64 !== 'string') continue;
-      const where = `changes.${i}.maskBase64`;
-      const bytes = /^[A-Za-z0-9+/]*={0,2}$/.test(c.maskBase64) ? Buffer.from(c.maskBase64, 'base64') : Buffer.alloc(0);
-      const format = sniffFormat(bytes);
-      if (!format) throw new LabelsError('INVALID_MASK', `${where}: not a base64 PNG, JPEG, TIFF or BMP image`, [{ path: where, message: 'not an image' }]);
-      const declared = await declaredDimensions(bytes, format);
-      assertPixelLimit(declared, where, this.config.storage.imageMaxPixels);
-      const image = images.get(c.imageId);
-      const sizeMismatch = (d: { width: number; height: number }) =>
-        new LabelsError('MASK_SIZE_MISMATCH', `${where}: the mask is ${d.width}x${d.height} but ${image?.relPath} is ${image?.blob.width}x${image?.blob.height}`, [
-          { path: where, message: `mask ${d.width}x${d.height}, image ${image?.blob.width}x${image?.blob.height}` },
-        ]);
-      if (declared && (!image || declared.width !== image.blob.width || declared.height !== image.blob.height)) throw sizeMismatch(declared);
-      let decoded;
-      try {
-        decoded = await decodeImage(bytes, where);
-      } catch (err) {
-        if (err instanceof DatasetError) throw new LabelsError('INVALID_MASK', err.message, [{ path: where, message: err.message }]);
-        throw err;
-      }
-      if (!image || decoded.width !== image.blob.width || decoded.height !== image.blob.height) throw sizeMismatch(decoded);
-      const stored = await this.store.putBytes(bytes);
-      out.set(i, { sha256: stored.sha256, bytes: bytes.length, format, width: decoded.width, height: decoded.height, storageKey: stored.key });
-    }
-    return out;
   }
 }

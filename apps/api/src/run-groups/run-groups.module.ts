@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
-import { QueueModule } from '../queue/queue.module';
+import { RunsModule } from '../runs/runs.module';
 import { RunGroupsController } from './run-groups.controller';
 import { RunGroupsRepository } from './run-groups.repository';
 import { RunGroupsService } from './run-groups.service';
 
 /** Run groups: a sweep of one model kind over a grid of config options. */
-@Module({ imports: [QueueModule], controllers: [RunGroupsController], providers: [RunGroupsRepository, RunGroupsService] })
+@Module({ imports: [RunsModule], controllers: [RunGroupsController], providers: [RunGroupsRepository, RunGroupsService] })
 export class RunGroupsModule {}

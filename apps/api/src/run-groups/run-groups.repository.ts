@@ -3,8 +3,8 @@ import type { TRunGroup, TRunGroupSummary } from '@defectlab/contracts';
 import type { Database } from '../database/database';
 import { DATABASE } from '../database/database.module';
 import type { Prisma } from '../generated/prisma/client';
-import { RUN_SELECT, toRun } from '../runs/runs.repository';
-import { RunGroupsError } from './run-groups.errors';
+import type { NewRun } from '../runs/run-submission';
+import { newRunData, RUN_SELECT, toRun } from '../runs/runs.repository';
 
 export const RUN_GROUP_SELECT = {
   id: true,
@@ -46,12 +46,7 @@ export interface NewRunGroup {
 }
 
 /** One run of a new group: a grid point with its config already resolved. */
-export interface NewGroupRun {
-  preset: Prisma.RunCreateInput['preset'];
-  config: unknown;
-  resolvedConfig: unknown;
-  seed: Prisma.RunCreateInput['seed'];
-  maxAttempts: Prisma.RunCreateInput['maxAttempts'];
+export interface NewGroupRun extends NewRun {
   gridPoint: unknown;
   gridIndex: number;
 }
@@ -60,10 +55,6 @@ export interface NewGroupRun {
 @Injectable()
 export class RunGroupsRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
-
-  async versionExists(datasetVersionId: string): Promise<boolean> {
-    return (await this.db.prisma.datasetVersion.findUnique({ where: { id: datasetVersionId }, select: { id: true } })) !== null;
-  }
 
   /** Creates the group and its runs (queued, in grid order) in one transaction; the runs' ids in grid order. */
   async createWithRuns(group: NewRunGroup, runs: NewGroupRun[]): Promise<{ groupId: string; ids: string[] }> {
@@ -82,19 +73,7 @@ export class RunGroupsRepository {
       const ids: string[] = [];
       for (const r of runs) {
         const run = await tx.run.create({
-          data: {
-            kind: group.kind,
-            preset: r.preset,
-            config: r.config as Prisma.InputJsonValue,
-            resolvedConfig: r.resolvedConfig as Prisma.InputJsonValue,
-            datasetVersionId: group.datasetVersionId,
-            seed: r.seed,
-            maxAttempts: r.maxAttempts,
-            createdById: group.createdById,
-            runGroupId: groupId,
-            gridPoint: r.gridPoint as Prisma.InputJsonValue,
-            gridIndex: r.gridIndex,
-          },
+          data: { ...newRunData(r), runGroupId: groupId, gridPoint: r.gridPoint as Prisma.InputJsonValue, gridIndex: r.gridIndex },
           select: { id: true },
         });
         ids.push(run.id);
@@ -108,9 +87,10 @@ export class RunGroupsRepository {
     await this.db.prisma.run.updateMany({ where: { id: { in: runIds }, status: 'queued' }, data: { status: 'failed', finishedAt: new Date(), error } });
   }
 
-  async findGroup(id: string): Promise<TRunGroup> {
+  /** The group with its runs in grid order, or null. */
+  async findGroup(id: string): Promise<TRunGroup | null> {
     const g = await this.db.prisma.runGroup.findUnique({ where: { id }, select: RUN_GROUP_SELECT });
-    if (!g) throw new RunGroupsError('RUN_GROUP_NOT_FOUND', `no run group ${id}`);
+    if (!g) return null;
     const runs = await this.db.prisma.run.findMany({ where: { runGroupId: id }, select: GROUP_RUN_SELECT, orderBy: [{ gridIndex: 'asc' }, { id: 'asc' }] });
     return { ...toRunGroupSummary(g), runs: runs.map((r) => ({ gridPoint: (r.gridPoint ?? {}) as Record<string, unknown>, run: toRun(r) })) };
   }

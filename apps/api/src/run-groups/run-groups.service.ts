@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ZCreateRunGroupInput, expandGrid, pointConfig, resolveModelConfig, type TRunGroup, type TRunGroupPage } from '@defectlab/contracts';
+import { ZCreateRunGroupInput, expandGrid, pointConfig, type TRunGroup, type TRunGroupPage } from '@defectlab/contracts';
 import type { z } from 'zod';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
-import { JobQueue } from '../queue/job-queue.service';
+import { RunSubmission } from '../runs/run-submission';
 import { RunGroupsError } from './run-groups.errors';
 import { RunGroupsRepository } from './run-groups.repository';
 
@@ -18,7 +18,7 @@ type CreateRunGroupInput = z.output<typeof ZCreateRunGroupInput>;
 export class RunGroupsService {
   constructor(
     private readonly repo: RunGroupsRepository,
-    private readonly queue: JobQueue,
+    private readonly submission: RunSubmission,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -30,38 +30,15 @@ export class RunGroupsService {
         { path: 'body.confirm', message: `${points.length} runs > ${limit} need confirm: true` },
       ]);
     }
-    if (!(await this.repo.versionExists(input.datasetVersionId))) {
-      throw new RunGroupsError('DATASET_VERSION_NOT_FOUND', `no dataset version ${input.datasetVersionId}`, [
-        { path: 'body.datasetVersionId', message: 'no such dataset version' },
-      ]);
-    }
-    const runs = points.map((point, gridIndex) => {
-      const modelConfig = pointConfig(input.baseConfig, point);
-      const resolvedConfig = resolveModelConfig(input.kind, modelConfig, input.seed);
-      return {
-        preset: resolvedConfig.preset,
-        config: { backbone: input.backbone, config: modelConfig, splitRule: input.splitRule ?? null },
-        resolvedConfig,
-        seed: input.seed,
-        maxAttempts: input.maxAttempts,
-        gridPoint: point,
-        gridIndex,
-      };
-    });
+    await this.submission.checkVersion(input);
+    const runs = points.map((point, gridIndex) => ({ ...this.submission.newRun(input, pointConfig(input.baseConfig, point), createdById), gridPoint: point, gridIndex }));
     const runIds = await this.repo.createWithRuns(
       { name: input.name ?? null, kind: input.kind, datasetVersionId: input.datasetVersionId, baseConfig: input.baseConfig, grid: input.grid, createdById },
       runs,
     );
-    for (const [i, id] of runIds.ids.entries()) {
-      try {
-        await this.queue.enqueue(id);
-      } catch (err) {
-        // the runs already enqueued go on; the others are recorded as failed with the reason, then the error surfaces
-        await this.repo.failQueued(runIds.ids.slice(i), `could not be queued: ${(err as Error).message}`);
-        throw err;
-      }
-    }
-    return this.repo.findGroup(runIds.groupId);
+    // the runs not queued are kept, recorded as failed with the reason
+    await this.submission.enqueue(runIds.ids, (notQueued, reason) => this.repo.failQueued(notQueued, `could not be queued: ${reason.message}`));
+    return this.get(runIds.groupId);
   }
 
   async list(q: { page: number; pageSize: number }): Promise<TRunGroupPage> {
@@ -69,7 +46,9 @@ export class RunGroupsService {
     return { items, page: q.page, pageSize: q.pageSize, total };
   }
 
-  get(groupId: string): Promise<TRunGroup> {
-    return this.repo.findGroup(groupId);
+  async get(groupId: string): Promise<TRunGroup> {
+    const group = await this.repo.findGroup(groupId);
+    if (!group) throw new RunGroupsError('RUN_GROUP_NOT_FOUND', `no run group ${groupId}`);
+    return group;
   }
 }

@@ -4,7 +4,7 @@ import type { Database } from '../database/database';
 import { DATABASE } from '../database/database.module';
 import type { Prisma } from '../generated/prisma/client';
 import { EVALUATION_SELECT, toEvaluation } from '../evaluations/evaluation.mapper';
-import { RunsError } from './runs.errors';
+import type { NewRun } from './run-submission';
 
 /** The columns a run is answered with. */
 export const RUN_SELECT = {
@@ -90,6 +90,20 @@ export function toRun(r: RunRow): TRun {
   };
 }
 
+/** The columns of a queued run (a sweep's runs add their group and grid point). */
+export function newRunData(run: NewRun): Prisma.RunUncheckedCreateInput {
+  return {
+    kind: run.kind,
+    preset: run.preset,
+    config: run.config as Prisma.InputJsonValue,
+    resolvedConfig: run.resolvedConfig as Prisma.InputJsonValue,
+    datasetVersionId: run.datasetVersionId,
+    seed: run.seed,
+    maxAttempts: run.maxAttempts,
+    createdById: run.createdById,
+  };
+}
+
 export function toArtifact(a: ArtifactRow): TArtifact {
   return { id: a.id, runId: a.runId, kind: a.kind, sha256: a.sha256, bytes: Number(a.bytes), contentType: a.contentType, createdAt: a.createdAt.toISOString() };
 }
@@ -99,11 +113,8 @@ export function toArtifact(a: ArtifactRow): TArtifact {
 export class RunsRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
-
-  async findRun(id: string): Promise<RunRow> {
-    const r = await this.db.prisma.run.findUnique({ where: { id }, select: RUN_SELECT });
-    if (!r) throw new RunsError('RUN_NOT_FOUND', `no run ${id}`);
-    return r;
+  findRun(id: string): Promise<RunRow | null> {
+    return this.db.prisma.run.findUnique({ where: { id }, select: RUN_SELECT });
   }
 
   /** Running runs whose last heartbeat is older than `cutoff` (or that never sent one). */
@@ -120,12 +131,8 @@ export class RunsRepository {
     return count;
   }
 
-  async datasetVersionExists(id: string): Promise<boolean> {
-    return (await this.db.prisma.datasetVersion.count({ where: { id } })) === 1;
-  }
-
-  createRun(data: Prisma.RunUncheckedCreateInput): Promise<RunRow> {
-    return this.db.prisma.run.create({ data, select: RUN_SELECT });
+  createRun(run: NewRun): Promise<RunRow> {
+    return this.db.prisma.run.create({ data: newRunData(run), select: RUN_SELECT });
   }
 
   async deleteRun(id: string): Promise<void> {
@@ -171,10 +178,8 @@ export class RunsRepository {
     return this.db.prisma.artifact.findMany({ where: { runId }, select: ARTIFACT_SELECT, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
   }
 
-  async findArtifact(id: string): Promise<ArtifactRow> {
-    const a = await this.db.prisma.artifact.findUnique({ where: { id }, select: ARTIFACT_SELECT });
-    if (!a) throw new RunsError('ARTIFACT_NOT_FOUND', `no artifact ${id}`);
-    return a;
+  findArtifact(id: string): Promise<ArtifactRow | null> {
+    return this.db.prisma.artifact.findUnique({ where: { id }, select: ARTIFACT_SELECT });
   }
 }
 

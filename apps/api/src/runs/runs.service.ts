@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
-import { ZArtifactKind, ZCreateRunInput, resolveModelConfig, type TArtifact, type TRun, type TRunPage, type TRunProgressPoint } from '@defectlab/contracts';
+import { ZArtifactKind, ZCreateRunInput, type TArtifact, type TRun, type TRunPage, type TRunProgressPoint } from '@defectlab/contracts';
 import type { z } from 'zod';
 import { ARTIFACT_STORE, type ArtifactStore } from '../storage/artifact-store';
 import type { ServedArtifact } from './artifact-response-headers';
-import { JobQueue } from '../queue/job-queue.service';
 import type { Prisma } from '../generated/prisma/client';
+import { RunSubmission } from './run-submission';
 import { RunsError } from './runs.errors';
-import { RunsRepository, toArtifact, toRun, toRunListItem } from './runs.repository';
+import { RunsRepository, toArtifact, toRun, toRunListItem, type RunRow } from './runs.repository';
 
 type CreateRunInput = z.output<typeof ZCreateRunInput>;
 
@@ -16,40 +16,16 @@ type CreateRunInput = z.output<typeof ZCreateRunInput>;
 export class RunsService {
   constructor(
     private readonly repo: RunsRepository,
-    private readonly queue: JobQueue,
+    private readonly submission: RunSubmission,
     @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
   ) {}
 
   /** Stores a queued run and enqueues its job. */
   async create(input: CreateRunInput, createdById: string): Promise<TRun> {
-    if (!(await this.repo.datasetVersionExists(input.datasetVersionId))) {
-      throw new RunsError('DATASET_VERSION_NOT_FOUND', `no dataset version ${input.datasetVersionId}`, [
-        { path: 'body.datasetVersionId', message: 'no such dataset version' },
-      ]);
-    }
-    const config = {
-      backbone: input.backbone,
-      config: input.config,
-      splitRule: input.splitRule ?? null,
-    };
-    // ZCreateRunInput has checked that the config resolves; this is the one place it is resolved
-    const resolvedConfig = resolveModelConfig(input.kind, input.config, input.seed);
-    const run = await this.repo.createRun({
-        kind: input.kind,
-        preset: resolvedConfig.preset,
-        config: config as Prisma.InputJsonValue,
-        resolvedConfig: resolvedConfig as Prisma.InputJsonValue,
-        datasetVersionId: input.datasetVersionId,
-        seed: input.seed,
-        maxAttempts: input.maxAttempts,
-        createdById,
-    });
-    try {
-      await this.queue.enqueue(run.id);
-    } catch (err) {
-      await this.repo.deleteRun(run.id);
-      throw err;
-    }
+    await this.submission.checkVersion(input);
+    const run = await this.repo.createRun(this.submission.newRun(input, input.config, createdById));
+    // a run that could not be queued is not kept: the request fails as a whole
+    await this.submission.enqueue([run.id], () => this.repo.deleteRun(run.id));
     return toRun(run);
   }
 
@@ -64,11 +40,17 @@ export class RunsService {
   }
 
   async get(runId: string): Promise<TRun> {
-    return toRun(await this.repo.findRun(runId));
+    return toRun(await this.requireRun(runId));
+  }
+
+  private async requireRun(runId: string): Promise<RunRow> {
+    const run = await this.repo.findRun(runId);
+    if (!run) throw new RunsError('RUN_NOT_FOUND', `no run ${runId}`);
+    return run;
   }
 
   async progress(runId: string): Promise<{ items: TRunProgressPoint[] }> {
-    await this.repo.findRun(runId);
+    await this.requireRun(runId);
     return { items: await this.repo.progressPoints(runId) };
   }
 
@@ -77,7 +59,7 @@ export class RunsService {
    * `cancelRequestedAt` and its worker learns it from the next heartbeat answer, stops and reports back.
    */
   async cancel(runId: string): Promise<TRun> {
-    const run = await this.repo.findRun(runId);
+    const run = await this.requireRun(runId);
     const now = new Date();
     if (run.status === 'queued') {
       if (await this.repo.cancelQueued(runId, now)) return this.get(runId);
@@ -91,13 +73,14 @@ export class RunsService {
   }
 
   async artifacts(runId: string): Promise<{ items: TArtifact[] }> {
-    await this.repo.findRun(runId);
+    await this.requireRun(runId);
     return { items: (await this.repo.artifacts(runId)).map(toArtifact) };
   }
 
   /** An artifact's content as a stream (never read into memory whole), with what its response headers need. */
   async artifactContent(artifactId: string): Promise<{ stream: Readable; artifact: ServedArtifact }> {
     const a = await this.repo.findArtifact(artifactId);
+    if (!a) throw new RunsError('ARTIFACT_NOT_FOUND', `no artifact ${artifactId}`);
     return {
       stream: await this.store.openRead(a.storageKey),
       artifact: { id: a.id, kind: ZArtifactKind.parse(a.kind), bytes: Number(a.bytes), contentType: a.contentType },

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { TCreateTargetInput, TTarget, TUpdateTargetInput } from '@defectlab/contracts';
 import type { Database } from '../database/database';
 import { DATABASE } from '../database/database.module';
+import { isUniqueViolation } from '../database/unique-violation';
 import type { Prisma } from '../generated/prisma/client';
 
 /** The columns a target is answered with. */
@@ -29,7 +30,7 @@ export class TargetsRepository {
     try {
       return toTarget(await this.db.prisma.target.create({ data: { ...input, maxSizeBytes: BigInt(input.maxSizeBytes) }, select: TARGET_SELECT }));
     } catch (err) {
-      if ((err as { code?: string }).code === 'P2002') return null;
+      if (isUniqueViolation(err)) return null;
       throw err;
     }
   }

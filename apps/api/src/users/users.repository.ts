@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { TApiTokenInfo, TRole, TUpdateUserInput, TUser } from '@defectlab/contracts';
 import type { Database } from '../database/database';
 import { DATABASE } from '../database/database.module';
+import { isUniqueViolation } from '../database/unique-violation';
 import type { Prisma } from '../generated/prisma/client';
 
 /** The columns a user is answered with. */
@@ -19,8 +20,6 @@ export const toTokenInfo = (t: TokenRow): TApiTokenInfo => ({
   lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
   revokedAt: t.revokedAt?.toISOString() ?? null,
 });
-
-const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === 'P2002';
 
 /** Why a change that would leave no admin (or no admin token) was not made. */
 export const LAST_ADMIN = 'last-admin' as const;

@@ -8,7 +8,7 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG, LOGGER } from '../config/config.module';
 import { isInside } from '../datasets/import/import-roots';
 import { ARTIFACT_STORE, type ArtifactStore } from '../storage/artifact-store';
-import { VersionsError } from './versions.errors';
+import { VersionsError, versionNotFound } from './versions.errors';
 import { VersionsRepository } from './versions.repository';
 
 const EXTENSIONS: Record<string, string> = { png: '.png', jpeg: '.jpg', tiff: '.tif', bmp: '.bmp' };
@@ -30,7 +30,7 @@ export class ExportService {
 
   async export(versionId: string, requested: string): Promise<TExportResult> {
     const version = await this.repo.findForExport(versionId);
-    if (!version) throw new VersionsError('VERSION_NOT_FOUND', `no dataset version ${versionId}`);
+    if (!version) throw versionNotFound(versionId);
     const dest = await this.destination(requested);
 
     const labels = await this.repo.labelsForExport(versionId);

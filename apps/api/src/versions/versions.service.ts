@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { TVersion, TVersionDiff, TVersionLabelPage } from '@defectlab/contracts';
-import { VersionsError } from './versions.errors';
+import { VersionsError, versionNotFound } from './versions.errors';
 import { type LabelPageQuery, type VersionRef, VersionsRepository } from './versions.repository';
 
 /** Dataset versions: their labels and the differences between two of them. Queries: versions.repository.ts. */
@@ -15,7 +15,7 @@ export class VersionsService {
 
   async get(versionId: string): Promise<TVersion> {
     const version = await this.repo.find(versionId);
-    if (!version) throw new VersionsError('VERSION_NOT_FOUND', `no dataset version ${versionId}`);
+    if (!version) throw versionNotFound(versionId);
     return version;
   }
 
@@ -34,9 +34,13 @@ export class VersionsService {
     return { from: { id: from.id, number: from.number }, to: { id: to.id, number: to.number }, page, pageSize, total, items };
   }
 
-  async requireVersion(versionId: string): Promise<VersionRef> {
+  /**
+   * The version, or DATASET_VERSION_NOT_FOUND; `requestPath` (e.g. "body.datasetVersionId") names the request
+   * field that referred to it, as an issue of the error.
+   */
+  async requireVersion(versionId: string, requestPath?: string): Promise<VersionRef> {
     const v = await this.repo.findRef(versionId);
-    if (!v) throw new VersionsError('VERSION_NOT_FOUND', `no dataset version ${versionId}`);
+    if (!v) throw versionNotFound(versionId, requestPath);
     return v;
   }
 

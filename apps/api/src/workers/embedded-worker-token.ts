@@ -1,28 +1,21 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import type { TRole } from '@defectlab/contracts';
 import type { Logger } from 'pino';
+import { AuthRepository, type NewUser } from '../auth/auth.repository';
 import { hashToken, tokenDisplayPrefix } from '../auth/tokens';
 import { LOGGER } from '../config/config.module';
-import type { Database } from '../database/database';
-import { DATABASE } from '../database/database.module';
 
-export const EMBEDDED_WORKER_EMAIL = 'embedded-worker@localhost';
-export const DEMO_POPULATION_EMAIL = 'demo@localhost';
-
-/** A token the platform (tools/platform/start.ts) makes up on each start and hands to the API in `env`. */
+/** A token the platform (tools/platform/start.ts) makes up on each start and hands to the API in `env`, for `user`. */
 interface EmbeddedToken {
   readonly env: string;
-  readonly email: string;
-  readonly userName: string;
-  readonly role: TRole;
+  readonly user: NewUser;
   readonly tokenName: string;
 }
 
 const EMBEDDED_TOKENS: readonly EmbeddedToken[] = [
   // the one in-process trainer worker: worker endpoints only
-  { env: 'DEFECTLAB_EMBEDDED_WORKER_TOKEN', email: EMBEDDED_WORKER_EMAIL, userName: 'Embedded trainer worker', role: 'worker', tokenName: 'embedded worker' },
+  { env: 'DEFECTLAB_EMBEDDED_WORKER_TOKEN', user: { email: 'embedded-worker@localhost', name: 'Embedded trainer worker', role: 'worker' }, tokenName: 'embedded worker' },
   // the first-start demo (imports demo datasets and queues runs): an engineer's work, which a worker may not do
-  { env: 'DEFECTLAB_EMBEDDED_DEMO_TOKEN', email: DEMO_POPULATION_EMAIL, userName: 'Demo population', role: 'engineer', tokenName: 'demo population' },
+  { env: 'DEFECTLAB_EMBEDDED_DEMO_TOKEN', user: { email: 'demo@localhost', name: 'Demo population', role: 'engineer' }, tokenName: 'demo population' },
 ];
 
 /**
@@ -36,7 +29,7 @@ const EMBEDDED_TOKENS: readonly EmbeddedToken[] = [
 @Injectable()
 export class EmbeddedWorkerToken implements OnModuleInit {
   constructor(
-    @Inject(DATABASE) private readonly db: Database,
+    private readonly auth: AuthRepository,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -48,20 +41,11 @@ export class EmbeddedWorkerToken implements OnModuleInit {
   }
 
   private async register(t: EmbeddedToken, token: string): Promise<void> {
-    const prisma = this.db.prisma;
     const tokenHash = hashToken(token);
-    if (await prisma.apiToken.findUnique({ where: { tokenHash }, select: { id: true } })) return;
-    const user = await prisma.user.upsert({
-      where: { email: t.email },
-      create: { email: t.email, name: t.userName, role: t.role },
-      // data folders from before the worker role gave the embedded worker role engineer
-      update: { role: t.role },
-      select: { id: true },
-    });
-    await prisma.$transaction([
-      prisma.apiToken.updateMany({ where: { userId: user.id, name: t.tokenName, revokedAt: null }, data: { revokedAt: new Date() } }),
-      prisma.apiToken.create({ data: { userId: user.id, name: t.tokenName, prefix: tokenDisplayPrefix(token), tokenHash } }),
-    ]);
-    this.logger.info({ user: t.email, role: t.role }, `registered the ${t.tokenName} token`);
+    if (await this.auth.tokenByHash(tokenHash)) return;
+    // the role is updated too: data folders from before the worker role gave the embedded worker role engineer
+    const userId = await this.auth.ensureUser(t.user, true);
+    await this.auth.replaceTokens(userId, { name: t.tokenName, prefix: tokenDisplayPrefix(token), tokenHash });
+    this.logger.info({ user: t.user.email, role: t.user.role }, `registered the ${t.tokenName} token`);
   }
 }

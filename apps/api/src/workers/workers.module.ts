@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DatasetsModule } from '../datasets/datasets.module';
+import { EvaluationsModule } from '../evaluations/evaluations.module';
 import { RunsModule } from '../runs/runs.module';
 import { TargetsModule } from '../targets/targets.module';
 import { VersionsModule } from '../versions/versions.module';
@@ -11,7 +12,7 @@ import { WorkersService } from './workers.service';
 
 /** The worker protocol: claim, heartbeat, progress, artifacts, evaluation, complete, fail, and the job's data. */
 @Module({
-  imports: [RunsModule, DatasetsModule, VersionsModule, TargetsModule],
+  imports: [RunsModule, DatasetsModule, VersionsModule, TargetsModule, EvaluationsModule],
   controllers: [WorkersController],
   providers: [WorkersRepository, WorkersService, JobDataService, EmbeddedWorkerToken],
 })

@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Database } from '../database/database';
 import { DATABASE } from '../database/database.module';
 import type { Prisma } from '../generated/prisma/client';
-import { storeWorkerEvaluation } from '../evaluations/evaluation-writer';
 import { ARTIFACT_SELECT, type ArtifactRow } from '../runs/runs.repository';
 
 /** What a claim reads of the run it took. */
@@ -54,10 +53,6 @@ export class WorkersRepository {
 
   createArtifact(data: Prisma.ArtifactUncheckedCreateInput): Promise<ArtifactRow> {
     return this.db.prisma.artifact.create({ data, select: ARTIFACT_SELECT });
-  }
-
-  storeEvaluation(...args: Parameters<typeof storeWorkerEvaluation> extends [unknown, ...infer R] ? R : never): Promise<string> {
-    return storeWorkerEvaluation(this.db.prisma, ...args);
   }
 
   /** The backbone a worker reported, registered once by sha256. */

@@ -20,7 +20,9 @@ import type { Prisma } from '../generated/prisma/client';
 import { JobQueue } from '../queue/job-queue.service';
 import { QUEUE_CONFIG, type QueueConfig } from '../queue/queue-config';
 import { RunsError } from '../runs/runs.errors';
-import { RunsRepository, toArtifact, toRun } from '../runs/runs.repository';
+import { toArtifact } from '../runs/runs.repository';
+import { RunsService } from '../runs/runs.service';
+import { EvaluationsService } from '../evaluations/evaluations.service';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { ARTIFACT_STORE, ObjectTooLargeError, type ArtifactStore } from '../storage/artifact-store';
@@ -49,12 +51,13 @@ export interface LeasedRun {
 @Injectable()
 export class WorkersService {
   constructor(
-    private readonly repo: RunsRepository,
     private readonly workersRepo: WorkersRepository,
     private readonly queue: JobQueue,
     @Inject(QUEUE_CONFIG) private readonly config: QueueConfig,
     @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
     @Inject(APP_CONFIG) private readonly appConfig: AppConfig,
+    private readonly runs: RunsService,
+    private readonly evaluations: EvaluationsService,
   ) {}
 
   /** Takes the next queued run for `workerId`, waiting up to `waitSeconds`. */
@@ -232,7 +235,7 @@ export class WorkersService {
 
   async submitEvaluation(runId: string, leaseHash: string, input: z.output<typeof ZSubmitEvaluationInput>): Promise<{ evaluationId: string }> {
     const run = await this.requireLiveLease(runId, leaseHash);
-    return { evaluationId: await this.workersRepo.storeEvaluation(runId, run.datasetVersionId, input) };
+    return { evaluationId: await this.evaluations.storeWorkerEvaluation(runId, run.datasetVersionId, input) };
   }
 
   async complete(runId: string, leaseHash: string, input: z.output<typeof ZCompleteRunInput>): Promise<TRun> {
@@ -247,7 +250,7 @@ export class WorkersService {
       error: null,
     });
     if (!held) throw new RunsError('LEASE_ENDED', `the claim on run ${runId} ended while completing`);
-    return toRun(await this.repo.findRun(runId));
+    return this.runs.get(runId);
   }
 
   /** Ends the run failed with the worker's reason, or cancelled when a cancel was requested. */
@@ -260,6 +263,6 @@ export class WorkersService {
       error: cancelled ? `cancelled: ${error}` : error,
     });
     if (!held) throw new RunsError('LEASE_ENDED', `the claim on run ${runId} ended while failing`);
-    return toRun(await this.repo.findRun(runId));
+    return this.runs.get(runId);
   }
 }

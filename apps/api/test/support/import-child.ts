@@ -6,13 +6,14 @@
 import type { DatabaseConfig } from '../../src/config/app-config';
 import { openDatabase } from '../../src/database/database';
 import { importMvtecDataset } from '../../src/datasets/import/import-dataset';
+import { ImportsRepository } from '../../src/datasets/imports.repository';
 import { LocalDiskArtifactStore } from '../../src/storage/local-disk-artifact-store';
 
 async function main(): Promise<void> {
   const [configJson, artifactsDir, root, name] = process.argv.slice(2);
   const db = await openDatabase(JSON.parse(configJson) as DatabaseConfig);
   await importMvtecDataset(
-    { prisma: db.prisma, store: new LocalDiskArtifactStore(artifactsDir) },
+    { imports: new ImportsRepository(db), store: new LocalDiskArtifactStore(artifactsDir) },
     { root, name, productLine: 'lens', source: `path:${root}`, createdById: null },
     (event) => {
       process.stdout.write(`${JSON.stringify(event)}\n`);

@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { readDescriptor, SHIPPED_BACKBONES } from '@defectlab/backbones';
 import { UserError } from '../user-error';
-import { descriptorFor } from './resolve-backbone';
+import { descriptorFor, openBackbone } from './resolve-backbone';
 
 const RESNET_ONNX = path.resolve(__dirname, '..', '..', '..', '..', '..', 'shared', 'backbones', 'resnet50v2-stage1to3', 'resnet50v2_stage1to3.onnx');
 
@@ -26,5 +27,21 @@ describe('descriptorFor', () => {
     expect(inferred.sha256).toBe(shipped.sha256);
     expect(inferred.input.name).toBe(shipped.input.name);
     for (const layer of shipped.layers) expect(inferred.layers).toContainEqual(layer);
+  });
+});
+
+describe('openBackbone', () => {
+  it('records the ONNX file the extractor runs, which the extractor names for export, with its size', async () => {
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'open-backbone-'));
+    const opened = await openBackbone(await descriptorFor('default'), cacheDir);
+    try {
+      expect(opened.onnxPath.startsWith(cacheDir)).toBe(true);
+      expect(opened.extractor.modelPath).toBe(opened.onnxPath);
+      expect(opened.sizeBytes).toBe(fs.statSync(opened.onnxPath).size);
+      expect(opened.sizeBytes).toBeGreaterThan(1_000_000);
+    } finally {
+      await opened.extractor.dispose();
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+    }
   });
 });

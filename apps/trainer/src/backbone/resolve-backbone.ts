@@ -14,7 +14,7 @@ import { inferDescriptorFromOnnx } from './infer-descriptor';
 
 /** An opened backbone plus what a run records about it. */
 export interface ResolvedBackbone {
-  /** The extractor, with `modelPath` set so models can export backbone + head as one graph. */
+  /** The extractor; its `modelPath` (= `onnxPath`) lets models export backbone + head as one graph. */
   readonly extractor: FeatureExtractor;
   /** The descriptor with an absolute source path: stored with the model so `evaluate` reopens the same graph. */
   readonly descriptor: TBackboneDescriptor;
@@ -65,24 +65,10 @@ export async function openBackbone(descriptor: TBackboneDescriptor, cacheDir: st
   } catch (e) {
     throw new UserError(`backbone ${descriptor.name}: ${(e as Error).message}`);
   }
-  const onnxPath =
-    descriptor.source.kind === 'onnx' && descriptor.source.path ? descriptor.source.path : path.join(cacheDir, `${fx.sha256}.onnx`);
+  // loadBackbone's extractor names the file it runs (the descriptor's, or the cached nsfwjs conversion)
+  const onnxPath = fx.modelPath ?? path.join(cacheDir, `${fx.sha256}.onnx`);
   const sizeBytes = (await fs.stat(onnxPath)).size;
-  return { extractor: withModelPath(fx, fx.modelPath ?? onnxPath), descriptor, onnxPath, sizeBytes };
-}
-
-/** A view of `fx` that also exposes `modelPath` (libs/backbones' extractor does not set it today). */
-export function withModelPath(fx: FeatureExtractor, modelPath: string): FeatureExtractor {
-  return {
-    name: fx.name,
-    sha256: fx.sha256,
-    layers: fx.layers,
-    normalization: fx.normalization,
-    runtime: fx.runtime,
-    modelPath,
-    extract: (batch, layers) => fx.extract(batch, layers),
-    dispose: () => fx.dispose(),
-  };
+  return { extractor: fx, descriptor, onnxPath, sizeBytes };
 }
 
 async function assertFile(file: string, spec: string): Promise<void> {

@@ -255,7 +255,7 @@ export const ZBenchReport = z.object({
   notes: z.array(z.string()),
   machine: ZBenchMachine,
   runtimeVersions: z.record(z.string(), z.string().nullable()),
-  /** The training backends the fits reported (e.g. "tfjs-wasm (simd, custom conv gradients)"). */
+  /** The training backends the fits reported (e.g. "onnxruntime-node 1.30.0 (cpu, 2 threads)"). */
   trainingBackends: z.array(z.string()),
   backbone: z.object({ name: z.string(), path: z.string().nullable() }),
   datasets: z.array(ZBenchDataset),

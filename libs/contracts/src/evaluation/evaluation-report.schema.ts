@@ -122,7 +122,7 @@ export const ZEvaluationReport = z.object({
   headSizeBytes: z.number().int().min(0),
   /** Bytes of the backbone's ONNX graph. */
   backboneSizeBytes: z.number().int().positive(),
-  /** Training backend recorded at fit time, e.g. "tfjs-wasm (simd, custom conv gradients)". */
+  /** Training backend recorded at fit time, e.g. "onnxruntime-node 1.30.0 (cpu, 2 threads)". */
   backend: z.string(),
   /** What ran inference, e.g. "onnxruntime-node 1.30.0 cpu (1 intra-op threads)". */
   inferenceRuntime: z.string(),

@@ -74,7 +74,7 @@ export class Canvas {
   /**
    * Global photometric variation: gain, offset, a linear illumination gradient and Gaussian sensor noise.
    */
-  finish(rng: Rng, opts: { gain: number; offset: number; gradient: number; noise: number }): void {
+  finish(rng: Rng, opts: Lighting): void {
     const angle = rng.uniform(0, 2 * math.PI);
     const gx = (math.cos(angle) * opts.gradient) / this.width;
     const gy = (math.sin(angle) * opts.gradient) / this.height;
@@ -134,6 +134,22 @@ function boxBlur(src: Float32Array, w: number, h: number, r: number, horizontal:
     }
   }
   return out;
+}
+
+/** How a shot is lit: overall gain, offset, a linear gradient's strength across the image, sensor noise (std). */
+export interface Lighting {
+  readonly gain: number;
+  readonly offset: number;
+  readonly gradient: number;
+  readonly noise: number;
+}
+
+/**
+ * The lighting that varies from shot to shot for every demo product: gain 0.93-1.07, offset +-0.02, a
+ * gradient up to 12 %, noise 0.012. Draws gain, offset and gradient from `rng` in that order.
+ */
+export function randomLighting(rng: Rng): Lighting {
+  return { gain: rng.uniform(0.93, 1.07), offset: rng.uniform(-0.02, 0.02), gradient: rng.uniform(0, 0.12), noise: 0.012 };
 }
 
 export function clamp01(v: number): number {

@@ -50,3 +50,23 @@ export function drawSmudge(cv: Canvas, rng: Rng, x: number, y: number, radius: n
   cv.paint((px, py) => sdf(px, py) / soft, box, haze, 0.35 * severity);
   cv.markDefect(sdf, box);
 }
+
+/** How one product shows its surface defects: the colour of each it can have, and the scratch's half-width in pixels. */
+export interface SurfaceDefectLook {
+  readonly scratch?: { readonly color: Rgb; readonly halfWidth: number };
+  readonly spot?: Rgb;
+  readonly smudge?: Rgb;
+}
+
+/**
+ * Draws a scratch, spot or smudge at (x, y) in the product's `look`, sized as for every demo product
+ * (scratch 15-30 %, spot 1.2-2.5 %, smudge 6-10 % of the canvas width). A defect the look leaves out is
+ * a RangeError naming `product`.
+ */
+export function drawSurfaceDefect(cv: Canvas, rng: Rng, product: string, defect: string, x: number, y: number, look: SurfaceDefectLook, severity = 1): void {
+  const size = cv.width;
+  if (defect === 'scratch' && look.scratch) drawScratch(cv, rng, x, y, size * rng.uniform(0.15, 0.3), look.scratch.color, look.scratch.halfWidth, severity);
+  else if (defect === 'spot' && look.spot) drawSpot(cv, rng, x, y, size * rng.uniform(0.012, 0.025), look.spot, severity);
+  else if (defect === 'smudge' && look.smudge) drawSmudge(cv, rng, x, y, size * rng.uniform(0.06, 0.1), look.smudge, severity);
+  else throw new RangeError(`${product} has no defect "${defect}"`);
+}

@@ -1,6 +1,6 @@
 import type { Rng } from '../prng';
-import { boxSdf, Canvas, place, type Pose } from './canvas';
-import { drawScratch, drawSmudge, drawSpot } from './defects';
+import { boxSdf, Canvas, place, randomLighting, type Pose } from './canvas';
+import { drawSurfaceDefect } from './defects';
 
 // One module-level binding of Math: under jest every lookup of a global such as `Math` goes through the
 // vm context's interceptor and made the per-pixel loops here 10-20x slower; plain Node is unaffected.
@@ -49,12 +49,10 @@ export function renderFlex(size: number, rng: Rng, defect: string | null, severi
       cv.markDefect(sdf, box);
     } else {
       const [x, y] = place(pose, along, traceY(gap) + rng.uniform(0, pitch));
-      if (defect === 'scratch') drawScratch(cv, rng, x, y, size * rng.uniform(0.15, 0.3), [0.08, 0.05, 0.03], math.max(0.8, size * 0.005), severity);
-      else if (defect === 'spot') drawSpot(cv, rng, x, y, size * rng.uniform(0.012, 0.025), [0.55, 0.55, 0.5], severity);
-      else if (defect === 'smudge') drawSmudge(cv, rng, x, y, size * rng.uniform(0.06, 0.1), [0.45, 0.35, 0.25], severity);
-      else throw new RangeError(`flex has no defect "${defect}"`);
+      const look = { scratch: { color: [0.08, 0.05, 0.03], halfWidth: math.max(0.8, size * 0.005) }, spot: [0.55, 0.55, 0.5], smudge: [0.45, 0.35, 0.25] } as const;
+      drawSurfaceDefect(cv, rng, 'flex', defect, x, y, look, severity);
     }
   }
-  cv.finish(rng, { gain: rng.uniform(0.93, 1.07), offset: rng.uniform(-0.02, 0.02), gradient: rng.uniform(0, 0.12), noise: 0.012 });
+  cv.finish(rng, randomLighting(rng));
   return cv;
 }

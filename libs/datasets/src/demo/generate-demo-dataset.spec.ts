@@ -2,6 +2,10 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadSample, readMvtecFolder } from '../mvtec-folder';
+import { createRng } from '../prng';
+import { renderFlex } from './flex';
+import { renderLens } from './lens';
+import { renderSmt } from './smt';
 import { DEMO_DEFECT_TYPES, generateDemoDataset, PRODUCT_LINES, type DemoSample } from './generate-demo-dataset';
 
 const SIZE = 96;
@@ -93,6 +97,12 @@ describe('generateDemoDataset', () => {
       expect({ type: s.defectType, ok: inside > 2 * outside }).toEqual({ type: s.defectType, ok: true });
     }
     for (const s of ds.samples.filter((x) => x.label === 'good')) expect(s.mask).toBeNull();
+  });
+
+  it('a product refuses a defect type it does not have, naming the product', () => {
+    expect(() => renderLens(SIZE, createRng(1), 'bridge')).toThrow('lens has no defect "bridge"');
+    expect(() => renderFlex(SIZE, createRng(1), 'missing')).toThrow('flex has no defect "missing"');
+    expect(() => renderSmt(SIZE, createRng(1), 'scratch')).toThrow('smt has no defect "scratch"');
   });
 
   it('subtleFraction draws a share of defects faintly at the same place, leaving good images unchanged', async () => {

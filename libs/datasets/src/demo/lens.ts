@@ -1,6 +1,6 @@
 import type { Rng } from '../prng';
-import { Canvas, circleSdf, place, ringSdf, boxSdf, type Pose } from './canvas';
-import { drawScratch, drawSmudge, drawSpot } from './defects';
+import { boxSdf, Canvas, circleSdf, place, randomLighting, ringSdf, type Pose } from './canvas';
+import { drawSurfaceDefect } from './defects';
 
 // One module-level binding of Math: under jest every lookup of a global such as `Math` goes through the
 // vm context's interceptor and made the per-pixel loops here 10-20x slower; plain Node is unaffected.
@@ -43,11 +43,9 @@ export function renderLens(size: number, rng: Rng, defect: string | null, severi
     const d = math.sqrt(rng.next()) * R * 0.7;
     const x = cx + math.cos(a) * d;
     const y = cy + math.sin(a) * d;
-    if (defect === 'scratch') drawScratch(cv, rng, x, y, size * rng.uniform(0.15, 0.3), [0.2, 0.2, 0.22], math.max(0.7, size * 0.004), severity);
-    else if (defect === 'spot') drawSpot(cv, rng, x, y, size * rng.uniform(0.012, 0.025), [0.15, 0.13, 0.1], severity);
-    else if (defect === 'smudge') drawSmudge(cv, rng, x, y, size * rng.uniform(0.06, 0.1), [0.6, 0.58, 0.5], severity);
-    else throw new RangeError(`lens has no defect "${defect}"`);
+    const look = { scratch: { color: [0.2, 0.2, 0.22], halfWidth: math.max(0.7, size * 0.004) }, spot: [0.15, 0.13, 0.1], smudge: [0.6, 0.58, 0.5] } as const;
+    drawSurfaceDefect(cv, rng, 'lens', defect, x, y, look, severity);
   }
-  cv.finish(rng, { gain: rng.uniform(0.93, 1.07), offset: rng.uniform(-0.02, 0.02), gradient: rng.uniform(0, 0.12), noise: 0.012 });
+  cv.finish(rng, randomLighting(rng));
   return cv;
 }

@@ -1,6 +1,6 @@
 import type { Rng } from '../prng';
-import { boxSdf, Canvas, place, type Pose } from './canvas';
-import { drawSmudge, drawSpot } from './defects';
+import { boxSdf, Canvas, place, randomLighting, type Pose } from './canvas';
+import { drawSurfaceDefect } from './defects';
 
 // One module-level binding of Math: under jest every lookup of a global such as `Math` goes through the
 // vm context's interceptor and made the per-pixel loops here 10-20x slower; plain Node is unaffected.
@@ -92,12 +92,11 @@ export function renderSmt(size: number, rng: Rng, defect: string | null, severit
     cv.markDefect(sdf, box);
   } else if (defect === 'spot' || defect === 'smudge') {
     const [x, y] = place(pose, rng.uniform(-0.35, 0.35) * size, rng.uniform(-0.35, 0.35) * size);
-    if (defect === 'spot') drawSpot(cv, rng, x, y, size * rng.uniform(0.012, 0.025), [0.55, 0.45, 0.25], severity);
-    else drawSmudge(cv, rng, x, y, size * rng.uniform(0.06, 0.1), [0.5, 0.55, 0.5], severity);
+    drawSurfaceDefect(cv, rng, 'smt', defect, x, y, { spot: [0.55, 0.45, 0.25], smudge: [0.5, 0.55, 0.5] }, severity);
   } else if (defect !== null && defect !== 'missing' && defect !== 'shifted') {
     throw new RangeError(`smt has no defect "${defect}"`);
   }
-  cv.finish(rng, { gain: rng.uniform(0.93, 1.07), offset: rng.uniform(-0.02, 0.02), gradient: rng.uniform(0, 0.12), noise: 0.012 });
+  cv.finish(rng, randomLighting(rng));
   return cv;
 }
 

@@ -204,6 +204,18 @@ describe('OnnxGraphBuilder: reductions, pooling, selection, resize', () => {
     const y = await run([x], (g, [a]) => g.op('HardSigmoid', [a], { alpha: attr.float(0.5), beta: attr.float(0.25) }));
     expect(maxError(y.data, Array.from(x.data, (v) => Math.min(1, Math.max(0, 0.5 * v + 0.25))))).toBeLessThan(1e-6);
   });
+
+  it('node() with outputNames writes a graph output directly (no Identity copy) and refuses a used name', async () => {
+    const g = new OnnxGraphBuilder();
+    const a = g.input('a', x.dims);
+    const [sum] = g.node('Add', [a, a], {}, { outputNames: ['twice'] });
+    g.output(sum, 'twice');
+    expect(sum).toBe('twice');
+    expect(g.graphNodes().map((n) => n.opType)).toEqual(['Add']);
+    expect(() => g.node('Neg', [a], {}, { outputNames: ['a'] })).toThrow(/already used/);
+    const y = (await runSession(g.toBytes(), { a: x })).twice;
+    expect(maxError(y.data, Array.from(x.data, (v) => 2 * v))).toBeLessThan(1e-6);
+  });
 });
 
 describe('OnnxGraphBuilder: validation', () => {

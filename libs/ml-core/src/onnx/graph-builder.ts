@@ -253,16 +253,21 @@ export class OnnxGraphBuilder {
   }
 
   /**
-   * Adds any ONNX node. Returns its output names (`outputs` of them, default 1).
+   * Adds any ONNX node. Returns its output names (`outputs` of them, default 1; or exactly
+   * `outputNames`, e.g. graph output names, so that {@link output} needs no Identity copy).
    * Pass '' for an omitted optional input.
    */
   node(
     opType: string,
     inputs: readonly string[],
     attributes: Readonly<Record<string, AttributeValue>> = {},
-    opts: { outputs?: number; name?: string } = {},
+    opts: { outputs?: number; name?: string; outputNames?: readonly string[] } = {},
   ): string[] {
-    const outputs = Array.from({ length: opts.outputs ?? 1 }, () => this.uniqueName(`${opType.toLowerCase()}_out`));
+    for (const name of opts.outputNames ?? []) {
+      if (this.names.has(name)) throw new Error(`OnnxGraphBuilder: name "${name}" already used`);
+      this.names.add(name);
+    }
+    const outputs = opts.outputNames ? [...opts.outputNames] : Array.from({ length: opts.outputs ?? 1 }, () => this.uniqueName(`${opType.toLowerCase()}_out`));
     this.nodes.push({
       opType,
       name: opts.name ?? this.uniqueName(opType),

@@ -28,7 +28,7 @@ export function describeMachine(): MachineInfo {
 }
 
 /** The runtime packages that decide numerical results and speed. */
-export const DEFAULT_RUNTIME_PACKAGES = ['onnxruntime-node', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', 'sharp'] as const;
+export const DEFAULT_RUNTIME_PACKAGES = ['onnxruntime-node', 'sharp'] as const;
 
 /** Installed versions of `packages`, resolved from `from` (null when a package is not installed). */
 export function runtimeVersions(packages: readonly string[] = DEFAULT_RUNTIME_PACKAGES, from: string = __dirname): Record<string, string | null> {

@@ -48,6 +48,12 @@ export function appendOptimizer(g: OnnxGraphBuilder, params: readonly { name: st
   const lr = g.input(LEARNING_RATE_INPUT, []);
   const step = g.input(STEP_INPUT, []);
   const c = (v: number) => g.constFloat(v, []);
+  // the last op of each update writes the graph output itself: g.output of another name would add an
+  // Identity node, i.e. one more copy of every parameter and state tensor per step
+  const updated = (opType: string, inputs: string[], input: string, dims: readonly number[]): string => {
+    const [value] = g.node(opType, inputs, {}, { outputNames: [updatedName(input)] });
+    return g.output(value, value, dims);
+  };
   const sumSquares = grads.map((d) => g.op('ReduceSumSquare', [d], { keepdims: attr.int(0) }));
   const norm = g.sqrt(sumSquares.length === 1 ? sumSquares[0] : g.op('Sum', sumSquares));
   g.output(norm, GRAD_NORM_OUTPUT, []);
@@ -67,19 +73,11 @@ export function appendOptimizer(g: OnnxGraphBuilder, params: readonly { name: st
     const v = g.input(vName, p.dims);
     let grad = clipScale ? g.mul(grads[k], clipScale) : grads[k];
     if (s.kind === 'adam' && s.weightDecay !== 0) grad = g.add(grad, g.mul(p.name, c(s.weightDecay)));
-    const mNext = g.add(g.mul(m, c(s.beta1)), g.mul(grad, c(1 - s.beta1)));
-    const vNext = g.add(g.mul(v, c(s.beta2)), g.mul(g.mul(grad, grad), c(1 - s.beta2)));
-    let second = vNext;
-    if (vmaxName) {
-      const vmax = g.input(vmaxName, p.dims);
-      second = g.max(vmax, vNext);
-      g.output(second, updatedName(vmaxName), p.dims);
-    }
-    const denom = g.add(g.div(g.sqrt(second), sqrtBc2), c(s.eps));
+    const mNext = updated('Add', [g.mul(m, c(s.beta1)), g.mul(grad, c(1 - s.beta1))], mName, p.dims);
+    const vNext = updated('Add', [g.mul(v, c(s.beta2)), g.mul(g.mul(grad, grad), c(1 - s.beta2))], vName, p.dims);
+    const vmax = vmaxName ? updated('Max', [g.input(vmaxName, p.dims), vNext], vmaxName, p.dims) : undefined;
+    const denom = g.add(g.div(g.sqrt(vmax ?? vNext), sqrtBc2), c(s.eps));
     const base = s.kind === 'adamw' && s.weightDecay !== 0 ? g.mul(p.name, g.sub(c(1), g.mul(lr, c(s.weightDecay)))) : p.name;
-    const next = g.sub(base, g.mul(stepSize, g.div(mNext, denom)));
-    g.output(next, updatedName(p.name), p.dims);
-    g.output(mNext, updatedName(mName), p.dims);
-    g.output(vNext, updatedName(vName), p.dims);
+    updated('Sub', [base, g.mul(stepSize, g.div(mNext, denom))], p.name, p.dims);
   });
 }

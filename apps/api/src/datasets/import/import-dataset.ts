@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { TImportPhase } from '@defectlab/contracts';
-import type { PrismaClient } from '../../generated/prisma/client';
+import { isUniqueViolation } from '../../database/unique-violation';
 import { AppError } from '../../errors/app-error';
 import { FileChangedError, type ArtifactStore } from '../../storage/artifact-store';
-import { discardStagedDatasets } from './staged-import';
+import type { ImportsRepository } from '../imports.repository';
 import { validateMvtecFolder, type FileFacts, type Manifest } from './validate-mvtec';
 
 export interface ImportRequest {
@@ -32,7 +32,7 @@ export interface ImportProgressEvent {
 }
 
 export interface ImportDeps {
-  readonly prisma: PrismaClient;
+  readonly imports: ImportsRepository;
   readonly store: ArtifactStore;
   /** Most pixels an image or mask may declare (default DEFAULT_IMAGE_MAX_PIXELS). */
   readonly maxImagePixels?: number;
@@ -52,11 +52,11 @@ const IMPORT_MAX_PAUSE_MS = 250;
  * Imports an MVTec-layout folder as a new dataset with version 1, in three phases:
  * 1. validate every image and mask (nothing written; a bad file is a 4xx naming it);
  * 2. store each distinct file in the content-addressed artifact store (deduplicated by sha256);
- * 3. write the rows in bounded batches (see staged-import.ts): the Dataset is created `importing` (invisible
+ * 3. write the rows in bounded batches (see imports.repository.ts): the Dataset is created `importing` (invisible
  *    to readers) with version 1 and its counts, each batch transaction writes the Blobs, Images and Labels of
  *    up to IMPORT_BATCH_IMAGES images (pausing between batches), and a last statement makes the dataset visible.
  * A failure deletes the staged rows; a killed process leaves them `importing`, and the next start-up deletes
- * them (cleanupInterruptedImports), so readers never see a partial dataset. Files in the store stay and are
+ * them (ImportsRepository.discardInterrupted), so readers never see a partial dataset. Files in the store stay and are
  * reused by the next import of the same content. Idempotent: importing the same content under the same name
  * again answers the existing dataset (`created: false`) and writes nothing; the same name with other content
  * is a 409, and while an import of that name runs, 409 IMPORT_IN_PROGRESS.
@@ -80,7 +80,7 @@ export async function importMvtecDataset(
     durationMs: Date.now() - started,
   });
 
-  const existing = await findExisting(deps.prisma, req.name, manifest.fingerprint);
+  const existing = await findExisting(deps.imports, req.name, manifest.fingerprint);
   if (existing) return { created: false, ...existing, stats: stats(0) };
 
   let newBlobs = 0;
@@ -102,26 +102,24 @@ export async function importMvtecDataset(
     const written = await writeRows(deps, req, manifest, onProgress);
     return { created: true, ...written, stats: stats(newBlobs) };
   } catch (err) {
-    if ((err as { code?: string }).code === 'P2002') {
+    if (isUniqueViolation(err)) {
       // the same name was imported concurrently: same content answers that dataset, other content is a conflict
-      const raced = await findExisting(deps.prisma, req.name, manifest.fingerprint);
+      const raced = await findExisting(deps.imports, req.name, manifest.fingerprint);
       if (raced) return { created: false, ...raced, stats: stats(newBlobs) };
     }
     throw err;
   }
 }
 
-async function findExisting(prisma: PrismaClient, name: string, fingerprint: string) {
-  const dataset = await prisma.dataset.findUnique({
-    where: { name },
-    select: { id: true, importSha256: true, importing: true, versions: { where: { number: 1 }, select: { id: true, number: true } } },
-  });
+/** The dataset an earlier import of the same content under `name` made, or null; another one of that name is a conflict. */
+async function findExisting(imports: ImportsRepository, name: string, fingerprint: string) {
+  const dataset = await imports.findByName(name);
   if (!dataset) return null;
   if (dataset.importing) throw new AppError('IMPORT_IN_PROGRESS', `an import of "${name}" is still writing its rows`);
-  if (dataset.importSha256 !== fingerprint || dataset.versions.length === 0) {
+  if (dataset.importSha256 !== fingerprint || dataset.firstVersionId === null) {
     throw new AppError('DATASET_NAME_TAKEN', `a dataset named "${name}" exists with other content; choose another name`);
   }
-  return { datasetId: dataset.id, versionId: dataset.versions[0].id, versionNumber: 1 };
+  return { datasetId: dataset.id, versionId: dataset.firstVersionId, versionNumber: 1 };
 }
 
 function distinctFiles(manifest: Manifest): FileFacts[] {
@@ -146,38 +144,31 @@ async function writeRows(
   let done = 0;
   const progressed = (n: number) => onProgress({ phase: 'database', done: (done += n), total });
   onProgress({ phase: 'database', done: 0, total });
-  const prisma = deps.prisma;
+  const imports = deps.imports;
   const train = manifest.entries.filter((e) => e.split === 'train').length;
 
-  await prisma.$transaction([
-    prisma.dataset.create({
-      data: {
-        id: datasetId,
-        name: req.name,
-        productLine: req.productLine,
-        description: req.description ?? null,
-        importSha256: manifest.fingerprint,
-        source: req.source,
-        importing: true,
-        createdById: req.createdById,
-      },
-      select: { id: true },
-    }),
-    prisma.datasetVersion.create({
-      data: {
-        id: versionId,
-        datasetId,
-        number: 1,
-        note: `imported from ${req.source}`,
-        createdById: req.createdById,
-        imageCount: images.length,
-        trainCount: train,
-        validationCount: 0,
-        testCount: images.length - train,
-      },
-      select: { id: true },
-    }),
-  ]);
+  await imports.createStaged(
+    {
+      id: datasetId,
+      name: req.name,
+      productLine: req.productLine,
+      description: req.description ?? null,
+      importSha256: manifest.fingerprint,
+      source: req.source,
+      createdById: req.createdById,
+    },
+    {
+      id: versionId,
+      datasetId,
+      number: 1,
+      note: `imported from ${req.source}`,
+      createdById: req.createdById,
+      imageCount: images.length,
+      trainCount: train,
+      validationCount: 0,
+      testCount: images.length - train,
+    },
+  );
   progressed(2);
   try {
     for (const batch of chunks(images, IMPORT_BATCH_IMAGES)) {
@@ -187,25 +178,18 @@ async function writeRows(
         if (entry.mask) blobs.set(entry.mask.sha256, entry.mask);
       }
       const batchStarted = Date.now();
-      await prisma.$transaction([
-        prisma.blob.createMany({
-          data: [...blobs.values()].map((f) => ({ sha256: f.sha256, bytes: f.bytes, format: f.format, width: f.width, height: f.height, storageKey: deps.store.keyFor(f.sha256) })),
-          skipDuplicates: true,
-        }),
-        prisma.image.createMany({
-          data: batch.map(({ id, entry }) => ({ id, datasetId, blobSha256: entry.image.sha256, relPath: entry.image.relPath, split: entry.split })),
-        }),
-        prisma.label.createMany({
-          data: batch.map(({ id, entry }) => ({ versionId, imageId: id, value: entry.value, defectType: entry.defectType, maskSha256: entry.mask?.sha256 ?? null })),
-        }),
-      ]);
+      await imports.writeBatch({
+        blobs: [...blobs.values()].map((f) => ({ sha256: f.sha256, bytes: f.bytes, format: f.format, width: f.width, height: f.height, storageKey: deps.store.keyFor(f.sha256) })),
+        images: batch.map(({ id, entry }) => ({ id, datasetId, blobSha256: entry.image.sha256, relPath: entry.image.relPath, split: entry.split })),
+        labels: batch.map(({ id, entry }) => ({ versionId, imageId: id, value: entry.value, defectType: entry.defectType, maskSha256: entry.mask?.sha256 ?? null })),
+      });
       progressed(batch.length);
       // a duty cycle of at most one half: requests queued meanwhile get the connection for as long as the batch had it
       await new Promise((resolve) => setTimeout(resolve, Math.min(Date.now() - batchStarted, IMPORT_MAX_PAUSE_MS)));
     }
-    await prisma.dataset.update({ where: { id: datasetId }, data: { importing: false }, select: { id: true } });
+    await imports.publish(datasetId);
   } catch (err) {
-    await discardStagedDatasets(prisma, [datasetId]).catch(() => undefined);
+    await imports.discardStaged([datasetId]).catch(() => undefined);
     throw err;
   }
   return { datasetId, versionId, versionNumber: 1 };

@@ -18,12 +18,15 @@ import { chosenPoint } from '../../runs/lib/run-summary';
 import { formatBytes, formatInterval, formatMs, formatPercent } from '../../ui/format';
 import { BarChart } from '../components/BarChart';
 import { TradeoffScatter } from '../components/TradeoffScatter';
-import { curvesOf } from '../lib/curves';
+import { curvesOf, type Curves } from '../lib/curves';
 import { tradeoff, type TradeoffInput } from '../lib/tradeoff';
 import { getEvaluation, getRun, listEvaluationPredictions } from '@defectlab/contracts';
 
 /** Bottom of the log miss axis: 0.1 % (a zero miss rate is drawn here). */
 const MISS_FLOOR = 0.001;
+
+/** Both curve charts plot rates: overkill (or false positive rate) from 0 to 1 on x, percent ticks on both axes. */
+const RATE_AXES = { xDomain: [0, 1], formatX: percentTick, formatY: percentTick } as const;
 
 interface Loaded {
   evaluation: TEvaluation;
@@ -31,7 +34,6 @@ interface Loaded {
   predictions: TPredictionRow[];
 }
 
-/** Several evaluations side by side: operating curves, ROC, size and speed, figures with intervals. */
 /** One cost of a model (size, latency): how to read it, its target, and how its bar chart and scatter show it. */
 interface CostFigures {
   readonly value: (l: Loaded) => number | null | undefined;
@@ -40,6 +42,7 @@ interface CostFigures {
   readonly scatter: { readonly label: string; readonly title: string; readonly xLabel: string; readonly format: (v: number) => string; readonly testId: string };
 }
 
+/** Several evaluations side by side: operating curves, ROC, size and speed, figures with intervals. */
 export function CompareView({ evaluationIds }: { evaluationIds: readonly string[] }) {
   const api = useApi();
   const evaluations = useQueries({
@@ -91,6 +94,8 @@ export function CompareView({ evaluationIds }: { evaluationIds: readonly string[
     `#${i + 1} ${l.run.kind} ${l.run.preset ?? ''} · ${datasets.data?.find((d) => d.id === l.run.datasetVersion.datasetId)?.name ?? 'dataset'} v${l.evaluation.datasetVersion.number}`;
   const style = (i: number) => SERIES_STYLES[i % SERIES_STYLES.length];
   const colors = loaded.map((_, i) => style(i).color);
+  /** One series per evaluation from its curves: the same name and style in every chart. */
+  const curveSeries = (curve: keyof Curves) => loaded.map((l, i) => ({ name: name(l, i), points: curves[i]?.[curve] ?? [], ...style(i) }));
   const tradeoffInputs = (cost: (l: Loaded) => number | null | undefined): TradeoffInput[] =>
     loaded.map((l, i) => {
       const p = chosenPoint(l.evaluation);
@@ -133,13 +138,11 @@ export function CompareView({ evaluationIds }: { evaluationIds: readonly string[
             title="miss rate (log axis) vs overkill rate (test split)"
             xLabel="overkill rate"
             yLabel="miss rate (log scale)"
-            xDomain={[0, 1]}
+            {...RATE_AXES}
             yDomain={[MISS_FLOOR, 1]}
             yLog
-            formatX={percentTick}
-            formatY={percentTick}
             testId="miss-overkill-chart"
-            series={loaded.map((l, i) => ({ name: name(l, i), points: curves[i]?.missVsOverkill ?? [], ...style(i) }))}
+            series={curveSeries('missVsOverkill')}
             overlay={(sx, sy) => (
               <>
                 <HatchPattern id="target-hatch" fill="rgba(87,96,106,0.08)" stroke="rgba(87,96,106,0.35)" strokeWidth={1.5} />
@@ -183,12 +186,10 @@ export function CompareView({ evaluationIds }: { evaluationIds: readonly string[
             title="ROC (test split)"
             xLabel="false positive rate (overkill)"
             yLabel="true positive rate (1 − miss)"
-            xDomain={[0, 1]}
+            {...RATE_AXES}
             yDomain={[0, 1]}
-            formatX={percentTick}
-            formatY={percentTick}
             testId="roc-chart"
-            series={loaded.map((l, i) => ({ name: name(l, i), points: curves[i]?.roc ?? [], ...style(i) }))}
+            series={curveSeries('roc')}
           />
         </section>
       </div>

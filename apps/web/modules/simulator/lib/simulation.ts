@@ -3,7 +3,7 @@
  * threshold moves comes from libs/metrics (`confusionFromSorted` on class-sorted scores: two binary
  * searches per move), so the page shows exactly libs/metrics' values and sends no request per move.
  */
-import { confusionFromSorted, scoreHistogram, sortScoresByClass, type ConfusionMetrics, type ScoreHistogram, type SortedScores } from '@defectlab/metrics';
+import { confusionFromSorted, firstAtOrAbove, scoreHistogram, sortScoresByClass, type ConfusionMetrics, type ScoreHistogram, type SortedScores } from '@defectlab/metrics';
 import type { TPredictionRow } from '@defectlab/contracts';
 
 export interface Simulation {
@@ -46,18 +46,6 @@ export function figuresAt(sim: Simulation, threshold: number): ConfusionMetrics 
   return confusionFromSorted(sim.sorted, threshold);
 }
 
-/** First index in an ascending array whose value is >= t. */
-function lowerBound(a: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** True when the image is called defective at `threshold`. */
 export function isFlagged(score: number, threshold: number): boolean {
   return score >= threshold;
@@ -71,7 +59,7 @@ export function flipsBetween(sim: Simulation, a: number, b: number): readonly TP
   if (a === b) return [];
   const lo = Math.min(a, b);
   const hi = Math.max(a, b);
-  return sim.rows.slice(lowerBound(sim.scores, lo), lowerBound(sim.scores, hi));
+  return sim.rows.slice(firstAtOrAbove(sim.scores, lo), firstAtOrAbove(sim.scores, hi));
 }
 
 /** The next achievable threshold above (`direction` 1) or below (-1) `t`, `count` steps away; +Infinity past the top. */
@@ -82,7 +70,7 @@ export function stepThreshold(sim: Simulation, t: number, direction: 1 | -1, cou
   let idx: number;
   if (t === Infinity) idx = s.length;
   else {
-    const lb = lowerBound(s, t);
+    const lb = firstAtOrAbove(s, t);
     // t itself a candidate: start there; else t sits between s[lb-1] and s[lb]
     idx = lb < s.length && s[lb] === t ? lb : direction === 1 ? lb - 1 : lb;
   }

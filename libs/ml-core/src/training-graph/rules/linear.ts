@@ -2,14 +2,18 @@ import { attr, type AttributeValue } from '../../onnx';
 import { attrInts, attrNumber, describeNode, type GraphNode } from '../graph-values';
 import type { GradientContext, GradientRule } from '../gradient-context';
 import { explicitPads } from '../shape-inference';
+import { convInputGradientByConv, convWeightGradientByGemm } from './conv-gemm';
 
 /**
  * Gradient rules of Conv, ConvTranspose, AveragePool, GlobalAveragePool, MatMul and Gemm.
  *
- * Conv input gradient: ConvTranspose of dy with the same weights (output_padding restores the
- * exact input size). Conv weight gradient: a Conv over transposed batch/channel axes (x^T is
- * [Cin, N, H, W], dy^T the [Cout, N, Ho, Wo] "filters", stride and dilation swapped), cropped to the
- * kernel size and transposed back (measured against im2col + MatMul in the train-step bench notes).
+ * Conv input gradient: for a 2-D, group-1, stride-1 Conv, a Conv of dy with the flipped, transposed
+ * weights; otherwise ConvTranspose of dy with the same weights (output_padding restores the exact
+ * input size). Conv weight gradient: for a 2-D, group-1 Conv, im2col of x and one Gemm over the whole
+ * batch (conv-gemm.ts); otherwise a Conv over transposed batch/channel axes (x^T is [Cin, N, H, W],
+ * dy^T the [Cout, N, Ho, Wo] "filters", stride and dilation swapped), cropped to the kernel size and
+ * transposed back. On the CS-Flow seed preset's shapes the first choices are 24-30 % faster
+ * (libs/ml-core/bench/conv-gradients.bench.ts, figures in BENCHMARKS.md).
  */
 
 interface ConvGeometry {
@@ -76,11 +80,18 @@ const conv: GradientRule = (ctx, node, [dy], needs) => {
   const ys = ctx.shape(node.output?.[0] ?? '');
   const geo = geometry(node, xs.length);
   const kernel = ws.slice(2);
-  const dx = needs[0] ? convAdjoint(ctx, dy, w, geo, kernel, ys.slice(2), xs.slice(2)) : undefined;
+  const plain2d = geo.spatial === 2 && geo.group === 1;
+  let dx: string | undefined;
+  if (needs[0]) {
+    const flippedConvFits = plain2d && geo.strides.every((s) => s === 1) && geo.pads.every((p, i) => p <= geo.dilations[i % 2] * (kernel[i % 2] - 1));
+    dx = flippedConvFits ? convInputGradientByConv(ctx.g, dy, w, kernel, geo) : convAdjoint(ctx, dy, w, geo, kernel, ys.slice(2), xs.slice(2));
+  }
   let dw: string | undefined;
   if (needs[1]) {
     if (geo.group !== 1) throw new Error(`training graph: ${describeNode(node)}: weight gradient of a grouped Conv (group ${geo.group}) has no rule`);
-    dw = swap01(ctx, correlate(ctx, swap01(ctx, x, xs.length), swap01(ctx, dy, ys.length), geo, kernel), xs.length);
+    dw = plain2d
+      ? convWeightGradientByGemm(ctx.g, x, dy, xs, ys, kernel, geo)
+      : swap01(ctx, correlate(ctx, swap01(ctx, x, xs.length), swap01(ctx, dy, ys.length), geo, kernel), xs.length);
   }
   const db = b && needs[2] ? biasGradient(ctx, dy, ys.length) : undefined;
   return [dx, dw, db];

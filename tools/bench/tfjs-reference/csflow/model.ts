@@ -1,16 +1,17 @@
 /**
- * The CS-Flow network: `blocks` coupling blocks over three feature scales (NHWC tensors,
- * scale 0 finest). Weights are TensorFlow.js variables created deterministically from a seed.
+ * The TensorFlow.js reference of the CS-Flow network (what the product trained on before the ONNX engine):
+ * `blocks` coupling blocks over three feature scales (NHWC tensors, scale 0 finest). Weights are
+ * TensorFlow.js variables created deterministically from a seed, the same as libs/csflow's initFlowWeights.
  */
 import type * as tfType from '@tensorflow/tfjs';
 import { createRng, randomPermutation, type Rng } from '@defectlab/datasets';
 import { couplingForward, couplingInverse, type CouplingParams } from './coupling';
 import type { ConvParams, CrossConvParams } from './cross-conv';
-import { toOnnxFilter, type ConvWeights, type FlowShape, type FlowWeights, type SubnetWeights } from './network';
+import { toOnnxFilter, type ConvWeights, type FlowShape, type FlowWeights, type SubnetWeights } from '@defectlab/csflow/parts';
 
 type Tf = typeof tfType;
 
-export type { FlowShape } from './network';
+export type { FlowShape } from '@defectlab/csflow/parts';
 
 export interface FlowOutput {
   /** Latents per scale, same shapes as the inputs. */

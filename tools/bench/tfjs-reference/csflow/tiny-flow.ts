@@ -1,9 +1,9 @@
-/** Helpers for unit tests: tiny networks with non-trivial weights and seeded inputs. */
+/** Helpers for the reference's specs: tiny networks with non-trivial weights and seeded inputs. */
 import type * as tfType from '@tensorflow/tfjs';
 import { createRng } from '@defectlab/datasets';
 import type { Tensor } from '@defectlab/ml-core';
-import type { Reduction } from '../reduction';
-import { CsFlowNet, type FlowShape } from '../model';
+import type { FlowShape, Reduction } from '@defectlab/csflow/parts';
+import { CsFlowNet } from './model';
 
 export const TINY_SHAPE: FlowShape = { channels: 4, hiddenChannels: 6, kernelSizes: [3, 5], clamp: 3, leakySlope: 0.1 };
 

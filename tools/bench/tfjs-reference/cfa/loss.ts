@@ -1,4 +1,5 @@
 import type * as tfType from '@tensorflow/tfjs';
+import type { CfaLossParams } from '@defectlab/cfa/parts';
 
 type Tf = typeof tfType;
 
@@ -27,16 +28,8 @@ function smallestK(tf: Tf, d2: tfType.Tensor2D, k: number): tfType.Tensor2D {
   return op(d2) as tfType.Tensor2D;
 }
 
-/** Hyper-parameters of the soft-boundary loss (paper section 3.3, eq. 3-5). */
-export interface CfaLossParams {
-  readonly K: number;
-  readonly J: number;
-  readonly alpha: number;
-  readonly nu: number;
-}
-
 /**
- * CFA's coupled-hypersphere soft-boundary loss for descriptors phi [n, D] against the memory bank:
+ * The TensorFlow.js reference of CFA's coupled-hypersphere soft-boundary loss for descriptors phi [n, D] against the memory bank:
  *   d_k   = squared distance of phi to its k-th nearest centre (k = 1..K+J),
  *   L_att = (1/nu) mean over n x K  of max(0, d_k - r^2)              (k = 1..K: pull inside radius r),
  *   L_rep = (1/nu) mean over n x J  of max(0, r^2 - d_k - alpha)      (k = K+1..K+J: hard negatives kept

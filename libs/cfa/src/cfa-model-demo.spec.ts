@@ -2,7 +2,7 @@ import { loadBackbone, SHIPPED_BACKBONES } from '@defectlab/backbones';
 import { generateDemoDataset } from '@defectlab/datasets';
 import { openSessionCount } from '@defectlab/ml-core';
 import { auroc } from '@defectlab/metrics';
-import { createCfa } from './model';
+import { createCfa } from './cfa-model';
 import { describeIfPresent, RESNET_ONNX } from './testing/shared-data';
 
 /**

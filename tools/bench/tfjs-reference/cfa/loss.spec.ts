@@ -1,4 +1,5 @@
-import { initTrainingBackend, SeededRandom } from '@defectlab/ml-core';
+import { SeededRandom } from '@defectlab/ml-core';
+import { initTfjsWasm } from '../backend';
 import { cfaLoss } from './loss';
 
 /** The loss straight from the paper's formulas, in double precision. */
@@ -18,7 +19,7 @@ describe('cfaLoss', () => {
     { r: 0.3, alpha: 0.1, note: 'small radius: attraction only' },
     { r: 2.5, alpha: 0.1, note: 'large radius: repulsion active' },
   ])('equals the paper formula ($note)', async ({ r, alpha }) => {
-    const { tf } = await initTrainingBackend();
+    const { tf } = await initTfjsWasm();
     const rng = new SeededRandom(5);
     const phi = Array.from({ length: 9 }, () => Array.from({ length: 4 }, () => rng.normal()));
     const centres = Array.from({ length: 12 }, () => Array.from({ length: 4 }, () => rng.normal()));
@@ -33,7 +34,7 @@ describe('cfaLoss', () => {
   });
 
   it('has gradients for phi and r and leaks no tensors', async () => {
-    const { tf } = await initTrainingBackend();
+    const { tf } = await initTfjsWasm();
     const before = tf.memory().numTensors;
     const phi = tf.tidy(() => tf.variable(tf.randomNormal([6, 3], 0, 1, 'float32', 1)));
     const r = tf.tidy(() => tf.variable(tf.tensor1d([1.5])));

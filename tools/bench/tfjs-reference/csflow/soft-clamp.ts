@@ -1,7 +1,5 @@
 import type * as tfType from '@tensorflow/tfjs';
-
-/** The constant of the reference code's soft clamp (about 2 / pi). */
-export const SOFT_CLAMP_FACTOR = 0.636;
+import { SOFT_CLAMP_FACTOR } from '@defectlab/csflow/parts';
 
 /** Soft clamp of the log-scale, elementwise: clamp * 0.636 * atan(s / clamp), bounded by ~clamp. */
 export function softClamp(tf: typeof tfType, s: tfType.Tensor, clamp: number): tfType.Tensor {

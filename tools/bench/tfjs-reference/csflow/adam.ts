@@ -8,7 +8,7 @@
  * model (94 M parameters) would not fit. The update itself is a short elementwise loop.
  */
 import type * as tfType from '@tensorflow/tfjs';
-import type { FlowOptimizer } from './train';
+import type { FlowOptimizer } from '@defectlab/csflow/parts';
 
 /** The same settings the ONNX engine's training graph takes (one definition, in train.ts). */
 export type AdamSettings = FlowOptimizer;

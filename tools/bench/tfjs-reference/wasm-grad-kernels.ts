@@ -2,7 +2,7 @@
  * Replacement gradient kernels for the TensorFlow.js WebAssembly backend.
  *
  * The wasm backend lacks Conv2DBackpropFilter, and its Conv2DBackpropInput and transposed BatchMatMul
- * are slow (TOOLCHAIN.md). Each kernel here is rewritten as a composition of the backend's own fast
+ * are slow. Each kernel here is rewritten as a composition of the backend's own fast
  * XNNPACK forward kernels (Conv2D, BatchMatMul) plus cheap data movement (Transpose, PadV2, Reverse,
  * Slice, Reshape). All tensors are NHWC (tfjs "channelsLast"); filters are [KH, KW, Cin, Cout].
  */

@@ -1,10 +1,9 @@
 import type * as tfType from '@tensorflow/tfjs';
-import { createSession, initTrainingBackend, openSessionCount, type Tensor } from '@defectlab/ml-core';
+import { buildFlowOnnx, imageScores, positionScores, type Reduction } from '@defectlab/csflow/parts';
+import { createSession, openSessionCount, type Tensor } from '@defectlab/ml-core';
 import { createRng } from '@defectlab/datasets';
-import { buildFlowOnnx } from './export-onnx';
-import type { Reduction } from './reduction';
-import { imageScores, positionScores } from './score';
-import { tinyNet, toFlowInput } from './testing/tiny-flow';
+import { initTfjsWasm } from '../backend';
+import { tinyNet, toFlowInput } from './tiny-flow';
 
 function seededNchw(n: number, c: number, side: number, seed: number): Tensor {
   const rng = createRng(seed);
@@ -16,7 +15,7 @@ function seededNchw(n: number, c: number, side: number, seed: number): Tensor {
 describe('buildFlowOnnx', () => {
   let tf: typeof tfType;
   beforeAll(async () => {
-    tf = (await initTrainingBackend()).tf;
+    tf = (await initTfjsWasm()).tf;
   });
 
   it.each([

@@ -1,2 +1,0 @@
-export * from './init-training-backend';
-export { registerWasmGradKernels } from './wasm-grad-kernels';
