@@ -109,5 +109,5 @@ describe('CS-Flow declared as ONNX ops vs the TensorFlow.js implementation', () 
     } finally {
       net.dispose();
     }
-  });
+  }, 120_000); // builds and runs a training graph: seconds on a quiet machine, more under a shared CI load
 });
