@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ZBenchReport, ZEvaluationReport, type TBenchReport } from '@defectlab/contracts';
 import { auroc } from '@defectlab/metrics';
-import { parseBenchArgs, readReport, runBench, type BenchOutput } from './bench';
+import { parseBenchArgs, readReport, runBench, withConfigOverride, type BenchOutput } from './bench';
 import { compareReports, flattenFigures } from './compare';
 import { quickPlan, type BenchPlan } from './plan';
 
@@ -42,6 +42,8 @@ beforeAll(async () => {
     plan: tinyPlan(),
     outDir: path.join(tmp, 'out'),
     sharedDir: path.join(tmp, 'no-shared'), // magnetic_tile and the ResNet-50 are absent on purpose
+    // every model of the tiny plan, without the train-step section (seed-preset steps take minutes and GBs)
+    only: ['demo-lens'],
     command: 'bench.spec.ts',
     log: () => undefined,
   });
@@ -146,5 +148,25 @@ describe('parseBenchArgs', () => {
     expect(parseBenchArgs(['--quick', '--only', 'patchcore,csflow', '--compare', 'a.json'])).toMatchObject({ quick: true, only: ['patchcore', 'csflow'], compare: 'a.json' });
     expect(() => parseBenchArgs(['--fast'])).toThrow(/unknown flag --fast/);
     expect(() => parseBenchArgs(['--out'])).toThrow(/--out needs a value/);
+  });
+
+  it('reads --config-override as a JSON object and refuses anything else', () => {
+    expect(parseBenchArgs(['--config-override', '{"coresetRatio":0.01}']).configOverride).toEqual({ coresetRatio: 0.01 });
+    expect(() => parseBenchArgs(['--config-override', '[1]'])).toThrow(/--config-override needs a JSON object/);
+    expect(() => parseBenchArgs(['--config-override', '{coresetRatio'])).toThrow(/--config-override needs a JSON object/);
+  });
+});
+
+describe('withConfigOverride', () => {
+  const spec = { model: 'patchcore' as const, preset: 'paper', config: { preset: 'paper' }, imageSize: 224, reductions: [] };
+  it('merges the keys into the config and records the change among the reductions', () => {
+    expect(withConfigOverride(spec, { coresetRatio: 0.01 })).toEqual({
+      ...spec,
+      config: { preset: 'paper', coresetRatio: 0.01 },
+      reductions: ['config override {"coresetRatio":0.01} (not the paper preset as shipped)'],
+    });
+  });
+  it('leaves a spec without an override as it is', () => {
+    expect(withConfigOverride(spec, undefined)).toBe(spec);
   });
 });

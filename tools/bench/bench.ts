@@ -9,7 +9,8 @@
  *
  * Options: --out <dir> (default bench-results/<timestamp>), --only <id substring,...>, --datasets
  * <name,...> (magnetic_tile, demo-lens, demo-flex, demo-smt), --backbone <fit --backbone value>,
- * --shared <dir> (default ../shared), --keep-runs, --no-blocks.
+ * --shared <dir> (default ../shared), --keep-runs, --no-blocks, --config-override <JSON> (keys merged into
+ * every selected model's config, recorded as a reduction of each model and of the report).
  *
  * Each model is fitted and evaluated by the trainer CLI (`npm run cli -- fit / evaluate`) in child
  * processes, so figures come from the same code path as real runs and each peak RSS is the model's own.
@@ -41,6 +42,8 @@ export interface BenchOptions {
   readonly datasets?: readonly string[];
   /** Keep only models whose id contains one of these. */
   readonly only?: readonly string[];
+  /** Keys merged into every selected model's config (e.g. a smaller coreset when the preset cannot finish). */
+  readonly configOverride?: Readonly<Record<string, unknown>>;
   readonly keepRuns?: boolean;
   /** Measure the building blocks (default true). */
   readonly blocks?: boolean;
@@ -130,8 +133,9 @@ export async function runBench(o: BenchOptions): Promise<BenchOutput> {
       for (const spec of specs) {
         const id = `${ds.name}/${spec.model}-${spec.preset}`;
         if (o.only && !o.only.some((s) => id.includes(s))) continue;
-        log(`model ${id} at ${spec.imageSize}px, config ${JSON.stringify(spec.config)}`);
-        const outcome = await benchModel(spec, ds, {
+        const run = withConfigOverride(spec, o.configOverride);
+        log(`model ${id} at ${run.imageSize}px, config ${JSON.stringify(run.config)}`);
+        const outcome = await benchModel(run, ds, {
           backbone,
           workDir,
           evaluationsDir,
@@ -175,6 +179,7 @@ export async function runBench(o: BenchOptions): Promise<BenchOutput> {
         ...plan.reductions,
         ...(o.only ? [`only models matching ${o.only.join(', ')}`] : []),
         ...(o.datasets ? [`only data sets ${o.datasets.join(', ')}`] : []),
+        ...(o.configOverride ? [`config override ${JSON.stringify(o.configOverride)} merged into every model's preset`] : []),
       ],
       notes,
       machine: { ...machine, loadAverageEnd: os.loadavg()[0] },
@@ -208,10 +213,16 @@ export async function readReport(file: string): Promise<TBenchReport> {
   return r.data;
 }
 
+/** The spec with `override` merged into its config and recorded among its reductions (unchanged without one). */
+export function withConfigOverride(spec: ModelSpec, override: Readonly<Record<string, unknown>> | undefined): ModelSpec {
+  if (!override) return spec;
+  return { ...spec, config: { ...spec.config, ...override }, reductions: [...spec.reductions, `config override ${JSON.stringify(override)} (not the ${spec.preset} preset as shipped)`] };
+}
+
 export const USAGE = `Usage:
   npm run bench [-- --quick] [--out <dir>] [--compare <old bench.json>] [--only <id substring,...>]
                 [--datasets magnetic_tile,demo-lens,demo-flex,demo-smt] [--backbone <fit --backbone value>]
-                [--shared <dir>] [--keep-runs] [--no-blocks]
+                [--shared <dir>] [--keep-runs] [--no-blocks] [--config-override '<JSON object>']
   npm run bench -- --compare <old bench.json> --report <new bench.json>    (compare only, runs nothing)
 See BENCHMARKS.md.`;
 
@@ -227,6 +238,18 @@ interface CliArgs {
   shared?: string;
   keepRuns: boolean;
   blocks: boolean;
+  configOverride?: Record<string, unknown>;
+}
+
+function jsonObject(flag: string, text: string): Record<string, unknown> {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw new Error(`${flag} needs a JSON object, got ${text}`);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`${flag} needs a JSON object, got ${text}`);
+  return v as Record<string, unknown>;
 }
 
 /** Parses the bench's command line. @throws Error naming an unknown flag or a missing value */
@@ -251,6 +274,7 @@ export function parseBenchArgs(argv: readonly string[]): CliArgs {
     else if (flag === '--datasets') a.datasets = list(value());
     else if (flag === '--backbone') a.backbone = value();
     else if (flag === '--shared') a.shared = value();
+    else if (flag === '--config-override') a.configOverride = jsonObject(flag, value());
     else throw new Error(`unknown flag ${flag}`);
   }
   return a;
@@ -279,6 +303,7 @@ async function main(argv: readonly string[]): Promise<number> {
     only: args.only,
     keepRuns: args.keepRuns,
     blocks: args.blocks,
+    configOverride: args.configOverride,
     command: `npm run bench --${argv.length ? ` ${argv.join(' ')}` : ''}`,
     log,
   });

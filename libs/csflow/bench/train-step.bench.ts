@@ -3,15 +3,17 @@
  * train-step`, one process per entry so its peak RSS is its own; the tfjs-wasm entries it is compared with
  * come from tools/bench/tfjs-reference/csflow-train-step.ts, same protocol and inputs):
  *
- *   node -r ./tools/scripts/register.cjs libs/csflow/bench/train-step.bench.ts --preset small|seed|paper --threads 1 --steps 3 [--batch 2]
+ *   node -r ./tools/scripts/register.cjs libs/csflow/bench/train-step.bench.ts --preset small|seed|paper --threads 1 --steps 3 \
+ *     [--image-size 768 --batch 2]
  *
  * Inputs are synthetic N(0, 1) feature maps of the preset's training shape (the reduced backbone
  * features have unit variance by construction; a step's cost does not depend on their values): batch
- * = the preset's unless `--batch` is given; sides 16/8/4 for small (128 px at ResNet-50 v2 stage2,
- * stride 8) and seed (256 px at stage3, stride 16, the benchmark's size for the seed preset), 24/12/6 for
- * paper (768 px at stride 32: the paper's 24 x 24 finest map, and the layer the model picks at 768 px).
- * One warm-up step, then `--steps` timed steps; prints one JSON object (median seconds per step, FLOPs
- * counted from the ONNX training graph).
+ * = the preset's, sides 16/8/4 (small: 128 px at ResNet-50 v2 stage2, stride 8; seed: 256 px at stage3,
+ * stride 16), 24/12/6 for paper (768 px at stride 32: the paper's 24 x 24 finest map, and the layer the
+ * model picks at 768 px). `--image-size` scales the sides (the seed preset's own 768 px: 48/24/12) and `--batch` times
+ * fewer images than the preset's when its step does not fit this machine's memory (`presetBatch` in the
+ * output). One warm-up step, then `--steps` timed steps; prints one JSON object (median seconds per step,
+ * FLOPs counted from the ONNX training graph).
  */
 import { createRng } from '@defectlab/datasets';
 import { runtimeVersions, TrainingSession, type Tensor } from '@defectlab/ml-core';
@@ -58,8 +60,11 @@ async function main(): Promise<void> {
   const threads = Number(arg('threads', '1'));
   const steps = Number(arg('steps', '3'));
   const cfg = resolveConfig({ preset });
-  const sides = SIDES[preset];
-  if (!sides) throw new Error(`unknown preset "${preset}" (small, seed or paper)`);
+  if (!SIDES[preset]) throw new Error(`unknown preset "${preset}" (small, seed or paper)`);
+  const defaultSize = IMAGE_SIZE[preset] ?? cfg.inputSize;
+  const imageSize = Number(arg('image-size', String(defaultSize)));
+  const sides = SIDES[preset].map((s) => (s * imageSize) / defaultSize);
+  if (sides.some((s) => !Number.isInteger(s))) throw new Error(`csflow train-step: image size ${imageSize} does not give whole feature maps (sides ${sides.join('/')})`);
   const shape: FlowShape = { channels: cfg.featureChannels, hiddenChannels: cfg.hiddenChannels, kernelSizes: cfg.kernelSizes, clamp: cfg.clamp, leakySlope: cfg.leakySlope };
   const batch = Number(arg('batch', String(cfg.batchSize)));
   const rng = createRng(1);
@@ -67,7 +72,7 @@ async function main(): Promise<void> {
   const graph = buildFlowTrainingGraph(initFlowWeights(shape, 0), batch, sides, cfg.optimizer);
   const gflop = graph.flops.total / 1e9;
   const stateBytes = 4 * graph.stateInputs.reduce((n, s) => n + s.dims.reduce((a, b) => a * b, 1), 0);
-  process.stderr.write(`onnx ${preset}: batch ${batch}, sides ${sides.join('/')}, ${gflop.toFixed(1)} GFLOP per step, state ${(stateBytes / 2 ** 20).toFixed(0)} MiB, ${threads} thread(s)\n`);
+  process.stderr.write(`onnx ${preset} at ${imageSize} px, batch ${batch}: ${(gflop).toFixed(1)} GFLOP per step, state ${(stateBytes / 2 ** 20).toFixed(0)} MiB, ${threads} thread(s)\n`);
   const engineName = `onnxruntime-node ${runtimeVersions(['onnxruntime-node'])['onnxruntime-node']} (cpu)`;
   let measured: { wall: number[]; cpu: number[] };
   const session = await TrainingSession.create(graph, { threads });
@@ -99,7 +104,8 @@ async function main(): Promise<void> {
     engine: engineName,
     threads,
     batch,
-    imageSize: IMAGE_SIZE[preset] ?? cfg.inputSize,
+    presetBatch: cfg.batchSize,
+    imageSize,
     secondsPerStep,
     timedSteps: times.length,
     stepSeconds: times,

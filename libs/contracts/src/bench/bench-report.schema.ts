@@ -208,6 +208,23 @@ export const ZTrainStepEntry = z.object({
 });
 export type TTrainStepEntry = z.infer<typeof ZTrainStepEntry>;
 
+/** What a full fit of one kind at its seed-like preset costs, from the train-step entries of the same report. */
+export const ZFitBudget = z.object({
+  model: z.string(),
+  preset: z.string(),
+  /** The schedule in words (epochs, steps, batch, image size). */
+  schedule: z.string(),
+  /** Optimizer steps of the whole fit (CFlow-AD: all stage decoders). */
+  steps: z.number().int().min(0),
+  /** CPU hours of those steps with one thread: the fit's training time on one free core; null when an entry failed. */
+  oneCoreHours: z.number().min(0).nullable(),
+  /** CPU hours with two threads / 2: the training time on two free cores; null when an entry failed. */
+  twoCoreHours: z.number().min(0).nullable(),
+  /** Where an entry was timed on fewer images than the preset's batch and scaled, in words. */
+  scaled: z.string().nullable(),
+});
+export type TFitBudget = z.infer<typeof ZFitBudget>;
+
 export const ZTrainSteps = z.object({
   /** GFLOP/s of a plain onnxruntime 3x3 Conv forward (256 ch, 64 x 64, batch 8) with 1 thread, in the same run. */
   referenceConvGflops: z.number().nullable(),
@@ -219,6 +236,8 @@ export const ZTrainSteps = z.object({
   loadAverageEnd: z.number(),
   notes: z.array(z.string()),
   entries: z.array(ZTrainStepEntry),
+  /** Full-fit budgets derived from the entries (absent in reports written before they existed). */
+  fitBudgets: z.array(ZFitBudget).optional(),
 });
 export type TTrainSteps = z.infer<typeof ZTrainSteps>;
 
