@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import { backboneGraphBuilder, type BackboneGraphSource } from '@defectlab/backbones';
 import { addGaussianBlurToGraph, attr } from '@defectlab/ml-core';
 import type { ResolvedPatchcoreConfig } from './config';
-import { addFeatureHead, type HeadLayer } from './feature-head';
+import { addFeatureHead, type HeadLayer } from './network';
 import type { MemoryBank } from './memory-bank';
 import { addKnnToGraph, addMemoryBank } from './nearest-neighbours';
 

@@ -1,6 +1,6 @@
 import { backboneLayers, PatchHeadPipeline } from '@defectlab/backbones';
 import type { FeatureExtractor } from '@defectlab/ml-core';
-import { buildFeatureHeadGraph } from './feature-head';
+import { buildFeatureHeadGraph } from './network';
 
 /** PatchCore's patch features: the backbone layers through the feature head, rows [images * h * w, targetDim]. */
 export type PatchFeaturePipeline = PatchHeadPipeline;

@@ -1,5 +1,5 @@
 import { resizeBilinear, runSession, SeededRandom, type Tensor } from '@defectlab/ml-core';
-import { buildFeatureHeadGraph } from './feature-head';
+import { buildFeatureHeadGraph } from './network';
 import { patchcoreProjection } from './projection';
 
 /** 3x3 mean with zero padding counted (the reference's zero-padded unfold + mean). */
