@@ -6,6 +6,8 @@
  *     [--steps 2] [--graph FILE]      profile: one warm-up step, then `--steps` steps under onnxruntime's
  *                                     per-node profiler, summed by op type (ms per step, share, nodes);
  *                                     of this checkout's training graph or of a saved one
+ *     [--warmup 1]                    unprofiled runs first (2: past the second run's page faults)
+ *     [--keep-trace FILE]             also keep onnxruntime's trace (JSON, per-node shapes) in FILE
  *     --save-graph FILE               write this checkout's training graph (e.g. before a change)
  *     --compare A.onnx,B.onnx [--rounds 3]
  *                                     alternate the two graphs in this process (per round and graph: open,
@@ -87,17 +89,22 @@ async function profile(graph: { bytes: Uint8Array; gflop: number }, feeds: Recor
     const session = await openSession(graph.bytes, threads, path.join(dir, 'step'));
     const wall: number[] = [];
     const cpu: number[] = [];
-    for (let i = 0; i <= steps; i++) {
+    // the first runs touch fresh memory (page faults in the optimizer's outputs): `--warmup` of them go unprofiled
+    const warmup = Number(arg('warmup', '1'));
+    for (let i = 0; i < warmup + steps; i++) {
       const t = await runStep(session, feeds, i + 1);
-      if (i > 0) wall.push(t.wall);
-      if (i > 0) cpu.push(t.cpu);
+      if (i >= warmup) wall.push(t.wall);
+      if (i >= warmup) cpu.push(t.cpu);
     }
     session.endProfiling(); // onnxruntime-node returns no file name: the trace is the one file in `dir`
     await session.release();
-    const events = JSON.parse(fs.readFileSync(path.join(dir, fs.readdirSync(dir)[0]), 'utf8')) as ProfileEvent[];
+    const traceFile = path.join(dir, fs.readdirSync(dir)[0]);
+    const keep = arg('keep-trace', '');
+    if (keep) fs.copyFileSync(traceFile, keep);
+    const events = JSON.parse(fs.readFileSync(traceFile, 'utf8')) as ProfileEvent[];
     // node events: one "<node>_kernel_time" per node and run; skip the warm-up run
     const runs = events.filter((e) => e.cat === 'Session' && e.name === 'model_run');
-    const cutoff = runs.length > steps ? runs[0].ts + runs[0].dur : 0;
+    const cutoff = runs.length > steps ? runs[runs.length - steps - 1].ts + runs[runs.length - steps - 1].dur : 0;
     const byOp = new Map<string, { us: number; count: number }>();
     for (const e of events) {
       if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time') || e.ts < cutoff) continue;
