@@ -14,25 +14,16 @@
  */
 import { readDescriptor, SHIPPED_BACKBONES } from '@defectlab/backbones';
 import { resolveCflowConfig, type CflowPreset } from '@defectlab/contracts';
-import { runtimeVersions, SeededRandom, TrainingSession } from '@defectlab/ml-core';
+import { SeededRandom } from '@defectlab/ml-core';
+import { flag, numberFlag, onnxEngineName, printJson, runBenchMain, stepFigures, timeTrainingSteps, trainingStateBytes } from '@defectlab/ml-core/bench';
 import { initCflowWeights } from '../src/network';
 import { buildStageTrainingGraph } from '../src/train';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
 async function main(): Promise<void> {
-  const preset = arg('preset', 'seed') as CflowPreset;
-  const stage = Number(arg('stage', '0'));
-  const threads = Number(arg('threads', '1'));
-  const steps = Number(arg('steps', '3'));
+  const preset = flag('preset', 'seed') as CflowPreset;
+  const stage = numberFlag('stage', 0);
+  const threads = numberFlag('threads', 1);
+  const steps = numberFlag('steps', 3);
   const cfg = resolveCflowConfig({ preset });
   const layer = cfg.layers[stage];
   if (layer === undefined) throw new Error(`cflow train-step: preset ${preset} has ${cfg.layers.length} stages, not stage ${stage}`);
@@ -48,51 +39,25 @@ async function main(): Promise<void> {
   const fibers = cfg.fiberBatchSize;
   const graph = buildStageTrainingGraph(weights, 0, fibers, cfg.gradClipNorm);
   const gflop = graph.flops.total / 1e9;
-  const stateBytes = 4 * graph.stateInputs.reduce((n, s) => n + s.dims.reduce((a, b) => a * b, 1), 0);
   process.stderr.write(`onnx cflow ${preset} stage ${stage} (${layer}, ${c} ch): ${fibers} fibers, ${gflop.toFixed(2)} GFLOP per step, ${threads} thread(s)\n`);
   const rng = new SeededRandom(1);
   const feeds = {
     fibers: { data: rng.normalArray(fibers * c), dims: [fibers, c] },
     cond: { data: rng.normalArray(fibers * cfg.conditionDim), dims: [fibers, cfg.conditionDim] },
   };
-  const session = await TrainingSession.create(graph, { threads });
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  try {
-    await session.trainStep(feeds, cfg.learningRate); // warm-up
-    for (let i = 0; i < steps; i++) {
-      const c0 = process.cpuUsage();
-      const t0 = performance.now();
-      const r = await session.trainStep(feeds, cfg.learningRate);
-      wall.push((performance.now() - t0) / 1000);
-      const u = process.cpuUsage(c0);
-      cpu.push((u.user + u.system) / 1e6);
-      process.stderr.write(`  step: loss ${r.loss.toFixed(4)}\n`);
-    }
-  } finally {
-    await session.release();
-  }
-  const secondsPerStep = median(wall);
-  const out = {
+  const times = await timeTrainingSteps(graph, feeds, { threads, steps, learningRate: cfg.learningRate });
+  printJson({
     model: 'cflow',
     preset: `${preset}:${layer}`,
-    engine: `onnxruntime-node ${runtimeVersions(['onnxruntime-node'])['onnxruntime-node']} (cpu)`,
+    engine: onnxEngineName(),
     threads,
     batch: fibers,
     imageSize: cfg.inputSize,
-    secondsPerStep,
-    cpuSecondsPerStep: median(cpu),
-    timedSteps: wall.length,
-    imagesPerSecond: null,
-    gflopPerStep: gflop,
-    gflops: gflop / secondsPerStep,
-    stateBytes,
+    // a step's batch is patch positions, not images
+    ...stepFigures(times, null, gflop),
+    stateBytes: trainingStateBytes(graph),
     stateCopySeconds: null,
-  };
-  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  });
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exit(1);
-});
+runBenchMain(main);

@@ -22,21 +22,12 @@ import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { createRng } from '@defectlab/datasets';
 import { countFlops, initialState, LEARNING_RATE_INPUT, OnnxGraphBuilder, STEP_INPUT, type TrainingGraph } from '@defectlab/ml-core';
+import { flag, median, numberFlag, runBenchMain, timeSteps } from '@defectlab/ml-core/bench';
 import { resolveConfig } from '../src/config';
 import { initFlowWeights, type FlowShape } from '../src/network';
 import { buildFlowTrainingGraph } from '../src/train';
 
 const SIDES = [16, 8, 4];
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 interface ProfileEvent {
   readonly cat: string;
@@ -72,34 +63,23 @@ function stepFeeds(graph: TrainingGraph, batch: number, channels: number, lr: nu
   return feeds;
 }
 
-/** One run at optimizer step `step`: wall and CPU seconds (outputs freed). */
-async function runStep(session: ort.InferenceSession, feeds: Record<string, ort.Tensor>, step: number): Promise<{ wall: number; cpu: number }> {
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
+/** One session run at optimizer step `step` (outputs freed). */
+async function runStep(session: ort.InferenceSession, feeds: Record<string, ort.Tensor>, step: number): Promise<void> {
   const out = await session.run({ ...feeds, [STEP_INPUT]: new ort.Tensor('float32', Float32Array.of(step), []) });
-  const wall = (performance.now() - t0) / 1000;
-  const c = process.cpuUsage(c0);
   for (const t of Object.values(out)) t.dispose();
-  return { wall, cpu: (c.user + c.system) / 1e6 };
 }
 
 async function profile(graph: { bytes: Uint8Array; gflop: number }, feeds: Record<string, ort.Tensor>, label: string, threads: number, steps: number, top: number): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'csflow-profile-'));
   try {
     const session = await openSession(graph.bytes, threads, path.join(dir, 'step'));
-    const wall: number[] = [];
-    const cpu: number[] = [];
-    // the first runs touch fresh memory (page faults in the optimizer's outputs): `--warmup` of them go unprofiled
-    const warmup = Number(arg('warmup', '1'));
-    for (let i = 0; i < warmup + steps; i++) {
-      const t = await runStep(session, feeds, i + 1);
-      if (i >= warmup) wall.push(t.wall);
-      if (i >= warmup) cpu.push(t.cpu);
-    }
+    // the first runs touch fresh memory (page faults in the optimizer's outputs): `--warmup` of them go untimed
+    // (the profiler records them too; the summary below skips them)
+    const { wall, cpu } = await timeSteps(steps, (run) => runStep(session, feeds, run + 1), { warmup: numberFlag('warmup', 1) });
     session.endProfiling(); // onnxruntime-node returns no file name: the trace is the one file in `dir`
     await session.release();
     const traceFile = path.join(dir, fs.readdirSync(dir)[0]);
-    const keep = arg('keep-trace', '');
+    const keep = flag('keep-trace', '');
     if (keep) fs.copyFileSync(traceFile, keep);
     const events = JSON.parse(fs.readFileSync(traceFile, 'utf8')) as ProfileEvent[];
     // node events: one "<node>_kernel_time" per node and run; skip the warm-up run
@@ -138,11 +118,10 @@ async function compare(files: string[], feeds: Record<string, ort.Tensor>, threa
     for (const g of graphs) {
       const session = await openSession(g.bytes, threads);
       try {
-        await runStep(session, feeds, 1);
-        const t = await runStep(session, feeds, 2);
-        g.wall.push(t.wall);
-        g.cpu.push(t.cpu);
-        process.stderr.write(`round ${r + 1} ${path.basename(g.file)}: ${t.wall.toFixed(2)} s wall, ${t.cpu.toFixed(2)} CPU-s, load ${os.loadavg()[0].toFixed(1)}\n`);
+        const t = await timeSteps(1, (run) => runStep(session, feeds, run + 1));
+        g.wall.push(t.wall[0]);
+        g.cpu.push(t.cpu[0]);
+        process.stderr.write(`round ${r + 1} ${path.basename(g.file)}: ${t.wall[0].toFixed(2)} s wall, ${t.cpu[0].toFixed(2)} CPU-s, load ${os.loadavg()[0].toFixed(1)}\n`);
       } finally {
         await session.release();
       }
@@ -158,29 +137,26 @@ async function compare(files: string[], feeds: Record<string, ort.Tensor>, threa
 }
 
 async function main(): Promise<void> {
-  const preset = arg('preset', 'seed');
-  const threads = Number(arg('threads', '1'));
+  const preset = flag('preset', 'seed');
+  const threads = numberFlag('threads', 1);
   const cfg = resolveConfig({ preset });
   const shape: FlowShape = { channels: cfg.featureChannels, hiddenChannels: cfg.hiddenChannels, kernelSizes: cfg.kernelSizes, clamp: cfg.clamp, leakySlope: cfg.leakySlope };
   const graph = buildFlowTrainingGraph(initFlowWeights(shape, 0), cfg.batchSize, SIDES, cfg.optimizer);
-  const save = arg('save-graph', '');
+  const save = flag('save-graph', '');
   if (save) {
     fs.writeFileSync(save, graph.bytes);
     process.stdout.write(`${save}: ${preset} training graph, ${(graph.flops.total / 1e9).toFixed(1)} GFLOP per step\n`);
     return;
   }
   const feeds = stepFeeds(graph, cfg.batchSize, shape.channels, cfg.optimizer.lr);
-  const files = arg('compare', '');
-  if (files) await compare(files.split(','), feeds, threads, Number(arg('rounds', '3')));
+  const files = flag('compare', '');
+  if (files) await compare(files.split(','), feeds, threads, numberFlag('rounds', 3));
   else {
-    const file = arg('graph', '');
+    const file = flag('graph', '');
     const bytes = file ? new Uint8Array(fs.readFileSync(file)) : graph.bytes;
     const gflop = file ? countFlops(OnnxGraphBuilder.fromModel(bytes)).total / 1e9 : graph.flops.total / 1e9;
-    await profile({ bytes, gflop }, feeds, file ? `${preset} (${path.basename(file)})` : preset, threads, Number(arg('steps', '2')), Number(arg('top', '15')));
+    await profile({ bytes, gflop }, feeds, file ? `${preset} (${path.basename(file)})` : preset, threads, numberFlag('steps', 2), numberFlag('top', 15));
   }
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exit(1);
-});
+runBenchMain(main);

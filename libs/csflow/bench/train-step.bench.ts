@@ -16,7 +16,8 @@
  * FLOPs counted from the ONNX training graph).
  */
 import { createRng } from '@defectlab/datasets';
-import { runtimeVersions, TrainingSession, type Tensor } from '@defectlab/ml-core';
+import type { Tensor } from '@defectlab/ml-core';
+import { flag, median, numberFlag, onnxEngineName, printJson, runBenchMain, stepFigures, timeTrainingSteps, trainingStateBytes } from '@defectlab/ml-core/bench';
 import { resolveConfig } from '../src/config';
 import { initFlowWeights, type FlowShape } from '../src/network';
 import { buildFlowTrainingGraph } from '../src/train';
@@ -29,63 +30,12 @@ const SIDES: Record<string, readonly number[]> = { small: [16, 8, 4], seed: [16,
  */
 const MAX_COPY_BYTES = 2 ** 30;
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
-/** Wall seconds and CPU seconds (user + system, all threads) of each timed step after one warm-up. */
-async function timeSteps(steps: number, step: () => Promise<void>): Promise<{ wall: number[]; cpu: number[] }> {
-  await step(); // warm-up
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    await step();
-    wall.push((performance.now() - t0) / 1000);
-    const c = process.cpuUsage(c0);
-    cpu.push((c.user + c.system) / 1e6);
-  }
-  return { wall, cpu };
-}
-
-async function main(): Promise<void> {
-  const preset = arg('preset', 'small');
-  const threads = Number(arg('threads', '1'));
-  const steps = Number(arg('steps', '3'));
-  const cfg = resolveConfig({ preset });
-  if (!SIDES[preset]) throw new Error(`unknown preset "${preset}" (small, seed or paper)`);
-  const defaultSize = IMAGE_SIZE[preset] ?? cfg.inputSize;
-  const imageSize = Number(arg('image-size', String(defaultSize)));
-  const sides = SIDES[preset].map((s) => (s * imageSize) / defaultSize);
-  if (sides.some((s) => !Number.isInteger(s))) throw new Error(`csflow train-step: image size ${imageSize} does not give whole feature maps (sides ${sides.join('/')})`);
-  const shape: FlowShape = { channels: cfg.featureChannels, hiddenChannels: cfg.hiddenChannels, kernelSizes: cfg.kernelSizes, clamp: cfg.clamp, leakySlope: cfg.leakySlope };
-  const batch = Number(arg('batch', String(cfg.batchSize)));
-  const rng = createRng(1);
-  const feats: Tensor[] = sides.map((s) => ({ data: Float32Array.from({ length: batch * shape.channels * s * s }, () => rng.normal()), dims: [batch, shape.channels, s, s] }));
-  const graph = buildFlowTrainingGraph(initFlowWeights(shape, 0), batch, sides, cfg.optimizer);
-  const gflop = graph.flops.total / 1e9;
-  const stateBytes = 4 * graph.stateInputs.reduce((n, s) => n + s.dims.reduce((a, b) => a * b, 1), 0);
-  process.stderr.write(`onnx ${preset} at ${imageSize} px, batch ${batch}: ${(gflop).toFixed(1)} GFLOP per step, state ${(stateBytes / 2 ** 20).toFixed(0)} MiB, ${threads} thread(s)\n`);
-  const engineName = `onnxruntime-node ${runtimeVersions(['onnxruntime-node'])['onnxruntime-node']} (cpu)`;
-  let measured: { wall: number[]; cpu: number[] };
-  const session = await TrainingSession.create(graph, { threads });
-  try {
-    const batchFeeds = Object.fromEntries(feats.map((f, i) => [`feat${i}`, f]));
-    measured = await timeSteps(steps, async () => {
-      const r = await session.trainStep(batchFeeds, cfg.optimizer.lr);
-      process.stderr.write(`  step: loss ${r.loss.toFixed(4)}, peak RSS so far ${(process.resourceUsage().maxRSS / 2 ** 20).toFixed(2)} GiB\n`);
-    });
-  } finally {
-    await session.release();
-  }
-  // the state round trip: onnxruntime-node copies every output into a new JS buffer each step
+/**
+ * Seconds to copy `stateBytes` once in this process (median of 3 copies of at most {@link MAX_COPY_BYTES},
+ * scaled): what the state round trip costs at least, as onnxruntime-node copies every output into a new
+ * JS buffer each step.
+ */
+function stateCopySeconds(stateBytes: number): number {
   const copyBytes = Math.min(stateBytes, MAX_COPY_BYTES);
   const src = new Float32Array(copyBytes / 4).fill(1);
   const copies: number[] = [];
@@ -95,31 +45,42 @@ async function main(): Promise<void> {
     dst.set(src);
     copies.push((performance.now() - t0) / 1000);
   }
-  const stateCopySeconds = median(copies) * (stateBytes / copyBytes);
-  const times = measured.wall;
-  const secondsPerStep = median(times);
-  const out = {
+  return median(copies) * (stateBytes / copyBytes);
+}
+
+async function main(): Promise<void> {
+  const preset = flag('preset', 'small');
+  const threads = numberFlag('threads', 1);
+  const steps = numberFlag('steps', 3);
+  const cfg = resolveConfig({ preset });
+  if (!SIDES[preset]) throw new Error(`unknown preset "${preset}" (small, seed or paper)`);
+  const defaultSize = IMAGE_SIZE[preset] ?? cfg.inputSize;
+  const imageSize = numberFlag('image-size', defaultSize);
+  const sides = SIDES[preset].map((s) => (s * imageSize) / defaultSize);
+  if (sides.some((s) => !Number.isInteger(s))) throw new Error(`csflow train-step: image size ${imageSize} does not give whole feature maps (sides ${sides.join('/')})`);
+  const shape: FlowShape = { channels: cfg.featureChannels, hiddenChannels: cfg.hiddenChannels, kernelSizes: cfg.kernelSizes, clamp: cfg.clamp, leakySlope: cfg.leakySlope };
+  const batch = numberFlag('batch', cfg.batchSize);
+  const rng = createRng(1);
+  const feats: Tensor[] = sides.map((s) => ({ data: Float32Array.from({ length: batch * shape.channels * s * s }, () => rng.normal()), dims: [batch, shape.channels, s, s] }));
+  const graph = buildFlowTrainingGraph(initFlowWeights(shape, 0), batch, sides, cfg.optimizer);
+  const gflop = graph.flops.total / 1e9;
+  const stateBytes = trainingStateBytes(graph);
+  process.stderr.write(`onnx ${preset} at ${imageSize} px, batch ${batch}: ${gflop.toFixed(1)} GFLOP per step, state ${(stateBytes / 2 ** 20).toFixed(0)} MiB, ${threads} thread(s)\n`);
+  const batchFeeds = Object.fromEntries(feats.map((f, i) => [`feat${i}`, f]));
+  const times = await timeTrainingSteps(graph, batchFeeds, { threads, steps, learningRate: cfg.optimizer.lr });
+  printJson({
     model: 'csflow',
     preset,
-    engine: engineName,
+    engine: onnxEngineName(),
     threads,
     batch,
     presetBatch: cfg.batchSize,
     imageSize,
-    secondsPerStep,
-    timedSteps: times.length,
-    stepSeconds: times,
-    cpuSecondsPerStep: median(measured.cpu),
-    imagesPerSecond: batch / secondsPerStep,
-    gflopPerStep: gflop,
-    gflops: gflop / secondsPerStep,
+    ...stepFigures(times, batch, gflop),
+    stepSeconds: times.wall,
     stateBytes,
-    stateCopySeconds,
-  };
-  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    stateCopySeconds: stateCopySeconds(stateBytes),
+  });
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
-  process.exit(1);
-});
+runBenchMain(main);

@@ -13,26 +13,17 @@
  */
 import { readDescriptor, SHIPPED_BACKBONES } from '@defectlab/backbones';
 import { resolveFastflowConfig, type FastflowPreset } from '@defectlab/contracts';
-import { runtimeVersions, SeededRandom, TrainingSession } from '@defectlab/ml-core';
+import { SeededRandom } from '@defectlab/ml-core';
+import { flag, numberFlag, onnxEngineName, printJson, runBenchMain, stepFigures, timeTrainingSteps, trainingStateBytes } from '@defectlab/ml-core/bench';
 import { initFastflowWeights, type StageShape } from '../src/network';
 import { buildFastflowTrainingGraph } from '../src/train';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
 async function main(): Promise<void> {
-  const preset = arg('preset', 'seed') as FastflowPreset;
-  const threads = Number(arg('threads', '1'));
-  const steps = Number(arg('steps', '3'));
+  const preset = flag('preset', 'seed') as FastflowPreset;
+  const threads = numberFlag('threads', 1);
+  const steps = numberFlag('steps', 3);
   const cfg = resolveFastflowConfig({ preset });
-  const batch = Number(arg('batch', String(cfg.batchSize)));
+  const batch = numberFlag('batch', cfg.batchSize);
   const { descriptor } = await readDescriptor(SHIPPED_BACKBONES['resnet50v2-stage1to3']);
   const stages: StageShape[] = cfg.layers.map((layer) => {
     const tap = descriptor.layers.find((l) => l.name === layer);
@@ -42,49 +33,23 @@ async function main(): Promise<void> {
   const weights = initFastflowWeights({ stages, flowSteps: cfg.flowSteps, hiddenRatio: cfg.hiddenRatio, conv3x3Only: cfg.conv3x3Only, clamp: cfg.clamp }, 0);
   const graph = buildFastflowTrainingGraph(weights, batch, cfg);
   const gflop = graph.flops.total / 1e9;
-  const stateBytes = 4 * graph.stateInputs.reduce((n, s) => n + s.dims.reduce((a, b) => a * b, 1), 0);
+  const stateBytes = trainingStateBytes(graph);
   process.stderr.write(`onnx fastflow ${preset}: batch ${batch} (preset ${cfg.batchSize}), ${gflop.toFixed(1)} GFLOP per step, state ${(stateBytes / 2 ** 20).toFixed(0)} MiB, ${threads} thread(s)\n`);
   const rng = new SeededRandom(1);
   const feeds = Object.fromEntries(stages.map((s, i) => [`stage${i}`, { data: rng.normalArray(batch * s.channels * s.height * s.width), dims: [batch, s.channels, s.height, s.width] }]));
-  const session = await TrainingSession.create(graph, { threads });
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  try {
-    await session.trainStep(feeds, cfg.learningRate); // warm-up
-    for (let i = 0; i < steps; i++) {
-      const c0 = process.cpuUsage();
-      const t0 = performance.now();
-      const r = await session.trainStep(feeds, cfg.learningRate);
-      wall.push((performance.now() - t0) / 1000);
-      const c = process.cpuUsage(c0);
-      cpu.push((c.user + c.system) / 1e6);
-      process.stderr.write(`  step: loss ${r.loss.toFixed(4)}\n`);
-    }
-  } finally {
-    await session.release();
-  }
-  const secondsPerStep = median(wall);
-  const out = {
+  const times = await timeTrainingSteps(graph, feeds, { threads, steps, learningRate: cfg.learningRate });
+  printJson({
     model: 'fastflow',
     preset,
-    engine: `onnxruntime-node ${runtimeVersions(['onnxruntime-node'])['onnxruntime-node']} (cpu)`,
+    engine: onnxEngineName(),
     threads,
     batch,
     presetBatch: cfg.batchSize,
     imageSize: cfg.inputSize,
-    secondsPerStep,
-    cpuSecondsPerStep: median(cpu),
-    timedSteps: wall.length,
-    imagesPerSecond: batch / secondsPerStep,
-    gflopPerStep: gflop,
-    gflops: gflop / secondsPerStep,
+    ...stepFigures(times, batch, gflop),
     stateBytes,
     stateCopySeconds: null,
-  };
-  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  });
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exit(1);
-});
+runBenchMain(main);

@@ -15,14 +15,10 @@
  * of `--runs` runs, far less sensitive than wall time to other jobs on a shared machine.
  */
 import * as ort from 'onnxruntime-node';
+import { flag, median, numberFlag, runBenchMain } from '../src/bench';
 import { attr, OnnxGraphBuilder } from '../src/onnx';
 import { SeededRandom } from '../src/random';
 import { convInputGradientByConv, convWeightGradientByTapGemms } from '../src/training-graph/rules/conv-gemm';
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
 
 interface Shape {
   readonly name: string;
@@ -95,11 +91,6 @@ async function cpuMs(s: ort.InferenceSession, feeds: Record<string, ort.Tensor>)
   return (c.user + c.system) / 1000;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
 /** Runs both formulations alternately after checking they agree; median CPU ms of each. */
 async function compare(a: Uint8Array, b: Uint8Array, feeds: Record<string, ort.Tensor>, threads: number, runs: number): Promise<[number, number]> {
   const sa = await open(a, threads);
@@ -128,9 +119,9 @@ async function compare(a: Uint8Array, b: Uint8Array, feeds: Record<string, ort.T
 }
 
 async function main(): Promise<void> {
-  const threads = Number(arg('threads', '1'));
-  const runs = Number(arg('runs', '5'));
-  const only = arg('only', '');
+  const threads = numberFlag('threads', 1);
+  const runs = numberFlag('runs', 5);
+  const only = flag('only', '');
   const rng = new SeededRandom(1);
   const rows: string[] = [];
   let totals = [0, 0, 0, 0];
@@ -154,7 +145,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${rows.join('\n')}\n| total | | | ${totals[0].toFixed(0)} ms | ${totals[1].toFixed(0)} ms | ${totals[2].toFixed(0)} ms | ${totals[3].toFixed(0)} ms |\n`);
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exit(1);
-});
+runBenchMain(main);

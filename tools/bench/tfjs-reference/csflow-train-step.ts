@@ -14,6 +14,7 @@
 import { resolveConfig } from '@defectlab/csflow';
 import { buildFlowTrainingGraph, initFlowWeights, type FlowShape } from '@defectlab/csflow/parts';
 import { createRng } from '@defectlab/datasets';
+import { flag, numberFlag, printJson, runBenchMain, stepFigures, timeSteps } from '@defectlab/ml-core/bench';
 import { initTfjsWasm } from './backend';
 import { ClippedAdam } from './csflow/adam';
 import { flowNll } from './csflow/loss';
@@ -22,19 +23,9 @@ import { CsFlowNet } from './csflow/model';
 const IMAGE_SIZE: Record<string, number> = { small: 128, seed: 256 };
 const SIDES = [16, 8, 4];
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
 async function main(): Promise<void> {
-  const preset = arg('preset', 'small');
-  const steps = Number(arg('steps', '3'));
+  const preset = flag('preset', 'small');
+  const steps = numberFlag('steps', 3);
   const cfg = resolveConfig({ preset });
   const shape: FlowShape = { channels: cfg.featureChannels, hiddenChannels: cfg.hiddenChannels, kernelSizes: cfg.kernelSizes, clamp: cfg.clamp, leakySlope: cfg.leakySlope };
   const batch = cfg.batchSize;
@@ -58,44 +49,22 @@ async function main(): Promise<void> {
     tf.dispose(grads);
     process.stderr.write(`  step: loss ${loss.toFixed(4)}\n`);
   };
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  try {
-    await step(); // warm-up
-    for (let i = 0; i < steps; i++) {
-      const c0 = process.cpuUsage();
-      const t0 = performance.now();
-      await step();
-      wall.push((performance.now() - t0) / 1000);
-      const c = process.cpuUsage(c0);
-      cpu.push((c.user + c.system) / 1e6);
-    }
-  } finally {
+  const times = await timeSteps(steps, step).finally(() => {
     tf.dispose(xs);
     net.dispose();
-  }
-  const secondsPerStep = median(wall);
-  const out = {
+  });
+  printJson({
     model: 'csflow',
     preset,
     engine: description,
     threads: 1,
     batch,
     imageSize: IMAGE_SIZE[preset] ?? cfg.inputSize,
-    secondsPerStep,
-    timedSteps: wall.length,
-    stepSeconds: wall,
-    cpuSecondsPerStep: median(cpu),
-    imagesPerSecond: batch / secondsPerStep,
-    gflopPerStep: gflop,
-    gflops: gflop / secondsPerStep,
+    ...stepFigures(times, batch, gflop),
+    stepSeconds: times.wall,
     stateBytes: null,
     stateCopySeconds: null,
-  };
-  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  });
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exit(1);
-});
+runBenchMain(main);
