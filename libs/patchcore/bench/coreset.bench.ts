@@ -5,17 +5,13 @@
  */
 import * as os from 'node:os';
 import { SeededRandom } from '@defectlab/ml-core';
+import { numberFlag, printJson, runBenchMain } from '@defectlab/ml-core/bench';
 import { greedyCoreset } from '../src/coreset';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
-
 async function main(): Promise<void> {
-  const n = Number(arg('n', '547232'));
-  const dim = Number(arg('dim', '128'));
-  const steps = Number(arg('steps', '40'));
+  const n = numberFlag('n', 547232);
+  const dim = numberFlag('dim', 128);
+  const steps = numberFlag('steps', 40);
   const points = { data: new SeededRandom(1).normalArray(n * dim), dim };
   const result: Record<string, number> = {};
   for (const engine of ['js', 'onnxruntime'] as const) {
@@ -24,10 +20,7 @@ async function main(): Promise<void> {
     await greedyCoreset(points, { count: steps, startPoints: 1, seed: 0, engine });
     result[`${engine}MsPerStep`] = (performance.now() - t) / (steps + 1);
   }
-  console.log(JSON.stringify({ n, dim, steps, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, ...result }, null, 2));
+  printJson({ n, dim, steps, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, ...result });
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+runBenchMain(main);
