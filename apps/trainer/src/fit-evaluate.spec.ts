@@ -71,7 +71,7 @@ describe('trainer CLI on generated demo data', () => {
     expect(noDefects.dataset.splitRuleText).toContain('cannot be fitted');
   }, 600_000);
 
-  it('fits and evaluates CS-Flow (small preset, one epoch) through the same command functions', async () => {
+  it('fits and evaluates CS-Flow (small preset, one epoch) through the same command functions; the fit records the validation split\'s figures', async () => {
     const out = path.join(tmp, 'csflow');
     const json = path.join(tmp, 'csflow.json');
     const lines: string[] = [];
@@ -80,10 +80,23 @@ describe('trainer CLI on generated demo data', () => {
     const fitted = await runFit(fitCmd, log);
     expect(fitted.manifest.runConfig.modelConfig).toMatchObject({ preset: 'small', epochs: 1, featureChannels: PRESETS.small.featureChannels });
     expect(lines.some((l) => l.startsWith('train epoch 1/1'))).toBe(true);
+    expect(lines.some((l) => /epoch 1\/1 mean loss .*, validation loss .*, validation AUROC [01]\.\d{3}/.test(l))).toBe(true);
+    const training = fitted.manifest.fit.resolvedConfig['training'] as { validationAuroc: (number | null)[]; validationLosses: (number | null)[]; validationImages: { good: number; defective: number } };
+    const counts = fitted.manifest.dataset.counts;
+    // the validation split, never the test split (the two differ in size here)
+    expect(training.validationImages).toEqual({ good: counts.validationGood, defective: counts.validationDefective });
+    expect(counts.validationGood).toBeGreaterThan(0);
+    expect(counts.validationDefective).toBeGreaterThan(0);
+    expect(counts.testGood + counts.testDefective).not.toBe(counts.validationGood + counts.validationDefective);
+    expect(training.validationLosses).toHaveLength(1);
+    expect(Number.isFinite(training.validationLosses[0])).toBe(true);
     const evCmd = parseArgs(['evaluate', '--model-dir', out, '--data', data, '--json', json, '--latency-runs', '5']) as EvaluateCommand;
     await runEvaluate(evCmd, log);
     const report = await readAndCheckReport(json, path.join(out, 'model.onnx'));
     expect(report.model.kind).toBe('csflow');
+    // the epoch's AUROC is the evaluation's on the validation split: same images, same score, the kept (last) weights
+    const val = report.predictions.filter((p) => p.split === 'validation');
+    expect(training.validationAuroc).toEqual([auroc(val.map((p) => p.score), val.map((p) => (p.label === 'defective' ? 1 : 0)))]);
     expect(report.exportIncludesBackbone).toBe(true);
     expect(report.latencyMs.n).toBe(5);
     expect(report.backend).toMatch(/^onnxruntime-node \d/);
@@ -97,6 +110,8 @@ describe('trainer CLI on generated demo data', () => {
     const fitCmd = parseArgs(['fit', '--model', 'cfa', '--data', data, '--backbone', 'default', '--config', '{"preset":"small","epochs":1}', '--image-size', '128', '--out', out]) as FitCommand;
     const fitted = await runFit(fitCmd, log);
     expect(fitted.manifest.runConfig.modelConfig).toMatchObject({ preset: 'small', epochs: 1 });
+    // the trainer passes the validation split, so CFA's selection by validation loss takes place
+    expect(fitted.manifest.fit.resolvedConfig['training']).toMatchObject({ epochsRun: 1, keptEpoch: 1, validationLosses: [expect.any(Number)] });
     const evCmd = parseArgs(['evaluate', '--model-dir', out, '--data', data, '--json', json, '--latency-runs', '3']) as EvaluateCommand;
     await runEvaluate(evCmd, log);
     const report = await readAndCheckReport(json, path.join(out, 'model.onnx'));
