@@ -5,7 +5,7 @@ const FIT = ['fit', '--model', 'csflow', '--data', '/d', '--backbone', 'default'
 
 describe('parseArgs', () => {
   it('parses fit with every option, in both --flag value and --flag=value forms', () => {
-    const cmd = parseArgs([...FIT, '--config={"preset":"small"}', '--seed', '7', '--image-size', '128', '--validation-defect-share', '25%', '--split-seed', '3']);
+    const cmd = parseArgs([...FIT, '--config={"preset":"small"}', '--seed', '7', '--image-size', '128', '--validation-defect-share', '25%', '--split-seed', '3', '--checkpoint-dir', '/ck']);
     expect(cmd).toEqual({
       command: 'fit',
       model: 'csflow',
@@ -17,6 +17,7 @@ describe('parseArgs', () => {
       validationGoodShare: undefined,
       validationDefectShare: 0.25,
       splitSeed: 3,
+      checkpointDir: '/ck',
       out: '/o',
     });
   });

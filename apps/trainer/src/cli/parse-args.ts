@@ -5,9 +5,10 @@
 import { UserError } from '../user-error';
 
 export const USAGE = `Usage:
-  npm run cli -- fit --model csflow|patchcore|cfa --data <MVTec folder> --backbone <descriptor .json | .onnx | shipped name | default>
+  npm run cli -- fit --model csflow|patchcore|cfa|fastflow|cflow --data <MVTec folder> --backbone <descriptor .json | .onnx | shipped name | default>
                  [--config <json or file>] [--seed N] [--image-size N] [--validation-good-share F] [--validation-defect-share F]
-                 [--split-seed N] --out <dir>
+                 [--split-seed N] [--checkpoint-dir <dir>] --out <dir>
+                 (--checkpoint-dir: checkpoints every checkpointEvery epochs; a fit started again with it resumes there)
   npm run cli -- evaluate --model-dir <dir> --data <MVTec folder> --json <file>
                  [--target-miss F]... [--target-overkill F]... [--validation-defect-share F] [--latency-runs N]
   npm run cli -- sweep --kind <model kind> --grid '<json: option -> [values]>' --data <MVTec folder> --backbone <...> --out <dir>
@@ -29,6 +30,8 @@ export interface FitCommand {
   readonly validationGoodShare?: number;
   readonly validationDefectShare?: number;
   readonly splitSeed?: number;
+  /** Where the model writes its checkpoints and resumes from (models that train by steps). */
+  readonly checkpointDir?: string;
   readonly out: string;
 }
 
@@ -62,7 +65,7 @@ export interface SweepCommand {
 
 export type CliCommand = FitCommand | EvaluateCommand | SweepCommand | { readonly command: 'help' };
 
-const FIT_FLAGS = ['model', 'data', 'backbone', 'config', 'seed', 'image-size', 'validation-good-share', 'validation-defect-share', 'split-seed', 'out'];
+const FIT_FLAGS = ['model', 'data', 'backbone', 'config', 'seed', 'image-size', 'validation-good-share', 'validation-defect-share', 'split-seed', 'checkpoint-dir', 'out'];
 const EVALUATE_FLAGS = ['model-dir', 'data', 'json', 'target-miss', 'target-overkill', 'validation-defect-share', 'latency-runs'];
 const SWEEP_FLAGS = ['kind', 'grid', 'data', 'backbone', 'config', 'seed', 'image-size', 'out', 'yes', 'dry-run'];
 const REPEATABLE = new Set(['target-miss', 'target-overkill']);
@@ -113,6 +116,7 @@ export function parseArgs(argv: readonly string[]): CliCommand {
       validationGoodShare: optionalFraction(one('validation-good-share'), 'validation-good-share'),
       validationDefectShare: optionalFraction(one('validation-defect-share'), 'validation-defect-share'),
       splitSeed: optionalInt(one('split-seed'), 'split-seed'),
+      ...(one('checkpoint-dir') !== undefined ? { checkpointDir: one('checkpoint-dir') } : {}),
       out: required('out'),
     };
   }

@@ -39,6 +39,7 @@ export async function runFit(cmd: FitCommand, log: Log): Promise<FitRunResult> {
       modelConfig: resolveUserConfig(modelEntry(cmd.model).kind, await readConfig(cmd.config), cmd.seed ?? 0, cmd.imageSize),
       splitRule,
       out: cmd.out,
+      ...(cmd.checkpointDir !== undefined ? { checkpointDir: cmd.checkpointDir } : {}),
     },
     log,
   );
