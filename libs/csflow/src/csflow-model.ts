@@ -137,7 +137,7 @@ export class CsFlowModel implements AnomalyModel {
     const featureSeconds = (Date.now() - v0) / 1000;
     if (validationFeatures) {
       const bad = validation.filter((v) => v.defective).length;
-      options.log?.(`csflow: validation after every ${cfg.validateEvery === 1 ? '' : `${cfg.validateEvery}th `}epoch on ${validation.length - bad} good + ${bad} defective images (features in ${featureSeconds.toFixed(1)} s)`);
+      options.log?.(`csflow: validation after ${cfg.validateEvery === 1 ? 'every epoch' : `every ${cfg.validateEvery} epochs and the last`} on ${validation.length - bad} good + ${bad} defective images (features in ${featureSeconds.toFixed(1)} s)`);
     }
     const shape: FlowShape = {
       channels,
