@@ -102,6 +102,23 @@ describe('trainer CLI on generated demo data', () => {
     expect(report.backend).toMatch(/^onnxruntime-node \d/);
   }, 600_000);
 
+  it('a CS-Flow fit resumed from its checkpoint keeps the validation history (validateEvery does not block the resume)', async () => {
+    const ck = path.join(tmp, 'csflow-ck');
+    type Training = { trainLosses: number[]; validationAuroc: (number | null)[]; validationLosses: (number | null)[] };
+    const fit = async (config: object, out: string): Promise<Training> => {
+      const cmd = parseArgs(['fit', '--model', 'csflow', '--data', data, '--backbone', 'default', '--config', JSON.stringify(config), '--checkpoint-dir', ck, '--out', path.join(tmp, out)]) as FitCommand;
+      return (await runFit(cmd, () => undefined)).manifest.fit.resolvedConfig['training'] as Training;
+    };
+    const first = await fit({ preset: 'small', epochs: 1 }, 'csflow-ck-1');
+    // validateEvery 2 would skip epoch 1: its figures can only come from the checkpoint
+    const second = await fit({ preset: 'small', epochs: 2, validateEvery: 2 }, 'csflow-ck-2');
+    expect(second.trainLosses[0]).toBe(first.trainLosses[0]);
+    expect(second.validationAuroc[0]).toBe(first.validationAuroc[0]);
+    expect(second.validationLosses[0]).toBe(first.validationLosses[0]);
+    expect(second.validationAuroc).toHaveLength(2);
+    expect(second.validationAuroc[1]).toEqual(expect.any(Number)); // the last epoch is always validated
+  }, 600_000);
+
   it('fits and evaluates CFA (small preset, one epoch) through the same command functions', async () => {
     const out = path.join(tmp, 'cfa');
     const json = path.join(tmp, 'cfa.json');
