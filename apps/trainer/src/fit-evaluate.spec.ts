@@ -71,7 +71,7 @@ describe('trainer CLI on generated demo data', () => {
     expect(noDefects.dataset.splitRuleText).toContain('cannot be fitted');
   }, 600_000);
 
-  it('fits and evaluates CS-Flow (small preset, one epoch) through the same command functions', async () => {
+  it('fits and evaluates CS-Flow (small preset, one epoch) through the same command functions; the fit records the validation split\'s figures', async () => {
     const out = path.join(tmp, 'csflow');
     const json = path.join(tmp, 'csflow.json');
     const lines: string[] = [];
@@ -80,13 +80,43 @@ describe('trainer CLI on generated demo data', () => {
     const fitted = await runFit(fitCmd, log);
     expect(fitted.manifest.runConfig.modelConfig).toMatchObject({ preset: 'small', epochs: 1, featureChannels: PRESETS.small.featureChannels });
     expect(lines.some((l) => l.startsWith('train epoch 1/1'))).toBe(true);
+    expect(lines.some((l) => /epoch 1\/1 mean loss .*, validation loss .*, validation AUROC [01]\.\d{3}/.test(l))).toBe(true);
+    const training = fitted.manifest.fit.resolvedConfig['training'] as { validationAuroc: (number | null)[]; validationLosses: (number | null)[]; validationImages: { good: number; defective: number } };
+    const counts = fitted.manifest.dataset.counts;
+    // the validation split, never the test split (the two differ in size here)
+    expect(training.validationImages).toEqual({ good: counts.validationGood, defective: counts.validationDefective });
+    expect(counts.validationGood).toBeGreaterThan(0);
+    expect(counts.validationDefective).toBeGreaterThan(0);
+    expect(counts.testGood + counts.testDefective).not.toBe(counts.validationGood + counts.validationDefective);
+    expect(training.validationLosses).toHaveLength(1);
+    expect(Number.isFinite(training.validationLosses[0])).toBe(true);
     const evCmd = parseArgs(['evaluate', '--model-dir', out, '--data', data, '--json', json, '--latency-runs', '5']) as EvaluateCommand;
     await runEvaluate(evCmd, log);
     const report = await readAndCheckReport(json, path.join(out, 'model.onnx'));
     expect(report.model.kind).toBe('csflow');
+    // the epoch's AUROC is the evaluation's on the validation split: same images, same score, the kept (last) weights
+    const val = report.predictions.filter((p) => p.split === 'validation');
+    expect(training.validationAuroc).toEqual([auroc(val.map((p) => p.score), val.map((p) => (p.label === 'defective' ? 1 : 0)))]);
     expect(report.exportIncludesBackbone).toBe(true);
     expect(report.latencyMs.n).toBe(5);
     expect(report.backend).toMatch(/^onnxruntime-node \d/);
+  }, 600_000);
+
+  it('a CS-Flow fit resumed from its checkpoint keeps the validation history (validateEvery does not block the resume)', async () => {
+    const ck = path.join(tmp, 'csflow-ck');
+    type Training = { trainLosses: number[]; validationAuroc: (number | null)[]; validationLosses: (number | null)[] };
+    const fit = async (config: object, out: string): Promise<Training> => {
+      const cmd = parseArgs(['fit', '--model', 'csflow', '--data', data, '--backbone', 'default', '--config', JSON.stringify(config), '--checkpoint-dir', ck, '--out', path.join(tmp, out)]) as FitCommand;
+      return (await runFit(cmd, () => undefined)).manifest.fit.resolvedConfig['training'] as Training;
+    };
+    const first = await fit({ preset: 'small', epochs: 1 }, 'csflow-ck-1');
+    // validateEvery 2 would skip epoch 1: its figures can only come from the checkpoint
+    const second = await fit({ preset: 'small', epochs: 2, validateEvery: 2 }, 'csflow-ck-2');
+    expect(second.trainLosses[0]).toBe(first.trainLosses[0]);
+    expect(second.validationAuroc[0]).toBe(first.validationAuroc[0]);
+    expect(second.validationLosses[0]).toBe(first.validationLosses[0]);
+    expect(second.validationAuroc).toHaveLength(2);
+    expect(second.validationAuroc[1]).toEqual(expect.any(Number)); // the last epoch is always validated
   }, 600_000);
 
   it('fits and evaluates CFA (small preset, one epoch) through the same command functions', async () => {
@@ -97,6 +127,8 @@ describe('trainer CLI on generated demo data', () => {
     const fitCmd = parseArgs(['fit', '--model', 'cfa', '--data', data, '--backbone', 'default', '--config', '{"preset":"small","epochs":1}', '--image-size', '128', '--out', out]) as FitCommand;
     const fitted = await runFit(fitCmd, log);
     expect(fitted.manifest.runConfig.modelConfig).toMatchObject({ preset: 'small', epochs: 1 });
+    // the trainer passes the validation split, so CFA's selection by validation loss takes place
+    expect(fitted.manifest.fit.resolvedConfig['training']).toMatchObject({ epochsRun: 1, keptEpoch: 1, validationLosses: [expect.any(Number)] });
     const evCmd = parseArgs(['evaluate', '--model-dir', out, '--data', data, '--json', json, '--latency-runs', '3']) as EvaluateCommand;
     await runEvaluate(evCmd, log);
     const report = await readAndCheckReport(json, path.join(out, 'model.onnx'));

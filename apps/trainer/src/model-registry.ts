@@ -30,6 +30,11 @@ export interface ModelEntry {
   /** Whether `exportOnnx` writes backbone + head as one graph (else the head alone). */
   readonly exportIncludesBackbone: boolean;
   /**
+   * Whether `fit` uses `FitOptions.validation` (CS-Flow records validation figures per epoch, CFA keeps the
+   * epoch of lowest validation loss); the trainer decodes the validation split only for those.
+   */
+  readonly usesValidation: boolean;
+  /**
    * Binds a resolved config to the backbone: a preset's layer names that this backbone lacks are replaced
    * by its taps of the same role (noted); layers the user chose that it lacks are a UserError.
    */
@@ -76,6 +81,7 @@ const csflow: ModelEntry = {
   smallestConfig: { preset: 'small' },
   // the trainer hands models an extractor with `modelPath`, so CsFlowModel exports backbone + flow as one graph
   exportIncludesBackbone: true,
+  usesValidation: true,
   // CS-Flow picks its feature layer from the backbone itself ('' = the one closest to the paper's grid)
   bindToBackbone: (config) => ({ config: { ...config }, notes: [] }),
   create: (extractor, config) => createCsflow(extractor, config),
@@ -86,6 +92,7 @@ const patchcore: ModelEntry = {
   kind: 'patchcore',
   smallestConfig: { preset: 'small' },
   exportIncludesBackbone: true,
+  usesValidation: false,
   bindToBackbone(config, backbone) {
     const preset = PATCHCORE_PRESETS[config.preset as keyof typeof PATCHCORE_PRESETS];
     return bindLayers('patchcore', config, preset.layers, backbone, () => ({ layers: pickPatchcoreLayers(backbone), why: 'its stride-8 and stride-16 taps' }));
@@ -122,11 +129,13 @@ function stageTappingEntry(
   presets: Readonly<Record<string, { readonly layers: readonly string[] }>>,
   create: ModelEntry['create'],
   load: ModelEntry['load'],
+  usesValidation = false,
 ): ModelEntry {
   return {
     kind,
     smallestConfig: { preset: 'small' },
     exportIncludesBackbone: true,
+    usesValidation,
     bindToBackbone(config, backbone) {
       const preset = presets[config.preset as string];
       const n = preset.layers.length;
@@ -137,7 +146,7 @@ function stageTappingEntry(
   };
 }
 
-const cfa = stageTappingEntry('cfa', CFA_PRESETS, (extractor, config) => createCfa(extractor, config), (dir, extractor) => CfaModel.load(dir, extractor));
+const cfa = stageTappingEntry('cfa', CFA_PRESETS, (extractor, config) => createCfa(extractor, config), (dir, extractor) => CfaModel.load(dir, extractor), true);
 const fastflow = stageTappingEntry('fastflow', FASTFLOW_PRESETS, async (extractor, config) => createFastflow(extractor, config), (dir, extractor) => FastflowModel.load(dir, extractor));
 const cflow = stageTappingEntry('cflow', CFLOW_PRESETS, async (extractor, config) => createCflow(extractor, config), (dir, extractor) => CflowModel.load(dir, extractor));
 

@@ -70,15 +70,19 @@ describe('CfaModel (random-conv fixture, tiny demo images)', () => {
     expect(openSessionCount()).toBe(sessionsBefore);
   });
 
-  it('keeps the epoch of lowest validation loss and stops early with patience; is deterministic', async () => {
-    const demo = await generateDemoDataset({ productLine: 'flex', seed: 4, size: 64, counts: { trainGood: 6, testGood: 2, testDefective: 0 } });
+  it('keeps the epoch of lowest validation loss (good images only) and stops early with patience; is deterministic', async () => {
+    const demo = await generateDemoDataset({ productLine: 'flex', seed: 4, size: 64, counts: { trainGood: 6, testGood: 2, testDefective: 1 } });
     const train = demo.samples.filter((s) => s.split === 'train').map((s) => s.image);
-    const validation = demo.samples.filter((s) => s.split === 'test').map((s) => s.image);
+    const labelled = demo.samples.filter((s) => s.split === 'test').map((s) => ({ image: s.image, defective: s.label !== 'good' }));
+    expect(labelled.filter((v) => v.defective)).toHaveLength(1);
+    const validation = labelled.filter((v) => !v.defective).map((v) => v.image);
     const a = await createCfa(extractor, { ...config, epochs: 4, patience: 1 });
     const b = await createCfa(extractor, { ...config, epochs: 4, patience: 1 });
     try {
-      const ra = await a.fit(train, { validation });
-      const rb = await b.fit(train, { validation });
+      // a sees the defective validation image too; its loss (a model of normal images) must leave it out, so
+      // both fits record the same losses and keep the same epoch
+      const ra = await a.fit(train, { validation: labelled });
+      const rb = await b.fit(train, { validation: labelled.filter((v) => !v.defective) });
       const t = ra.resolvedConfig.training as { validationLosses: number[]; keptEpoch: number; epochsRun: number };
       expect(t.validationLosses.length).toBe(t.epochsRun);
       expect(t.validationLosses[t.keptEpoch - 1]).toBe(Math.min(...t.validationLosses));

@@ -281,7 +281,9 @@ export async function fitCfa(
       }
     }
   }
-  const validation = options.validation && options.validation.length > 0 ? options.validation : null;
+  // CFA's loss models normal images only: the validation loss is taken on the split's good images
+  const good = (options.validation ?? []).filter((v) => !v.defective).map((v) => v.image);
+  const validation = good.length > 0 ? good : null;
   const validationBatches = validation
     ? async function* (): AsyncIterable<FeatureBatch> {
         for (let s = 0; s < validation.length; s += cfg.batchSize) {

@@ -25,7 +25,7 @@ import { buildFlowOnnx, exportCsflowOnnx } from './export-onnx';
 import { defaultFeatureLayer, extractScales } from './features';
 import { flowWeightCount, initFlowWeights, type FlowShape } from './network';
 import { loadCsflow, saveCsflow, type TrainedFlow } from './persist';
-import { applyReduction, fitPcaReduction } from './reduction';
+import { applyReduction, fitPcaReduction, type Reduction } from './reduction';
 import { imageScores } from './score';
 import { trainFlow } from './train';
 
@@ -33,6 +33,24 @@ const PAPER_BACKBONE_CHANNELS = 304;
 
 /** Non-config options of the constructor. */
 export type CsflowOptions = BackboneExportOptions;
+
+/** What a fit recorded about training, kept with the run (`resolvedConfig.training`); the web's loss chart draws its `validation*` arrays. */
+export interface CsflowTrainingRecord {
+  /** Mean training loss per epoch (restored epochs included). */
+  readonly trainLosses: readonly number[];
+  /** Per epoch: mean training loss of the good validation images; null = no validation pass that epoch. */
+  readonly validationLosses: readonly (number | null)[];
+  /** Per epoch: image AUROC of good vs defective validation images (the model's own image score); null = none. */
+  readonly validationAuroc: readonly (number | null)[];
+  readonly validateEvery: number;
+  /** Validation images the passes of this fit used. */
+  readonly validationImages: { readonly good: number; readonly defective: number };
+  /** Wall seconds of this fit's validation passes (feature extraction excluded), and the extraction's. */
+  readonly validationSeconds: { readonly passes: number; readonly features: number };
+  readonly modelSelection: string;
+}
+
+const MODEL_SELECTION = 'last epoch (as the paper); validation is recorded, never used to pick';
 
 /** Position scores of the three scales plus the derived outputs. */
 export interface FeatureScores {
@@ -47,6 +65,7 @@ export class CsFlowModel implements AnomalyModel {
   private trained: TrainedFlow | null = null;
   private session: OnnxSession | null = null;
   private engine: FitReport['engine'] | undefined;
+  private training: CsflowTrainingRecord | null = null;
 
   /**
    * @param extractor a frozen backbone (not disposed by this model)
@@ -112,6 +131,14 @@ export class CsFlowModel implements AnomalyModel {
     const reduction = cb > channels ? await fitPcaReduction(feats, channels, cfg.reductionSamples, cfg.seed) : null;
     const inputs: Tensor[] = [];
     for (const f of feats) inputs.push(await applyReduction(f, reduction, threads));
+    const validation = cfg.validateEvery > 0 ? (options.validation ?? []) : [];
+    const v0 = Date.now();
+    const validationFeatures = validation.length > 0 ? await this.reducedFeatures(validation.map((v) => v.image), reduction, threads, options.signal) : null;
+    const featureSeconds = (Date.now() - v0) / 1000;
+    if (validationFeatures) {
+      const bad = validation.filter((v) => v.defective).length;
+      options.log?.(`csflow: validation after ${cfg.validateEvery === 1 ? 'every epoch' : `every ${cfg.validateEvery} epochs and the last`} on ${validation.length - bad} good + ${bad} defective images (features in ${featureSeconds.toFixed(1)} s)`);
+    }
     const shape: FlowShape = {
       channels,
       hiddenChannels: cfg.hiddenChannels,
@@ -120,6 +147,7 @@ export class CsFlowModel implements AnomalyModel {
       leakySlope: cfg.leakySlope,
     };
     await this.releaseTrained();
+    this.training = null;
     const result = await trainFlow(initFlowWeights(shape, cfg.seed), inputs, {
       epochs: cfg.epochs,
       batchSize: cfg.batchSize,
@@ -133,9 +161,28 @@ export class CsFlowModel implements AnomalyModel {
       checkpointDir: options.checkpointDir,
       checkpointEvery: cfg.checkpointEvery,
       fingerprint: this.fingerprint(feats),
+      validation: validationFeatures
+        ? {
+            features: validationFeatures,
+            defective: validation.map((v) => v.defective),
+            every: cfg.validateEvery,
+            scoreMode: cfg.scoreMode,
+            topKFraction: cfg.topKFraction,
+            batchSize: cfg.batchSize,
+          }
+        : undefined,
     });
     this.engine = result.engine;
     this.trained = { weights: result.weights, reduction, layer, inputChannels: cb };
+    this.training = {
+      trainLosses: result.lossCurve,
+      validationLosses: result.validationLosses,
+      validationAuroc: result.validationAuroc,
+      validateEvery: cfg.validateEvery,
+      validationImages: { good: validation.filter((v) => !v.defective).length, defective: validation.filter((v) => v.defective).length },
+      validationSeconds: { passes: result.validationSeconds, features: featureSeconds },
+      modelSelection: MODEL_SELECTION,
+    };
     return {
       resolvedConfig: this.resolvedConfig(cb),
       backend: this.backendDescription(),
@@ -146,6 +193,30 @@ export class CsFlowModel implements AnomalyModel {
       finalLoss: result.finalLoss,
       deviations: this.deviations(cb),
     };
+  }
+
+  /**
+   * The three scales of `images` through the backbone and the fitted reduction, one feature batch at a time
+   * (only the reduced features are kept: the validation set's, extracted once per fit).
+   */
+  private async reducedFeatures(images: readonly DecodedImage[], reduction: Reduction | null, threads: number, signal?: AbortSignal): Promise<Tensor[]> {
+    const chunks: Tensor[][] = [];
+    for (let start = 0; start < images.length; start += this.config.featureBatchSize) {
+      const raw = await extractScales(this.extractor, images.slice(start, start + this.config.featureBatchSize), this.featureLayer, this.config.inputSize, this.config.featureBatchSize, undefined, signal);
+      const reduced: Tensor[] = [];
+      for (const f of raw) reduced.push(await applyReduction(f, reduction, threads));
+      chunks.push(reduced);
+    }
+    return [0, 1, 2].map((si) => {
+      const parts = chunks.map((c) => c[si]);
+      const data = new Float32Array(parts.reduce((n, p) => n + p.data.length, 0));
+      let at = 0;
+      for (const p of parts) {
+        data.set(p.data, at);
+        at += p.data.length;
+      }
+      return { data, dims: [images.length, ...parts[0].dims.slice(1)] };
+    });
   }
 
   /** e.g. "onnxruntime-node 1.30.0 (cpu, 2 threads)". */
@@ -168,13 +239,17 @@ export class CsFlowModel implements AnomalyModel {
       sizeBytesFp32: 4 * (params + reductionParams),
       trainingBackend: this.backendDescription(),
       trainingEngine: this.engine ?? null,
+      training: this.training,
       deviations: this.deviations(backboneChannels),
     };
   }
 
   private fingerprint(feats: readonly Tensor[]): string {
     const h = createHash('sha256');
-    h.update(JSON.stringify({ ...this.config, epochs: 0, checkpointEvery: 0 }));
+    // validateEvery changes what is recorded, not what is trained: a checkpoint resumes across it (and
+    // leaving the key out keeps the hash of checkpoints written before it existed)
+    const { validateEvery: _recordedOnly, ...trained } = this.config;
+    h.update(JSON.stringify({ ...trained, epochs: 0, checkpointEvery: 0 }));
     h.update(this.extractor.sha256 + this.featureLayer);
     for (const f of feats) {
       h.update(JSON.stringify(f.dims));
@@ -231,6 +306,7 @@ export class CsFlowModel implements AnomalyModel {
     const model = new CsFlowModel(extractor, saved.config, options);
     model.engine = saved.engine ?? undefined;
     model.trained = saved.trained;
+    model.training = (saved.resolvedConfig?.['training'] as CsflowTrainingRecord | undefined) ?? null;
     return model;
   }
 

@@ -234,11 +234,27 @@ function reorder(declared: string[], weights: FlowWeights): string[] {
  * all scales of a sample and D is its length. `dims` are the static NCHW shapes of the latents.
  */
 export function declareFlowLoss(g: OnnxGraphBuilder, zs: readonly string[], logDet: string, dims: readonly (readonly number[])[]): string {
-  const d = dims.reduce((n, s) => n + s[1] * s[2] * s[3], 0);
+  return g.mul(g.reduceMean(declareSampleNll(g, zs, logDet), [0], false), g.constFloat(1 / latentLength(dims)));
+}
+
+/**
+ * The training loss of each sample, [N]: (0.5 * ||z||^2 - log|det J|) / D (the batch mean of these is
+ * {@link declareFlowLoss}); the per-epoch validation pass averages them over the good validation images.
+ */
+export function declareFlowSampleLosses(g: OnnxGraphBuilder, zs: readonly string[], logDet: string, dims: readonly (readonly number[])[]): string {
+  return g.mul(declareSampleNll(g, zs, logDet), g.constFloat(1 / latentLength(dims)));
+}
+
+/** D: latent values per sample over all scales (C * H * W summed). */
+function latentLength(dims: readonly (readonly number[])[]): number {
+  return dims.reduce((n, s) => n + s[1] * s[2] * s[3], 0);
+}
+
+/** 0.5 * ||z||^2 - log|det J| per sample, [N]. */
+function declareSampleNll(g: OnnxGraphBuilder, zs: readonly string[], logDet: string): string {
   const squares = zs.map((z) => g.reduceSum(g.mul(z, z), [1, 2, 3], false));
   const sq = squares.length === 1 ? squares[0] : g.op('Sum', squares);
-  const perSample = g.sub(g.mul(sq, g.constFloat(0.5)), logDet);
-  return g.mul(g.reduceMean(perSample, [0], false), g.constFloat(1 / d));
+  return g.sub(g.mul(sq, g.constFloat(0.5)), logDet);
 }
 
 /** Position scores (channel mean of 0.5 * z^2) per scale, [N, 1, Hs, Ws]: the inference outputs. */

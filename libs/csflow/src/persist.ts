@@ -4,7 +4,8 @@
  * filters in ONNX layout [Cout, Cin, K, K]; format 1 (the TF.js engine, [K, K, Cin, Cout]) still loads.
  *
  * Training checkpoints, format v2 (the ONNX engine): parameters + Adam state (by name, ONNX layout),
- * optimizer step, epoch, the shuffling RNG state and the loss curve, as one float32 blob plus a JSON
+ * optimizer step, epoch, the shuffling RNG state, the loss curve and (optional, since validation was
+ * recorded) the per-epoch validation figures, as one float32 blob plus a JSON
  * index. Both files are written under temporary names and renamed; the JSON (renamed last) records
  * the blob's byte size, so a torn pair is detected instead of resumed. A format-1 checkpoint (the
  * TF.js engine: arrays by position in TF.js layout) is refused with a clear message; so is a
@@ -84,7 +85,10 @@ export async function saveCsflow(
  * Reads a model written by {@link saveCsflow} (format 2, or format 1 of the TF.js engine, whose filters are
  * converted to ONNX layout); `extractor` must be the backbone it was trained with (checked by sha256).
  */
-export async function loadCsflow(dir: string, extractor: FeatureExtractor): Promise<{ config: TCsflowConfig; trained: TrainedFlow; engine: FitReport['engine'] | null }> {
+export async function loadCsflow(
+  dir: string,
+  extractor: FeatureExtractor,
+): Promise<{ config: TCsflowConfig; trained: TrainedFlow; engine: FitReport['engine'] | null; resolvedConfig: Record<string, unknown> | null }> {
   const meta = JSON.parse(await fs.promises.readFile(path.join(dir, MODEL_JSON), 'utf8')) as SavedMeta;
   if (meta.format !== MODEL_FORMAT && meta.format !== TFJS_MODEL_FORMAT) throw new Error(`csflow: ${dir} holds format "${meta.format}", expected ${MODEL_FORMAT}`);
   assertSameBackbone('CsFlowModel', meta.backbone, extractor);
@@ -111,7 +115,12 @@ export async function loadCsflow(dir: string, extractor: FeatureExtractor): Prom
     values.set(p.name, meta.format === TFJS_MODEL_FORMAT && p.dims.length === 4 ? toOnnxFilter(data, k, cin, cout) : data);
   }
   if (off !== blob.length) throw new Error(`csflow: ${WEIGHTS_BIN} has ${blob.length} values, the model needs ${off}`);
-  return { config, trained: { weights: withParameters(initial, values), reduction, layer: meta.layer, inputChannels: meta.inputChannels }, engine: meta.engine ?? null };
+  return {
+    config,
+    trained: { weights: withParameters(initial, values), reduction, layer: meta.layer, inputChannels: meta.inputChannels },
+    engine: meta.engine ?? null,
+    resolvedConfig: meta.resolvedConfig ?? null,
+  };
 }
 
 export const CHECKPOINT_JSON = 'checkpoint.json';
@@ -139,6 +148,11 @@ export interface CheckpointV2 {
   /** Shuffling RNG: epoch e shuffles with seed + e, so (seed, next epoch) is its whole state. */
   readonly rng: { readonly seed: number; readonly nextEpoch: number };
   readonly lossCurve: readonly number[];
+  /**
+   * Per completed epoch, the validation figures (null: no pass that epoch); absent in checkpoints written
+   * before they were recorded, which still resume (their epochs' figures stay null).
+   */
+  readonly validation?: { readonly losses: readonly (number | null)[]; readonly auroc: readonly (number | null)[] };
   readonly blobBytes: number;
   readonly tensors: ReadonlyArray<{ readonly name: string; readonly offset: number; readonly length: number }>;
 }

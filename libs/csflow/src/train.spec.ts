@@ -2,11 +2,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRng } from '@defectlab/datasets';
+import { auroc } from '@defectlab/metrics';
 import { runSession, OnnxGraphBuilder, type FitProgress, type Tensor } from '@defectlab/ml-core';
 import { resolveConfig } from './config';
+import { buildFlowOnnx } from './export-onnx';
 import { declareFlow, declareFlowLoss, flowParameters, initFlowWeights, type FlowShape, type FlowWeights } from './network';
 import { CHECKPOINT_JSON } from './persist';
+import { imageScores } from './score';
 import { trainFlow, type TrainOptions } from './train';
+import type { ValidationSet } from './validation';
 
 const SHAPE: FlowShape = { channels: 4, hiddenChannels: 8, kernelSizes: [3, 3], clamp: 3, leakySlope: 0.1 };
 const SIDES = [8, 4, 2];
@@ -25,6 +29,20 @@ async function nll(weights: FlowWeights, feats: readonly Tensor[]): Promise<numb
   g.output(declareFlowLoss(g, flow.zs, flow.logDet, feats.map((f) => f.dims)), 'loss', []);
   const out = await runSession(g.toBytes(), Object.fromEntries(feats.map((f, i) => [`feat${i}`, f])));
   return out.loss.data[0];
+}
+
+/** Images [start, end) of each scale. */
+function sliceImages(feats: readonly Tensor[], start: number, end: number): Tensor[] {
+  return feats.map((f) => {
+    const per = f.data.length / f.dims[0];
+    return { data: f.data.slice(start * per, end * per), dims: [end - start, ...f.dims.slice(1)] };
+  });
+}
+
+/** Image scores of `weights` through the exported flow head (initializers, not inputs) and score.ts. */
+async function exportedImageScores(weights: FlowWeights, feats: readonly Tensor[]): Promise<Float32Array> {
+  const out = await runSession(buildFlowOnnx(weights, { reduction: null, inputChannels: SHAPE.channels }), Object.fromEntries(feats.map((f, i) => [`feat${i}`, f])));
+  return imageScores([out.pos0, out.pos1, out.pos2], 'mean');
 }
 
 function maxParameterDiff(a: FlowWeights, b: FlowWeights): number {
@@ -172,6 +190,82 @@ describe('trainFlow on the ONNX engine', () => {
       expect(names).toContain('b0.a.in0.w');
       expect(names).toContain('b0.a.in0.w::m');
       expect(names).toContain('b1.b.gamma::v');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('trainFlow with a validation set', () => {
+  // training: the seeded features; validation: 6 good images of the same distribution and 4 defective ones
+  // whose features are shifted by 3 (far outside what the flow learns), so the AUROC is informative
+  const feats = seededFeatures(16, 21);
+  const good = seededFeatures(6, 22);
+  const bad = seededFeatures(4, 23, 4.5);
+  const validationFeatures = good.map((g, i) => ({ data: Float32Array.from([...g.data, ...bad[i].data]), dims: [10, ...g.dims.slice(1)] }));
+  const defective = [...Array(6).fill(false), ...Array(4).fill(true)] as boolean[];
+  const validation = (every: number): ValidationSet => ({ features: validationFeatures, defective, every, scoreMode: 'mean', topKFraction: 0.01, batchSize: 4 });
+  const opts = (over: Partial<TrainOptions> = {}): TrainOptions => ({
+    epochs: 4,
+    batchSize: 8,
+    optimizer: { ...resolveConfig({}).optimizer, lr: 5e-3 },
+    seed: 3,
+    preset: 'small',
+    threads: 1,
+    ...over,
+  });
+
+  it('records one validation loss and AUROC per epoch, equal to the exported head on the final weights, and leaves training as it was', async () => {
+    const events: FitProgress[] = [];
+    const plain = await trainFlow(initFlowWeights(SHAPE, 2), feats, opts());
+    const res = await trainFlow(initFlowWeights(SHAPE, 2), feats, opts({ validation: validation(1), onProgress: (p) => events.push(p) }));
+    // the validation pass reads the parameters only: same weights and losses as without it
+    expect(maxParameterDiff(res.weights, plain.weights)).toBe(0);
+    expect(res.lossCurve).toEqual(plain.lossCurve);
+    expect(plain.validationAuroc).toEqual([null, null, null, null]);
+    expect(res.validationAuroc).toHaveLength(4);
+    expect(res.validationLosses).toHaveLength(4);
+    for (const a of res.validationAuroc) {
+      expect(a).toBeGreaterThanOrEqual(0);
+      expect(a).toBeLessThanOrEqual(1);
+    }
+    // the last epoch's figures are those of the returned weights, computed another way: the loss as the
+    // inference-side NLL of the good images, the AUROC from the exported head's scores (score.ts)
+    expect(res.validationLosses[3]).toBeCloseTo(await nll(res.weights, sliceImages(validationFeatures, 0, 6)), 4);
+    const scores = await exportedImageScores(res.weights, validationFeatures);
+    expect(res.validationAuroc[3]).toBe(auroc(scores, defective.map((d) => (d ? 1 : 0))));
+    expect(res.validationAuroc[3]).toBeGreaterThan(0.9); // shifted features are plainly out of distribution
+    expect(res.validationSeconds).toBeGreaterThan(0);
+    const ends = events.filter((e) => e.step === undefined && e.message);
+    expect(ends).toHaveLength(4);
+    expect(ends[3].message).toMatch(/^epoch 4\/4 mean loss -?\d+\.\d{4}, validation loss -?\d+\.\d{4}, validation AUROC [01]\.\d{3} \(\d+\.\d s\)$/);
+  });
+
+  it('validates every n-th epoch and the last; the history survives a resume, also from a checkpoint without it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'csflow-val-'));
+    try {
+      const whole = await trainFlow(initFlowWeights(SHAPE, 2), feats, opts({ epochs: 5, validation: validation(2) }));
+      expect(whole.validationAuroc.map((a) => a !== null)).toEqual([false, true, false, true, true]);
+      expect(whole.validationLosses.map((a) => a !== null)).toEqual([false, true, false, true, true]);
+
+      await trainFlow(initFlowWeights(SHAPE, 2), feats, opts({ epochs: 2, validation: validation(2), checkpointDir: dir, fingerprint: 'x' }));
+      const meta = JSON.parse(fs.readFileSync(path.join(dir, CHECKPOINT_JSON), 'utf8'));
+      expect(meta.validation).toEqual({ losses: whole.validationLosses.slice(0, 2), auroc: whole.validationAuroc.slice(0, 2) });
+      const resumed = await trainFlow(initFlowWeights(SHAPE, 2), feats, opts({ epochs: 5, validation: validation(2), checkpointDir: dir, fingerprint: 'x' }));
+      expect(resumed.resumedFromEpoch).toBe(2);
+      expect(resumed.validationAuroc).toEqual(whole.validationAuroc);
+      expect(resumed.validationLosses).toEqual(whole.validationLosses);
+
+      // a v2 checkpoint written before validation was recorded: resumes, its epochs' figures stay null
+      const old = path.join(dir, 'old');
+      await trainFlow(initFlowWeights(SHAPE, 2), feats, opts({ epochs: 2, checkpointDir: old, fingerprint: 'x' }));
+      const oldMeta = JSON.parse(fs.readFileSync(path.join(old, CHECKPOINT_JSON), 'utf8'));
+      delete oldMeta.validation;
+      fs.writeFileSync(path.join(old, CHECKPOINT_JSON), JSON.stringify(oldMeta));
+      const fromOld = await trainFlow(initFlowWeights(SHAPE, 2), feats, opts({ epochs: 3, validation: validation(1), checkpointDir: old, fingerprint: 'x' }));
+      expect(fromOld.resumedFromEpoch).toBe(2);
+      expect(fromOld.validationAuroc.slice(0, 2)).toEqual([null, null]);
+      expect(fromOld.validationAuroc[2]).not.toBeNull();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

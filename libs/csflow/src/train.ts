@@ -4,7 +4,9 @@
  * Shuffled mini-batches (epoch e shuffles with seed + e; the last batch of an epoch may be smaller and
  * runs on a second graph compiled for its size, sharing the state), progress per step and per epoch,
  * cancellation through an AbortSignal, checkpoints (format v2, persist.ts) and resume. A NaN/Inf loss
- * stops the run with an error; the last checkpoint written before it is kept.
+ * stops the run with an error; the last checkpoint written before it is kept. Given a validation set,
+ * epochs end with a validation pass (validation.ts) whose figures are recorded, checkpointed and reported,
+ * never used to choose an epoch.
  */
 import { createRng, randomPermutation } from '@defectlab/datasets';
 import {
@@ -21,6 +23,7 @@ import {
 } from '@defectlab/ml-core';
 import { declareFlow, declareFlowLoss, withParameters, type FlowWeights } from './network';
 import { readCheckpoint, writeCheckpoint } from './persist';
+import { FlowValidator, validatesAt, type ValidationSet } from './validation';
 
 export interface FlowOptimizer {
   readonly lr: number;
@@ -48,6 +51,8 @@ export interface TrainOptions {
   readonly checkpointEvery?: number;
   /** Must change whenever the model or data change; stored in checkpoints. */
   readonly fingerprint?: string;
+  /** Labelled validation features: a validation pass after each `validation.every`-th epoch and the last. */
+  readonly validation?: ValidationSet;
 }
 
 export interface TrainResult {
@@ -56,6 +61,15 @@ export interface TrainResult {
   readonly lossCurve: number[];
   readonly finalLoss: number;
   readonly resumedFromEpoch: number;
+  /**
+   * Per epoch (restored epochs included), the mean training loss of the good validation images and the image
+   * AUROC of good vs defective ones with that epoch's weights; null for an epoch without a validation pass
+   * (validateEvery, no validation set, a class missing, or restored from a checkpoint that predates them).
+   */
+  readonly validationLosses: (number | null)[];
+  readonly validationAuroc: (number | null)[];
+  /** Wall seconds of the validation passes run by this call. */
+  readonly validationSeconds: number;
   /** The trained network. */
   readonly weights: FlowWeights;
   readonly engine: TrainingEngineInfo;
@@ -115,9 +129,12 @@ export async function trainFlow(initial: FlowWeights, features: readonly Tensor[
   const sessionOptions = { threads: o.threads, executionProvider: o.executionProvider };
   const full = await TrainingSession.create(buildFlowTrainingGraph(initial, batch, sides, o.optimizer), sessionOptions);
   let last: TrainingSession | null = null;
+  let validator: FlowValidator | null = null;
   try {
     if (remainder > 0) last = await TrainingSession.create(buildFlowTrainingGraph(initial, remainder, sides, o.optimizer), sessionOptions, full);
     const lossCurve: number[] = [];
+    const validationLosses: (number | null)[] = [];
+    const validationAuroc: (number | null)[] = [];
     let startEpoch = 0;
     if (o.checkpointDir) {
       const ck = await readCheckpoint(o.checkpointDir, identity);
@@ -125,8 +142,15 @@ export async function trainFlow(initial: FlowWeights, features: readonly Tensor[
         full.setState({ step: ck.meta.step, tensors: ck.tensors });
         startEpoch = ck.meta.epoch;
         lossCurve.push(...ck.meta.lossCurve);
+        // a v2 checkpoint written before validation was recorded has no history: those epochs stay null
+        const restored = (list: readonly (number | null)[] | undefined) => Array.from({ length: startEpoch }, (_, i) => list?.[i] ?? null);
+        validationLosses.push(...restored(ck.meta.validation?.losses));
+        validationAuroc.push(...restored(ck.meta.validation?.auroc));
       }
     }
+    const set = o.validation && o.validation.every > 0 && o.validation.features[0].dims[0] > 0 ? o.validation : null;
+    validator = set ? await FlowValidator.create(initial, set, sessionOptions) : null;
+    let validationSeconds = 0;
     const steps = Math.ceil(n / batch);
     const totalSteps = steps * (o.epochs - startEpoch);
     let doneSteps = 0;
@@ -167,6 +191,19 @@ export async function trainFlow(initial: FlowWeights, features: readonly Tensor[
         await new Promise<void>((r) => setImmediate(r));
       }
       lossCurve.push(epochLoss / n);
+      let validated = '';
+      if (validator && set && validatesAt(set.every, epoch + 1, o.epochs)) {
+        const v0 = Date.now();
+        const v = await validator.evaluate(full.parameters());
+        const seconds = (Date.now() - v0) / 1000;
+        validationSeconds += seconds;
+        validationLosses.push(v.loss);
+        validationAuroc.push(v.auroc);
+        validated = `, validation loss ${v.loss === null ? 'n/a (no good images)' : v.loss.toFixed(4)}, validation AUROC ${v.auroc === null ? 'n/a (needs good and defective images)' : v.auroc.toFixed(3)} (${seconds.toFixed(1)} s)`;
+      } else {
+        validationLosses.push(null);
+        validationAuroc.push(null);
+      }
       const elapsed = (Date.now() - t0) / 1000;
       o.onProgress?.({
         phase: 'train',
@@ -175,7 +212,7 @@ export async function trainFlow(initial: FlowWeights, features: readonly Tensor[
         loss: epochLoss / n,
         throughput: doneSteps > 0 ? (n * (epoch + 1 - startEpoch)) / elapsed : 0,
         etaSeconds: (elapsed / doneSteps) * (totalSteps - doneSteps),
-        message: `epoch ${epoch + 1}/${o.epochs} mean loss ${(epochLoss / n).toFixed(4)}`,
+        message: `epoch ${epoch + 1}/${o.epochs} mean loss ${(epochLoss / n).toFixed(4)}${validated}`,
       });
       const every = o.checkpointEvery ?? 1;
       if (o.checkpointDir && ((epoch + 1) % every === 0 || epoch + 1 === o.epochs)) {
@@ -186,6 +223,7 @@ export async function trainFlow(initial: FlowWeights, features: readonly Tensor[
           step: state.step,
           rng: { seed: o.seed, nextEpoch: epoch + 1 },
           lossCurve,
+          validation: { losses: validationLosses, auroc: validationAuroc },
         });
       }
     }
@@ -194,11 +232,15 @@ export async function trainFlow(initial: FlowWeights, features: readonly Tensor[
       lossCurve,
       finalLoss: lossCurve.length > 0 ? lossCurve[lossCurve.length - 1] : NaN,
       resumedFromEpoch: startEpoch,
+      validationLosses,
+      validationAuroc,
+      validationSeconds,
       weights: withParameters(initial, full.parameters()),
       engine,
     };
   } finally {
     await full.release();
     await last?.release();
+    await validator?.release();
   }
 }

@@ -18,14 +18,26 @@ export interface FitProgress {
   readonly message?: string;
 }
 
+/** One image of the run's validation split with its label (the trainer decodes it at the scoring input size, never cropped). */
+export interface ValidationImage {
+  readonly image: DecodedImage;
+  /** true for a defective image, false for a good one. */
+  readonly defective: boolean;
+}
+
 export interface FitOptions {
   readonly onProgress?: (p: FitProgress) => void;
   /** Aborting stops training at the next step with an AbortError. */
   readonly signal?: AbortSignal;
   /** Directory for checkpoints; when it holds one, training resumes from it. */
   readonly checkpointDir?: string;
-  /** Validation images (normal, optionally defective) for early stopping; never the test split. */
-  readonly validation?: readonly DecodedImage[];
+  /**
+   * The validation split, labelled (good, and defective where the split rule moves test defects there); never
+   * the test split. Models use it as they document: CFA keeps the epoch of lowest loss on the good images;
+   * CS-Flow records a validation loss (good images) and image AUROC (good vs defective) per epoch without
+   * using them to choose; the others ignore it.
+   */
+  readonly validation?: readonly ValidationImage[];
   /** Intra-op threads of training (default: the cores given to the worker; env DEFECTLAB_TRAIN_THREADS overrides). */
   readonly threads?: number;
   /** Where training runs: 'auto' (default) takes CUDA when its provider is installed, else the CPU. */

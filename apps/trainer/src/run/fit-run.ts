@@ -6,12 +6,12 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { cropDeviations, paperPresetDeviation, resolveSplitRule, type TImageInput, type TRunConfig, type TSplitRule } from '@defectlab/contracts';
-import type { AnomalyModel, DecodedImage, FitProgress } from '@defectlab/ml-core';
+import type { AnomalyModel, DecodedImage, FitProgress, ValidationImage } from '@defectlab/ml-core';
 import type { TrainingCropSetting } from '@defectlab/datasets';
 import { descriptorFor, openBackbone, type ResolvedBackbone } from '../backbone/resolve-backbone';
 import { describeMachine, runtimeVersions } from '@defectlab/ml-core';
 import { modelEntry } from '../model-registry';
-import { loadTrainingImages } from './load-images';
+import { loadInputImage, loadTrainingImages } from './load-images';
 import { throttledProgress, type Log } from './progress';
 import { MODEL_SUBDIR, ONNX_FILE, writeManifest, type TRunManifest } from './run-manifest';
 import { readAndSplit, splitCounts } from './split';
@@ -92,9 +92,14 @@ export async function fitModel(options: FitRunOptions, log: Log, onProgress: (p:
     const crops = trainingCrops(config);
     const images: DecodedImage[] = await loadTrainingImages(splits.train, input, crops, Number(config.seed ?? 0));
     log(`decoded ${splits.train.length} training images${crops.cropMode === 'none' ? '' : ` into ${images.length} ${crops.cropMode} crops`}`);
+    // the validation split (never the test split), whole images at the scoring input size, labelled: models
+    // that learn from normal images only take the good ones (CFA's epoch choice), CS-Flow records its figures
+    const validation: ValidationImage[] = [];
+    for (const r of entry.usesValidation ? splits.validation : []) validation.push({ image: await loadInputImage(r, input), defective: r.label === 'defective' });
+    if (validation.length > 0) log(`decoded ${validation.length} validation images`);
     model = await entry.create(backbone.extractor, config);
     // training threads: DEFECTLAB_TRAIN_THREADS, else every core of this worker (resolveTrainThreads)
-    const report = await model.fit(images, { onProgress, checkpointDir: options.checkpointDir, log });
+    const report = await model.fit(images, { onProgress, checkpointDir: options.checkpointDir, log, validation });
     const outDir = path.resolve(options.out);
     await fs.mkdir(outDir, { recursive: true });
     await model.save(path.join(outDir, MODEL_SUBDIR));

@@ -56,6 +56,13 @@ export const ZCsflowConfig = z.strictObject({
   reductionSamples: z.number().int().min(1).max(10_000_000).default(20000),
   /** Epochs between checkpoints when a checkpoint directory is given. */
   checkpointEvery: z.number().int().min(1).max(10000).default(1),
+  /**
+   * Epochs between validation passes when the fit is given the validation split (the last epoch is always
+   * validated); 0 = never. Each pass records the validation loss (good images) and image AUROC (good vs
+   * defective) with the current weights; they are recorded only, never used to pick an epoch (the paper
+   * keeps the last).
+   */
+  validateEvery: z.number().int().min(0).max(10000).default(1),
   /** The run's seed (a run takes it from its own `seed`, not from the model config). */
   seed: z.number().int().default(0),
   /** Crop augmentation of the training images (libs/contracts training-crops.ts; paper: none). */

@@ -17,6 +17,7 @@ const NOT_MODEL_FIELDS = new Set([
   'knnEngine',
   'coresetEngine',
   'checkpointEvery',
+  'validateEvery',
   'cropMode',
   'cropFraction',
   'cropsPerImage',

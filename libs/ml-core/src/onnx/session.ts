@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import type { Tensor } from '../tensor';
+import type { ExecutionProvider } from '../training-graph/execution-provider';
 
 /** A feed tensor: float32 (our {@link Tensor}) or an integer tensor for index/shape inputs. */
 export type FeedTensor = Tensor | { readonly data: BigInt64Array | Int32Array; readonly dims: readonly number[] };
@@ -9,6 +10,8 @@ export interface SessionOptions {
   readonly threads?: number;
   /** Graph optimisation level (default 'all'). */
   readonly optimization?: 'disabled' | 'basic' | 'extended' | 'all';
+  /** Where it runs (default 'cpu'): e.g. a training run's per-epoch validation beside its CUDA training session. */
+  readonly executionProvider?: ExecutionProvider;
 }
 
 /**
@@ -34,13 +37,13 @@ export function openSessionCount(): number {
 }
 
 /**
- * Opens an onnxruntime-node CPU session on ONNX bytes (e.g. `OnnxGraphBuilder.toBytes()`) or a
+ * Opens an onnxruntime-node session (CPU unless `options.executionProvider` says otherwise) on ONNX bytes (e.g. `OnnxGraphBuilder.toBytes()`) or a
  * `.onnx` file path, with warnings silenced (`logSeverityLevel: 3`: unused initializers are normal
  * for our generated graphs).
  */
 export async function createSession(model: Uint8Array | string, options: SessionOptions = {}): Promise<OnnxSession> {
   const sessionOptions: ort.InferenceSession.SessionOptions = {
-    executionProviders: ['cpu'],
+    executionProviders: [options.executionProvider ?? 'cpu'],
     intraOpNumThreads: options.threads ?? 1,
     interOpNumThreads: 1,
     executionMode: 'sequential',

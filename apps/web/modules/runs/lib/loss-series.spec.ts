@@ -90,6 +90,10 @@ describe('recordedEpochSeries', () => {
       { name: 'validation auroc per epoch', values: [0.7, 0.8] },
     ]);
     expect(recordedEpochSeries({ training: { validationLosses: [] } })).toEqual([]);
+    // CS-Flow with validateEvery 2: null where an epoch was not validated; a series of nulls only is left out
+    expect(recordedEpochSeries({ training: { validationAuroc: [null, 0.8, null, 0.9], validationLosses: [null, null], validationX: [1, 'a'] } })).toEqual([
+      { name: 'validation auroc per epoch', values: [null, 0.8, null, 0.9] },
+    ]);
     expect(recordedEpochSeries(null)).toEqual([]);
   });
 
@@ -99,5 +103,6 @@ describe('recordedEpochSeries', () => {
       [2, 0.5],
       [4, 0.4],
     ]);
+    expect(atEpochEnds([null, 0.4], s)).toEqual([[4, 0.4]]);
   });
 });

@@ -84,16 +84,18 @@ export function phaseProgress(points: readonly TRunProgressPoint[]): PhaseProgre
 }
 
 /**
- * Per-epoch series a model records in its fit report (`fitReport.training`): every array of numbers whose
- * key starts with "validation" (CFA's `validationLosses`; a validation AUROC per epoch where a trainer records
- * one), one value per epoch in order. Drawn at each epoch's end on the loss chart.
+ * Per-epoch series a model records in its fit report (`fitReport.training`): every array whose key starts with
+ * "validation" and holds numbers, one entry per epoch in order (CFA's `validationLosses`; CS-Flow's
+ * `validationLosses` and `validationAuroc`, null for an epoch it did not validate: `validateEvery` > 1).
+ * Drawn at each epoch's end on the loss chart; an array without any number is left out.
  */
-export function recordedEpochSeries(fitReport: Record<string, unknown> | null): { name: string; values: number[] }[] {
+export function recordedEpochSeries(fitReport: Record<string, unknown> | null): { name: string; values: (number | null)[] }[] {
   const training = fitReport?.['training'];
   if (!training || typeof training !== 'object') return [];
+  const finite = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
   return Object.entries(training as Record<string, unknown>)
-    .filter(([k, v]) => /^validation/i.test(k) && Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'number' && Number.isFinite(x)))
-    .map(([k, v]) => ({ name: `${singular(k.replace(/([A-Z])/g, ' $1').toLowerCase())} per epoch`, values: v as number[] }));
+    .filter(([k, v]) => /^validation/i.test(k) && Array.isArray(v) && v.some(finite) && v.every((x) => x === null || finite(x)))
+    .map(([k, v]) => ({ name: `${singular(k.replace(/([A-Z])/g, ' $1').toLowerCase())} per epoch`, values: v as (number | null)[] }));
 }
 
 /** "validation losses" -> "validation loss", "validation aurocs" -> "validation auroc". */
@@ -101,12 +103,12 @@ function singular(words: string): string {
   return words.endsWith('sses') ? words.slice(0, -2) : words.endsWith('s') && !words.endsWith('ss') ? words.slice(0, -1) : words;
 }
 
-/** Places a per-epoch series (index 0 = the first epoch) at the end of each epoch of `series`. */
-export function atEpochEnds(values: readonly number[], series: LossSeries): XY[] {
+/** Places a per-epoch series (index 0 = the first epoch; null = not recorded that epoch) at the end of each epoch of `series`. */
+export function atEpochEnds(values: readonly (number | null)[], series: LossSeries): XY[] {
   const ends = series.epochMeans.map((p) => p[0]);
   const starts = [0, ...series.epochStarts.map((s) => s.x)];
   return values.flatMap((v, i): XY[] => {
     const x = ends[i] ?? (i + 1 < starts.length ? starts[i + 1] : undefined);
-    return x === undefined ? [] : [[x, v]];
+    return x === undefined || v === null ? [] : [[x, v]];
   });
 }

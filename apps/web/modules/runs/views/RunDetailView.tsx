@@ -322,7 +322,7 @@ function TrainingCharts({ points, run, active, validationAuroc }: { points: read
         />
         {elsewhere.map((r) => (
           <p key={r.name} className="small" data-testid="recorded-epoch-series">
-            {r.name}: {r.values.map((v) => v.toFixed(3)).join(', ')}
+            {r.name}: {r.values.map((v) => (v === null ? '–' : v.toFixed(3))).join(', ')}
           </p>
         ))}
         <p className="muted small" data-testid="loss-note">
