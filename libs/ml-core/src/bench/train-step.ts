@@ -9,7 +9,7 @@ import type { TrainingGraph } from '../training-graph/training-graph';
 import { TrainingSession } from '../training-graph/training-session';
 import { peakRssGib, timeSteps, type StepTimes } from './step-timing';
 
-/** The `engine` of an ONNX entry, e.g. "onnxruntime-node 1.22.0 (cpu)". */
+/** The `engine` of an ONNX entry, e.g. "onnxruntime-node 1.30.0 (cpu)". */
 export function onnxEngineName(): string {
   return `onnxruntime-node ${runtimeVersions(['onnxruntime-node'])['onnxruntime-node']} (cpu)`;
 }
