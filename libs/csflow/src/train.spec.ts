@@ -50,17 +50,14 @@ function maxParameterDiff(a: FlowWeights, b: FlowWeights): number {
   return Math.max(...flowParameters(a).map((p, i) => Math.max(...p.data.map((v, k) => Math.abs(v - pb[i].data[k])))));
 }
 
+/** The small preset's options for `epochs` epochs of batches of 8 (lr 5e-3 so a few epochs move the weights). */
+function smallRunOptions(epochs: number, over: Partial<TrainOptions>): TrainOptions {
+  return { epochs, batchSize: 8, optimizer: { ...resolveConfig({}).optimizer, lr: 5e-3 }, seed: 3, preset: 'small', threads: 1, ...over };
+}
+
 describe('trainFlow on the ONNX engine', () => {
   const feats = seededFeatures(30, 11); // 30 = 3 batches of 8 + a last batch of 6
-  const opts = (over: Partial<TrainOptions> = {}): TrainOptions => ({
-    epochs: 6,
-    batchSize: 8,
-    optimizer: { ...resolveConfig({}).optimizer, lr: 5e-3 },
-    seed: 3,
-    preset: 'small',
-    threads: 1,
-    ...over,
-  });
+  const opts = (over: Partial<TrainOptions> = {}): TrainOptions => smallRunOptions(6, over);
 
   it('lowers the NLL of the training features and reports progress (last batch smaller)', async () => {
     const initial = initFlowWeights(SHAPE, 1);
@@ -205,15 +202,7 @@ describe('trainFlow with a validation set', () => {
   const validationFeatures = good.map((g, i) => ({ data: Float32Array.from([...g.data, ...bad[i].data]), dims: [10, ...g.dims.slice(1)] }));
   const defective = [...Array(6).fill(false), ...Array(4).fill(true)] as boolean[];
   const validation = (every: number): ValidationSet => ({ features: validationFeatures, defective, every, scoreMode: 'mean', topKFraction: 0.01, batchSize: 4 });
-  const opts = (over: Partial<TrainOptions> = {}): TrainOptions => ({
-    epochs: 4,
-    batchSize: 8,
-    optimizer: { ...resolveConfig({}).optimizer, lr: 5e-3 },
-    seed: 3,
-    preset: 'small',
-    threads: 1,
-    ...over,
-  });
+  const opts = (over: Partial<TrainOptions> = {}): TrainOptions => smallRunOptions(4, over);
 
   it('records one validation loss and AUROC per epoch, equal to the exported head on the final weights, and leaves training as it was', async () => {
     const events: FitProgress[] = [];
