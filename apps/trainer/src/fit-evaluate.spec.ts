@@ -104,14 +104,18 @@ describe('trainer CLI on generated demo data', () => {
 
   it('a CS-Flow fit resumed from its checkpoint keeps the validation history (validateEvery does not block the resume)', async () => {
     const ck = path.join(tmp, 'csflow-ck');
-    type Training = { trainLosses: number[]; validationAuroc: (number | null)[]; validationLosses: (number | null)[] };
+    type Training = { trainLosses: number[]; validationAuroc: (number | null)[]; validationLosses: (number | null)[]; resumedFromEpoch: number; epochsRun?: number };
     const fit = async (config: object, out: string): Promise<Training> => {
       const cmd = parseArgs(['fit', '--model', 'csflow', '--data', data, '--backbone', 'default', '--config', JSON.stringify(config), '--checkpoint-dir', ck, '--out', path.join(tmp, out)]) as FitCommand;
-      return (await runFit(cmd, () => undefined)).manifest.fit.resolvedConfig['training'] as Training;
+      const { fit: report } = (await runFit(cmd, () => undefined)).manifest;
+      return { ...(report.resolvedConfig['training'] as Training), epochsRun: report.epochsRun };
     };
     const first = await fit({ preset: 'small', epochs: 1 }, 'csflow-ck-1');
     // validateEvery 2 would skip epoch 1: its figures can only come from the checkpoint
     const second = await fit({ preset: 'small', epochs: 2, validateEvery: 2 }, 'csflow-ck-2');
+    // the manifest counts the epochs the model was trained for, the restored one included
+    expect([first.resumedFromEpoch, first.epochsRun]).toEqual([0, 1]);
+    expect([second.resumedFromEpoch, second.epochsRun]).toEqual([1, 2]);
     expect(second.trainLosses[0]).toBe(first.trainLosses[0]);
     expect(second.validationAuroc[0]).toBe(first.validationAuroc[0]);
     expect(second.validationLosses[0]).toBe(first.validationLosses[0]);

@@ -47,6 +47,8 @@ export interface CsflowTrainingRecord {
   readonly validationImages: { readonly good: number; readonly defective: number };
   /** Wall seconds of this fit's validation passes (feature extraction excluded), and the extraction's. */
   readonly validationSeconds: { readonly passes: number; readonly features: number };
+  /** Epochs restored from a checkpoint (0 for a fit from scratch); trainLosses covers them too. */
+  readonly resumedFromEpoch: number;
   readonly modelSelection: string;
 }
 
@@ -181,6 +183,7 @@ export class CsFlowModel implements AnomalyModel {
       validateEvery: cfg.validateEvery,
       validationImages: { good: validation.filter((v) => !v.defective).length, defective: validation.filter((v) => v.defective).length },
       validationSeconds: { passes: result.validationSeconds, features: featureSeconds },
+      resumedFromEpoch: result.resumedFromEpoch,
       modelSelection: MODEL_SELECTION,
     };
     return {
@@ -189,7 +192,9 @@ export class CsFlowModel implements AnomalyModel {
       engine: result.engine,
       seed: cfg.seed,
       wallSeconds: (Date.now() - t0) / 1000,
-      epochsRun: result.epochsRun,
+      // the epochs the returned weights were trained for, restored ones included (a fit resumed at its
+      // last epoch runs none itself, yet returns a model of that many epochs)
+      epochsRun: result.lossCurve.length,
       finalLoss: result.finalLoss,
       deviations: this.deviations(cb),
     };
