@@ -134,12 +134,13 @@ export class CsFlowModel implements AnomalyModel {
     const inputs: Tensor[] = [];
     for (const f of feats) inputs.push(await applyReduction(f, reduction, threads));
     const validation = cfg.validateEvery > 0 ? (options.validation ?? []) : [];
+    const defectiveCount = validation.filter((v) => v.defective).length;
+    const validationImages = { good: validation.length - defectiveCount, defective: defectiveCount };
     const v0 = Date.now();
     const validationFeatures = validation.length > 0 ? await this.reducedFeatures(validation.map((v) => v.image), reduction, threads, options.signal) : null;
     const featureSeconds = (Date.now() - v0) / 1000;
     if (validationFeatures) {
-      const bad = validation.filter((v) => v.defective).length;
-      options.log?.(`csflow: validation after ${cfg.validateEvery === 1 ? 'every epoch' : `every ${cfg.validateEvery} epochs and the last`} on ${validation.length - bad} good + ${bad} defective images (features in ${featureSeconds.toFixed(1)} s)`);
+      options.log?.(`csflow: validation after ${cfg.validateEvery === 1 ? 'every epoch' : `every ${cfg.validateEvery} epochs and the last`} on ${validationImages.good} good + ${validationImages.defective} defective images (features in ${featureSeconds.toFixed(1)} s)`);
     }
     const shape: FlowShape = {
       channels,
@@ -181,7 +182,7 @@ export class CsFlowModel implements AnomalyModel {
       validationLosses: result.validationLosses,
       validationAuroc: result.validationAuroc,
       validateEvery: cfg.validateEvery,
-      validationImages: { good: validation.filter((v) => !v.defective).length, defective: validation.filter((v) => v.defective).length },
+      validationImages,
       validationSeconds: { passes: result.validationSeconds, features: featureSeconds },
       resumedFromEpoch: result.resumedFromEpoch,
       modelSelection: MODEL_SELECTION,
